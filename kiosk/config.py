@@ -1,0 +1,379 @@
+"""Load and validate the kiosk's TOML configuration.
+
+A kiosk that starts half-configured hands out wrong numbers all day, so every
+key is checked up front and the first problem stops start-up with a message
+naming the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kiosk.staff_pin import DEMO_PIN, is_pin_hash, verify_pin
+
+OFFICE_TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+LANE_CODES = ("A", "P", "B")
+PRINTER_BACKENDS = ("simulation", "usb", "serial", "network", "file")
+LANGUAGES = ("id", "en")
+DEFAULT_CONFIG = Path("config/kiosk.toml")
+
+
+class ConfigError(Exception):
+    """A config problem staff can fix: file, key and expectation in one line."""
+
+    def __init__(self, path: Path | str, key: str, expected: str, got: object = None) -> None:
+        self.path, self.key, self.expected = str(path), key, expected
+        got_text = "" if got is None else f", got {got!r}"
+        super().__init__(f"{path}: key '{key}': expected {expected}{got_text}")
+
+
+@dataclass(frozen=True)
+class Lane:
+    code: str
+    name_id: str
+    name_en: str
+    cap: int | None
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_id
+
+
+@dataclass(frozen=True)
+class DayHours:
+    opens: time
+    closes: time
+    lanes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Office:
+    code: str
+    name: str
+    address: str
+    timezone: ZoneInfo
+    device_id: str
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    backend: str
+    paper_width_mm: int
+    print_qr: bool
+    status_timeout_s: float
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GpioConfig:
+    pin_factory: str
+    walkin_button: int
+    priority_button: int
+    paper_led: int
+    bounce_s: float
+    cooldown_s: float
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    simulation: bool
+    office: Office
+    hours: dict[int, DayHours | None]
+    holidays: frozenset[date]
+    lanes: dict[str, Lane]
+    printer: PrinterConfig
+    gpio: GpioConfig
+    database: Path
+    language: str
+    staff_pin_hash: str
+    ticket_screen_seconds: float
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return self.office.timezone
+
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_CODE = re.compile(r"^[A-Z0-9-]{2,16}$")
+
+
+class _Reader:
+    """Typed access to one TOML table, raising ConfigError with the full key path."""
+
+    def __init__(self, path: Path, data: dict[str, Any], prefix: str = "") -> None:
+        self.path, self.data, self.prefix = path, data, prefix
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def fail(self, name: str, expected: str, got: object = None) -> ConfigError:
+        return ConfigError(self.path, self.key(name), expected, got)
+
+    def _get(self, name: str, default: Any, kind: type | tuple[type, ...], expected: str) -> Any:
+        if name not in self.data:
+            if default is _REQUIRED:
+                raise self.fail(name, f"{expected} (the key is missing)")
+            return default
+        value = self.data[name]
+        if isinstance(value, bool) and kind is not bool:
+            raise self.fail(name, expected, value)
+        if not isinstance(value, kind):
+            raise self.fail(name, expected, value)
+        return value
+
+    def text(self, name: str, default: Any = None) -> str:
+        value = self._get(name, default, str, "a text value in quotes")
+        if isinstance(value, str) and not value.strip():
+            raise self.fail(name, "a non-empty text value", value)
+        return value
+
+    def integer(self, name: str, default: Any = None, lo: int = 0, hi: int = 10**9) -> int:
+        value = self._get(name, default, int, f"a whole number from {lo} to {hi}")
+        if value is not None and not lo <= value <= hi:
+            raise self.fail(name, f"a whole number from {lo} to {hi}", value)
+        return value
+
+    def number(self, name: str, default: Any = None, lo: float = 0.0, hi: float = 1e9) -> float:
+        value = self._get(name, default, (int, float), f"a number from {lo} to {hi}")
+        if value is not None and not lo <= value <= hi:
+            raise self.fail(name, f"a number from {lo} to {hi}", value)
+        return None if value is None else float(value)
+
+    def boolean(self, name: str, default: Any = None) -> bool:
+        return self._get(name, default, bool, "true or false")
+
+    def choice(self, name: str, choices: tuple[str, ...], default: Any = None) -> str:
+        value = self._get(name, default, str, f"one of {', '.join(choices)}")
+        if value not in choices:
+            raise self.fail(name, f"one of {', '.join(choices)}", value)
+        return value
+
+    def table(self, name: str, required: bool = True) -> _Reader:
+        value = self._get(name, _REQUIRED if required else {}, dict, f"a table [{self.key(name)}]")
+        return _Reader(self.path, value, f"{self.key(name)}.")
+
+    def unknown_keys(self, allowed: set[str]) -> None:
+        for name in self.data:
+            if name not in allowed:
+                raise self.fail(name, f"one of the known keys ({', '.join(sorted(allowed))})")
+
+
+_REQUIRED = object()
+
+
+def _parse_hhmm(reader: _Reader, name: str, text: str) -> time:
+    match = _HHMM.match(text.strip())
+    if not match:
+        raise reader.fail(name, "a time as HH:MM, 24-hour", text)
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _parse_day(reader: _Reader, name: str, lane_codes: set[str]) -> DayHours | None:
+    raw = reader.data.get(name, "closed")
+    span, lanes = raw, set(lane_codes)
+    if isinstance(raw, dict):
+        sub = reader.table(name)
+        sub.unknown_keys({"open", "lanes"})
+        span = sub.text("open", _REQUIRED)
+        listed = sub._get("lanes", _REQUIRED, list, "a list of lane codes such as [\"P\"]")
+        for code in listed:
+            if code not in lane_codes:
+                raise sub.fail("lanes", f"lane codes from {sorted(lane_codes)}", code)
+        lanes = set(listed)
+    elif not isinstance(raw, str):
+        raise reader.fail(name, '"HH:MM-HH:MM", "closed" or { open = "...", lanes = [...] }', raw)
+    if span.strip().lower() == "closed":
+        return None
+    if span.count("-") != 1:
+        raise reader.fail(name, '"HH:MM-HH:MM" or "closed"', span)
+    start_text, end_text = span.split("-")
+    opens = _parse_hhmm(reader, name, start_text)
+    # "24:00" closes at midnight, for offices (and simulations) open all evening.
+    closes = time.max if end_text.strip() == "24:00" else _parse_hhmm(reader, name, end_text)
+    if closes <= opens:
+        raise reader.fail(name, "a closing time later than the opening time", span)
+    return DayHours(opens, closes, frozenset(lanes))
+
+
+def _parse_lanes(root: _Reader) -> dict[str, Lane]:
+    lanes_table = root.table("lanes")
+    lanes_table.unknown_keys(set(LANE_CODES))
+    defaults = {
+        "A": ("Antrian Umum", "Walk-in", 60),
+        "P": ("Prioritas", "Priority", None),
+        "B": ("Online", "Online booking", None),
+    }
+    lanes: dict[str, Lane] = {}
+    for code in LANE_CODES:
+        sub = lanes_table.table(code, required=code == "A")
+        sub.unknown_keys({"name_id", "name_en", "cap"})
+        name_id, name_en, default_cap = defaults[code]
+        cap = sub.integer("cap", default_cap, lo=0, hi=999)
+        lanes[code] = Lane(code, sub.text("name_id", name_id), sub.text("name_en", name_en), cap)
+    return lanes
+
+
+_PRINTER_PARAMS: dict[str, dict[str, tuple[str, Any]]] = {
+    # key: (kind, default); kind "req-..." means required
+    "simulation": {"output": ("text", "var/tickets.bin")},
+    "usb": {
+        "vendor_id": ("req-hex", None),
+        "product_id": ("req-hex", None),
+        "timeout_ms": ("int", 2000),
+        "in_ep": ("hex", 0x82),
+        "out_ep": ("hex", 0x01),
+    },
+    "serial": {"device": ("req-text", None), "baudrate": ("int", 19200), "timeout_s": ("num", 2.0)},
+    "network": {"host": ("req-text", None), "port": ("int", 9100), "timeout_s": ("num", 3.0)},
+    "file": {"path": ("req-text", None)},
+}
+
+
+def _parse_printer(root: _Reader, base: Path) -> PrinterConfig:
+    sub = root.table("printer")
+    backend = sub.choice("backend", PRINTER_BACKENDS, _REQUIRED)
+    sub.unknown_keys({"backend", "paper_width_mm", "print_qr", "status_timeout_s", *PRINTER_BACKENDS})
+    width = sub.integer("paper_width_mm", 80, lo=58, hi=80)
+    if width not in (58, 80):
+        raise sub.fail("paper_width_mm", "58 or 80", width)
+    params_reader = sub.table(backend, required=False)
+    spec = _PRINTER_PARAMS[backend]
+    params_reader.unknown_keys(set(spec))
+    params: dict[str, Any] = {}
+    for name, (kind, default) in spec.items():
+        required = _REQUIRED if kind.startswith("req-") else default
+        kind = kind.removeprefix("req-")
+        if kind == "text":
+            params[name] = params_reader.text(name, required)
+        elif kind == "int":
+            params[name] = params_reader.integer(name, required, lo=1, hi=10**6)
+        elif kind == "num":
+            params[name] = params_reader.number(name, required, lo=0.05, hi=120)
+        elif kind == "hex":
+            value = params_reader._get(name, required, (int, str), 'a USB id such as "0x0416"')
+            if isinstance(value, str):
+                try:
+                    value = int(value, 16)
+                except ValueError:
+                    raise params_reader.fail(name, 'a USB id such as "0x0416"', value) from None
+            params[name] = value
+    if backend in ("simulation",):
+        params["output"] = str(_resolve(base, params["output"]))
+    return PrinterConfig(
+        backend=backend,
+        paper_width_mm=width,
+        print_qr=sub.boolean("print_qr", True),
+        status_timeout_s=sub.number("status_timeout_s", 0.5, lo=0.05, hi=10),
+        params=params,
+    )
+
+
+def _parse_gpio(root: _Reader) -> GpioConfig:
+    sub = root.table("gpio")
+    keys = {"pin_factory", "walkin_button", "priority_button", "paper_led", "bounce_ms", "cooldown_s"}
+    sub.unknown_keys(keys)
+    pins = {name: sub.integer(name, _REQUIRED, lo=0, hi=27) for name in
+            ("walkin_button", "priority_button", "paper_led")}
+    if len(set(pins.values())) != len(pins):
+        raise sub.fail("walkin_button", "different GPIO numbers for each button and LED", pins)
+    return GpioConfig(
+        pin_factory=sub.choice("pin_factory", ("auto", "mock", "lgpio", "rpigpio", "native"), "auto"),
+        walkin_button=pins["walkin_button"],
+        priority_button=pins["priority_button"],
+        paper_led=pins["paper_led"],
+        bounce_s=sub.integer("bounce_ms", 50, lo=0, hi=1000) / 1000,
+        cooldown_s=sub.number("cooldown_s", 3.0, lo=0, hi=120),
+    )
+
+
+def _resolve(base: Path, value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (base / path).resolve()
+
+
+def load_config(path: Path | str) -> Config:
+    """Parse and validate the file; relative paths in it are relative to the file's folder."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(path, "(file)", "an existing configuration file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, "(syntax)", f"valid TOML ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, "(file)", f"a readable UTF-8 file ({exc})") from None
+    base = path.resolve().parent
+    root = _Reader(path, raw)
+    root.unknown_keys({"simulation", "language", "database", "office", "hours", "holidays",
+                       "lanes", "printer", "gpio", "staff", "screen"})
+
+    office_reader = root.table("office")
+    office_reader.unknown_keys({"code", "name", "address", "timezone", "device_id"})
+    code = office_reader.text("code", _REQUIRED)
+    if not _CODE.match(code):
+        raise office_reader.fail("code", "2-16 capital letters, digits or '-'", code)
+    device_id = office_reader.text("device_id", _REQUIRED)
+    if not _CODE.match(device_id):
+        raise office_reader.fail("device_id", "2-16 capital letters, digits or '-'", device_id)
+    office = Office(
+        code=code,
+        name=office_reader.text("name", _REQUIRED),
+        address=office_reader.text("address", ""),
+        timezone=ZoneInfo(office_reader.choice("timezone", OFFICE_TIMEZONES, _REQUIRED)),
+        device_id=device_id,
+    )
+
+    lanes = _parse_lanes(root)
+    hours_reader = root.table("hours")
+    hours_reader.unknown_keys(set(WEEKDAYS))
+    hours = {i: _parse_day(hours_reader, name, set(lanes)) for i, name in enumerate(WEEKDAYS)}
+    if not any(hours.values()):
+        raise hours_reader.fail("mon", "opening hours on at least one weekday")
+
+    holidays: set[date] = set()
+    for item in root._get("holidays", [], list, 'a list of dates such as ["2026-12-25"]'):
+        try:
+            holidays.add(item if isinstance(item, date) else date.fromisoformat(str(item)))
+        except ValueError:
+            raise root.fail("holidays", "dates as YYYY-MM-DD", item) from None
+
+    staff = root.table("staff")
+    staff.unknown_keys({"pin_hash"})
+    pin_hash = staff.text("pin_hash", _REQUIRED)
+    if not is_pin_hash(pin_hash):
+        raise staff.fail("pin_hash", "a hash made by `kiosk pin-hash` (scrypt$...)", pin_hash[:24])
+    simulation = root.boolean("simulation", False)
+    if not simulation and verify_pin(DEMO_PIN, pin_hash):
+        raise staff.fail("pin_hash", f"a real staff PIN, not the demo PIN {DEMO_PIN} "
+                         "(make one with `kiosk pin-hash`)")
+
+    screen = root.table("screen", required=False)
+    screen.unknown_keys({"ticket_seconds"})
+
+    return Config(
+        path=path,
+        simulation=simulation,
+        office=office,
+        hours=hours,
+        holidays=frozenset(holidays),
+        lanes=lanes,
+        printer=_parse_printer(root, base),
+        gpio=_parse_gpio(root),
+        database=_resolve(base, root.text("database", _REQUIRED)),
+        language=root.choice("language", LANGUAGES, "id"),
+        staff_pin_hash=pin_hash,
+        ticket_screen_seconds=screen.number("ticket_seconds", 8.0, lo=2, hi=120),
+    )
+
+
+def config_path(cli_value: str | None) -> Path:
+    """--config wins, then KIOSK_CONFIG, then the simulation default."""
+    return Path(cli_value or os.environ.get("KIOSK_CONFIG") or DEFAULT_CONFIG)

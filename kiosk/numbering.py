@@ -1,0 +1,175 @@
+"""Taking the next queue number: one durable transaction per number.
+
+The cap check, the counter bump, the ticket row and its event are written in
+one ``BEGIN IMMEDIATE`` transaction, so any number of processes sharing the
+store never overshoot the cap, never share a number, and a power cut leaves
+either the whole ticket or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlite_utils
+
+from kiosk.ids import new_id
+from kiosk.store import immediate
+
+# How far the clock may step back (NTP corrections) before we stop trusting it.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: str
+    office_day: date
+    lane: str
+    number: int
+    label: str
+    issued_at: datetime  # UTC
+    ahead: int
+    printed: bool = False
+
+
+@dataclass(frozen=True)
+class CapReached:
+    lane: str
+    cap: int
+    turned_away_today: int
+
+
+@dataclass(frozen=True)
+class ClockBehind:
+    """The clock is earlier than a time this store already recorded."""
+
+    now: datetime
+    newest_seen: datetime
+
+
+def format_label(lane: str, number: int) -> str:
+    return f"{lane}{number:03d}"
+
+
+def append_event(conn, *, office_code: str, office_day: date, device_id: str, kind: str,
+                 at: datetime, ticket_id: str | None = None, payload: dict | None = None) -> str:
+    """Append to the outbox; call inside the transaction that made the change."""
+    event_id = new_id(device_id)
+    conn.execute(
+        "INSERT INTO events (id, at, office_code, office_day, device_id, kind, ticket_id, payload)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (event_id, at.isoformat(), office_code, office_day.isoformat(), device_id, kind,
+         ticket_id, json.dumps(payload or {}, separators=(",", ":"), sort_keys=True)),
+    )
+    return event_id
+
+
+class Numbering:
+    def __init__(self, db: sqlite_utils.Database, office_code: str, device_id: str) -> None:
+        self.db, self.office_code, self.device_id = db, office_code, device_id
+
+    def _check_clock(self, conn, now: datetime) -> ClockBehind | None:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'newest_time'").fetchone()
+        if row is not None:
+            newest = datetime.fromisoformat(row[0])
+            if now < newest - CLOCK_TOLERANCE:
+                return ClockBehind(now, newest)
+            if now <= newest:
+                return None
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('newest_time', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (now.isoformat(),),
+        )
+        return None
+
+    def take(self, lane: str, office_day: date, cap: int | None, now: datetime
+             ) -> Ticket | CapReached | ClockBehind:
+        """Take the next number in ``lane`` for ``office_day``, or say why not."""
+        day = office_day.isoformat()
+        key = (self.office_code, day, lane)
+        with immediate(self.db) as conn:
+            if (behind := self._check_clock(conn, now)) is not None:
+                return behind
+            row = conn.execute(
+                "SELECT last_number, turned_away FROM lane_days"
+                " WHERE office_code = ? AND office_day = ? AND lane = ?", key
+            ).fetchone()
+            last, turned_away = row if row else (0, 0)
+            if cap is not None and last >= cap:
+                conn.execute(
+                    "INSERT INTO lane_days (office_code, office_day, lane, turned_away)"
+                    " VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET turned_away = turned_away + 1",
+                    key,
+                )
+                append_event(conn, office_code=self.office_code, office_day=office_day,
+                             device_id=self.device_id, kind="refused_cap", at=now,
+                             payload={"lane": lane, "cap": cap})
+                return CapReached(lane, cap, turned_away + 1)
+            number = last + 1
+            conn.execute(
+                "INSERT INTO lane_days (office_code, office_day, lane, last_number)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_number = excluded.last_number",
+                (*key, number),
+            )
+            ticket_id = new_id(self.device_id)
+            label = format_label(lane, number)
+            conn.execute(
+                "INSERT INTO tickets (id, office_code, office_day, lane, number, label, issued_at,"
+                " device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (ticket_id, *key, number, label, now.isoformat(), self.device_id),
+            )
+            ahead = conn.execute(
+                "SELECT count(*) FROM tickets WHERE office_day = ? AND lane = ?"
+                " AND status = 'waiting' AND number < ? AND office_code = ?",
+                (day, lane, number, self.office_code),
+            ).fetchone()[0]
+            append_event(conn, office_code=self.office_code, office_day=office_day,
+                         device_id=self.device_id, kind="issued", at=now, ticket_id=ticket_id,
+                         payload={"lane": lane, "number": number, "label": label})
+        return Ticket(ticket_id, office_day, lane, number, label, now, ahead)
+
+    def record(self, kind: str, office_day: date, now: datetime, ticket_id: str | None = None,
+               payload: dict | None = None) -> None:
+        """Record a state change that is not a new number (refusals, printer faults)."""
+        with immediate(self.db) as conn:
+            append_event(conn, office_code=self.office_code, office_day=office_day,
+                         device_id=self.device_id, kind=kind, at=now, ticket_id=ticket_id,
+                         payload=payload)
+
+    def mark_printed(self, ticket_id: str, office_day: date, now: datetime, printed: bool,
+                     error: str | None = None) -> None:
+        with immediate(self.db) as conn:
+            conn.execute("UPDATE tickets SET printed = ?, print_error = ? WHERE id = ?",
+                         (int(printed), error, ticket_id))
+            append_event(conn, office_code=self.office_code, office_day=office_day,
+                         device_id=self.device_id, kind="printed" if printed else "print_failed",
+                         at=now, ticket_id=ticket_id, payload={"error": error} if error else None)
+
+    def find(self, office_day: date, label: str) -> dict | None:
+        rows = list(self.db.query(
+            "SELECT * FROM tickets WHERE office_code = ? AND office_day = ? AND label = ?",
+            (self.office_code, office_day.isoformat(), label.upper()),
+        ))
+        return rows[0] if rows else None
+
+    def day_summary(self, office_day: date) -> dict[str, dict[str, int]]:
+        """Per lane: issued, turned away, unprinted, waiting."""
+        summary: dict[str, dict[str, int]] = {}
+        day = office_day.isoformat()
+        for row in self.db.query(
+            "SELECT lane, last_number, turned_away FROM lane_days"
+            " WHERE office_code = ? AND office_day = ?", (self.office_code, day)
+        ):
+            summary[row["lane"]] = {"issued": row["last_number"],
+                                    "turned_away": row["turned_away"],
+                                    "unprinted": 0, "waiting": 0}
+        for row in self.db.query(
+            "SELECT lane, sum(printed = 0) AS unprinted, sum(status = 'waiting') AS waiting"
+            " FROM tickets WHERE office_code = ? AND office_day = ? GROUP BY lane",
+            (self.office_code, day),
+        ):
+            entry = summary.setdefault(row["lane"], {"issued": 0, "turned_away": 0})
+            entry["unprinted"], entry["waiting"] = row["unprinted"], row["waiting"]
+        return summary

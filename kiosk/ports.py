@@ -1,0 +1,58 @@
+"""The narrow interfaces hardware adapters implement for the domain.
+
+The domain decides *what* a ticket says and *when* a printer may be used;
+adapters in ``hardware/`` decide how bytes reach a device. Keeping this
+boundary small is what lets the same issuing code run on a Pi, in
+simulation and in tests.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+class PaperStatus(enum.Enum):
+    OK = "ok"
+    LOW = "low"  # near-end sensor: keep printing, warn staff
+    OUT = "out"
+    UNKNOWN = "unknown"  # the printer did not answer in time or cannot report
+
+
+class PrinterError(Exception):
+    """Printing failed; the message is shown to staff, never to applicants."""
+
+
+@dataclass(frozen=True)
+class TicketContent:
+    """Everything printed on one ticket, already in the applicant's language."""
+
+    office_name: str
+    office_address: str
+    lane_name: str
+    label: str  # "A012"
+    issued_at: datetime  # office-local
+    ahead: int
+    language: str
+    ticket_id: str
+    print_qr: bool = True
+
+
+class TicketPrinter(Protocol):
+    def paper_status(self) -> PaperStatus:
+        """Ask the printer, within its own timeout; UNKNOWN when it does not say."""
+        ...
+
+    def print_ticket(self, ticket: TicketContent) -> None:
+        """Print one ticket or raise PrinterError."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class StatusLamp(Protocol):
+    """A lamp staff can see from across the lobby (paper out / printer fault)."""
+
+    def set_fault(self, on: bool, blinking: bool = False) -> None: ...

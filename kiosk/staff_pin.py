@@ -1,0 +1,46 @@
+"""Staff PIN hashing: the config holds only a salted scrypt hash, never the PIN."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+_N, _R, _P = 2**14, 8, 1
+DEMO_PIN = "1234"  # simulation only; a real office config may not use it
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def hash_pin(pin: str, salt: bytes | None = None) -> str:
+    """Return ``scrypt$N$r$p$salt$hash`` for the config's ``[staff] pin_hash``."""
+    if not pin.isdigit() or not 4 <= len(pin) <= 12:
+        raise ValueError("A staff PIN is 4 to 12 digits.")
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(pin.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r),
+                                p=int(p), dklen=len(expected))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def is_pin_hash(stored: str) -> bool:
+    parts = stored.split("$")
+    if len(parts) != 6 or parts[0] != "scrypt" or not all(p.isdigit() for p in parts[1:4]):
+        return False
+    try:
+        return len(base64.b64decode(parts[4], validate=True)) >= 8 and len(
+            base64.b64decode(parts[5], validate=True)) >= 16
+    except ValueError:
+        return False
