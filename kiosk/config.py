@@ -23,6 +23,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LANE_CODES = ("A", "P", "B")
 PRINTER_BACKENDS = ("simulation", "usb", "serial", "network", "file")
 LANGUAGES = ("id", "en")
+PIN_FACTORIES = ("auto", "mock", "lgpio", "rpigpio", "native")
 DEFAULT_CONFIG = Path("config/kiosk.toml")
 
 
@@ -240,7 +241,8 @@ _PRINTER_PARAMS: dict[str, dict[str, tuple[str, Any]]] = {
 def _parse_printer(root: _Reader, base: Path) -> PrinterConfig:
     sub = root.table("printer")
     backend = sub.choice("backend", PRINTER_BACKENDS, _REQUIRED)
-    sub.unknown_keys({"backend", "paper_width_mm", "print_qr", "status_timeout_s", *PRINTER_BACKENDS})
+    sub.unknown_keys(
+        {"backend", "paper_width_mm", "print_qr", "status_timeout_s", *PRINTER_BACKENDS})
     width = sub.integer("paper_width_mm", 80, lo=58, hi=80)
     if width not in (58, 80):
         raise sub.fail("paper_width_mm", "58 or 80", width)
@@ -278,14 +280,15 @@ def _parse_printer(root: _Reader, base: Path) -> PrinterConfig:
 
 def _parse_gpio(root: _Reader) -> GpioConfig:
     sub = root.table("gpio")
-    keys = {"pin_factory", "walkin_button", "priority_button", "paper_led", "bounce_ms", "cooldown_s"}
+    keys = {"pin_factory", "walkin_button", "priority_button", "paper_led", "bounce_ms",
+            "cooldown_s"}
     sub.unknown_keys(keys)
     pins = {name: sub.integer(name, _REQUIRED, lo=0, hi=27) for name in
             ("walkin_button", "priority_button", "paper_led")}
     if len(set(pins.values())) != len(pins):
         raise sub.fail("walkin_button", "different GPIO numbers for each button and LED", pins)
     return GpioConfig(
-        pin_factory=sub.choice("pin_factory", ("auto", "mock", "lgpio", "rpigpio", "native"), "auto"),
+        pin_factory=sub.choice("pin_factory", PIN_FACTORIES, "auto"),
         walkin_button=pins["walkin_button"],
         priority_button=pins["priority_button"],
         paper_led=pins["paper_led"],

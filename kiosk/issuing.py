@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -23,7 +23,7 @@ WALKIN, PRIORITY, BOOKED = "A", "P", "B"
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,8 @@ class IssuingService:
     def quota(self, lane: str = WALKIN) -> Quota:
         day = self.schedule.office_day(self.clock()).isoformat()
         row = self.db.execute(
-            "SELECT last_number FROM lane_days WHERE office_code = ? AND office_day = ? AND lane = ?",
+            "SELECT last_number FROM lane_days"
+            " WHERE office_code = ? AND office_day = ? AND lane = ?",
             (self.config.office.code, day, lane),
         ).fetchone()
         return Quota(self.config.lanes[lane].cap, row[0] if row else 0)

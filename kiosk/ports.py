@@ -56,3 +56,23 @@ class StatusLamp(Protocol):
     """A lamp staff can see from across the lobby (paper out / printer fault)."""
 
     def set_fault(self, on: bool, blinking: bool = False) -> None: ...
+
+
+class Simulation(Protocol):
+    """Laptop stand-ins for the lobby hardware, driven from the keyboard.
+
+    Key presses go through the same gpiozero button code as on a Pi (mock
+    pins), so a demo exercises the real path, not a shortcut.
+    """
+
+    def press(self, lane: str) -> None: ...
+
+    def toggle_paper(self) -> bool:
+        """Flip the simulated paper roll; returns True when paper is now out."""
+        ...
+
+    def ticket_preview(self) -> str | None: ...
+
+    def lamp_state(self) -> str:
+        """"off", "on" or "blinking": the paper/fault LED as drawn on screen."""
+        ...

@@ -44,3 +44,32 @@ def is_pin_hash(stored: str) -> bool:
             base64.b64decode(parts[5], validate=True)) >= 16
     except ValueError:
         return False
+
+
+class PinGuard:
+    """Checks PINs and locks out guessing: five wrong tries lock it for a minute."""
+
+    def __init__(self, stored: str, max_tries: int = 5, lockout_s: float = 60.0,
+                 clock=None) -> None:
+        import time
+
+        self.stored, self.max_tries, self.lockout_s = stored, max_tries, lockout_s
+        self.clock = clock or time.monotonic
+        self.failures = 0
+        self.locked_until = 0.0
+
+    @property
+    def locked(self) -> bool:
+        return self.clock() < self.locked_until
+
+    def check(self, pin: str) -> bool:
+        if self.locked:
+            return False
+        if verify_pin(pin, self.stored):
+            self.failures = 0
+            return True
+        self.failures += 1
+        if self.failures >= self.max_tries:
+            self.locked_until = self.clock() + self.lockout_s
+            self.failures = 0
+        return False

@@ -36,7 +36,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "home.printer_warning": ("Kertas tiket hampir habis. Petugas telah diberi tahu.",
                              "Ticket paper is running low. Staff have been told."),
     "ticket.your_number": ("Nomor antrian Anda", "Your queue number"),
-    "ticket.ahead": ("{ahead} orang menunggu sebelum Anda", "{ahead} people are waiting before you"),
+    "ticket.ahead": ("{ahead} orang menunggu sebelum Anda",
+                     "{ahead} people are waiting before you"),
     "ticket.ahead_none": ("Tidak ada yang menunggu sebelum Anda", "Nobody is waiting before you"),
     "ticket.take": ("Silakan ambil tiket Anda", "Please take your ticket"),
     "ticket.instruction": ("Silakan duduk dan tunggu nomor Anda dipanggil.",
@@ -64,12 +65,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "clock.title": ("Menunggu Jam Sistem", "Waiting for the Clock"),
     "clock.body": ("Jam kios tidak dapat dipercaya. Nomor tidak diberikan.\nHubungi petugas.",
                    "The kiosk clock cannot be trusted. No number was issued.\nPlease ask staff."),
+    "error.title": ("Mohon Maaf, Terjadi Gangguan", "Sorry, Something Went Wrong"),
+    "error.body": ("Nomor tidak dapat diberikan. Silakan hubungi petugas.",
+                   "No number could be given. Please ask a member of staff."),
     "back_home": ("Kembali ke layar utama dalam {seconds} detik",
                   "Back to the start screen in {seconds} seconds"),
     "pin.title": ("PIN Petugas", "Staff PIN"),
     "pin.prompt": ("Masukkan PIN petugas untuk keluar, Esc untuk batal",
                    "Enter the staff PIN to leave, Esc to cancel"),
     "pin.wrong": ("PIN salah", "Wrong PIN"),
+    "pin.locked": ("Terlalu banyak PIN salah. Coba lagi dalam satu menit.",
+                   "Too many wrong PINs. Try again in a minute."),
     "slip.printed_at": ("Dicetak", "Printed"),
     "slip.ahead": ("Menunggu sebelum Anda: {ahead}", "Waiting before you: {ahead}"),
     "slip.instruction": ("Tunggu nomor Anda dipanggil.", "Wait for your number to be called."),
@@ -84,7 +90,8 @@ def t(key: str, language: str, **values: object) -> str:
 
 
 def format_date(day: date, language: str) -> str:
-    return f"{DAYS[language][day.weekday()]}, {day.day} {MONTHS[language][day.month - 1]} {day.year}"
+    weekday, month = DAYS[language][day.weekday()], MONTHS[language][day.month - 1]
+    return f"{weekday}, {day.day} {month} {day.year}"
 
 
 def format_moment(moment: datetime, language: str) -> str:

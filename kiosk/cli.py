@@ -1,0 +1,166 @@
+"""The `kiosk` command: run the kiosk, or issue, reprint and report without the UI.
+
+Staff use these when the screen is broken or for scripts, so every refusal
+is a plain sentence on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+
+from kiosk.config import ConfigError, config_path, load_config
+from kiosk.issuing import PRIORITY, WALKIN, Issued, Refused
+from kiosk.notices import notice_lines
+from kiosk.staff_pin import hash_pin
+from kiosk.texts import format_date
+
+EXIT_CONFIG, EXIT_REFUSED, EXIT_UNPRINTED, EXIT_NOT_FOUND = 1, 3, 4, 5
+LANE_WORDS = {"walkin": WALKIN, "priority": PRIORITY}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="antrian-kiosk queue kiosk")
+    parser.add_argument("--config", help="config file (default: $KIOSK_CONFIG or "
+                        "config/kiosk.toml)")
+    parser.add_argument("--lang", choices=("id", "en"), help="language of messages and tickets")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start the full-screen kiosk")
+    issue = sub.add_parser("issue", help="issue and print one ticket without the UI")
+    issue.add_argument("lane", choices=sorted(LANE_WORDS))
+    status = sub.add_parser("status", help="today per lane: issued, left, turned away, unprinted")
+    status.add_argument("--json", action="store_true")
+    reprint = sub.add_parser("reprint", help="print one of today's tickets again, e.g. A012")
+    reprint.add_argument("number")
+    sub.add_parser("pin-hash", help="make a staff PIN hash for the config's [staff] pin_hash")
+    sub.add_parser("check-config", help="validate the config file and exit")
+    return parser
+
+
+def _refusal_text(refused: Refused, language: str) -> str:
+    title, body = notice_lines(refused, language)
+    return " ".join([title + "."] + [line.replace("\n", " ") for line in body])
+
+
+def _report_issued(result: Issued) -> int:
+    print(result.ticket.label)
+    if not result.printed:
+        print(f"Tiket {result.ticket.label} tidak tercetak ({result.print_error}); nomor tetap "
+              f"berlaku. Cetak ulang: kiosk reprint {result.ticket.label}", file=sys.stderr)
+        return EXIT_UNPRINTED
+    return 0
+
+
+def _cmd_issue(args: argparse.Namespace, config) -> int:
+    from kiosk.appliance import build
+
+    appliance = build(config, with_gpio=False)
+    try:
+        result = appliance.service.issue(LANE_WORDS[args.lane], args.lang)
+    finally:
+        appliance.close()
+    if isinstance(result, Refused):
+        print(_refusal_text(result, args.lang or config.language), file=sys.stderr)
+        return EXIT_REFUSED
+    return _report_issued(result)
+
+
+def _cmd_reprint(args: argparse.Namespace, config) -> int:
+    from kiosk.appliance import build
+
+    appliance = build(config, with_gpio=False)
+    try:
+        result = appliance.service.reprint(args.number.strip().upper(), args.lang)
+    finally:
+        appliance.close()
+    if result is None:
+        print(f"Tiket {args.number} tidak ada hari ini / no such ticket today.", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    return _report_issued(result)
+
+
+def _cmd_status(args: argparse.Namespace, config) -> int:
+    from kiosk import store
+    from kiosk.issuing import utc_now
+    from kiosk.numbering import Numbering
+    from kiosk.schedule import Schedule
+
+    db = store.connect(config.database)
+    try:
+        day = Schedule(config.timezone, config.hours, config.holidays).office_day(utc_now())
+        summary = Numbering(db, config.office.code, config.office.device_id).day_summary(day)
+    finally:
+        db.close()
+    rows = []
+    for code, lane in config.lanes.items():
+        figures = summary.get(code, {})
+        issued = figures.get("issued", 0)
+        rows.append({
+            "lane": code, "name": lane.name(args.lang or config.language), "issued": issued,
+            "cap": lane.cap, "left": None if lane.cap is None else max(lane.cap - issued, 0),
+            "turned_away": figures.get("turned_away", 0), "unprinted": figures.get("unprinted", 0),
+            "waiting": figures.get("waiting", 0),
+        })
+    if args.json:
+        print(json.dumps({"office": config.office.code, "day": day.isoformat(), "lanes": rows}))
+        return 0
+    print(f"{config.office.name} - {format_date(day, args.lang or config.language)}")
+    print(f"{'lane':<22}{'issued':>8}{'left':>8}{'turned away':>13}{'unprinted':>11}")
+    for row in rows:
+        left = "-" if row["left"] is None else str(row["left"])
+        print(f"{row['lane'] + ' ' + row['name']:<22}{row['issued']:>8}{left:>8}"
+              f"{row['turned_away']:>13}{row['unprinted']:>11}")
+    return 0
+
+
+def _cmd_pin_hash() -> int:
+    pin = getpass.getpass("New staff PIN (4-12 digits): ")
+    if getpass.getpass("Again: ") != pin:
+        print("The two PINs differ.", file=sys.stderr)
+        return 2
+    try:
+        print(f'pin_hash = "{hash_pin(pin)}"')
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _cmd_run(config) -> int:
+    from kiosk.appliance import build
+    from screens.app import KioskApp
+
+    appliance = build(config)
+    try:
+        app = KioskApp(config, appliance.service, appliance.simulation)
+        appliance.on_press = app.lane_pressed
+        app.run()
+    finally:
+        appliance.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "pin-hash":
+        return _cmd_pin_hash()
+    path = config_path(args.config)
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        print(f"Konfigurasi salah / bad configuration: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    if args.command == "check-config":
+        print(f"{path}: OK ({config.office.code}, {config.office.name})")
+        return 0
+    if args.command == "run":
+        return _cmd_run(config)
+    handlers = {"issue": _cmd_issue, "reprint": _cmd_reprint, "status": _cmd_status}
+    return handlers[args.command](args, config)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

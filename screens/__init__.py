@@ -1,0 +1,1 @@
+"""Textual screens of the kiosk: they talk only to ``kiosk`` services and ports."""

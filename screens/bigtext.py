@@ -1,0 +1,72 @@
+"""Queue numbers in large block letters, readable from across the lobby.
+
+Textual's ``Digits`` has no ``P``, and lane letters matter as much as the
+digits, so the kiosk carries its own 5-row font for the characters it shows.
+Only full blocks are used: they exist in the Linux console font (TERM=linux).
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+FONT: dict[str, tuple[str, ...]] = {
+    "A": (" ### ", "#   #", "#####", "#   #", "#   #"),
+    "B": ("#### ", "#   #", "#### ", "#   #", "#### "),
+    "P": ("#### ", "#   #", "#### ", "#    ", "#    "),
+    "0": (" ### ", "#  ##", "# # #", "##  #", " ### "),
+    "1": ("  #  ", " ##  ", "  #  ", "  #  ", " ### "),
+    "2": (" ### ", "#   #", "  ## ", " #   ", "#####"),
+    "3": ("#### ", "    #", " ### ", "    #", "#### "),
+    "4": ("#   #", "#   #", "#####", "    #", "    #"),
+    "5": ("#####", "#    ", "#### ", "    #", "#### "),
+    "6": (" ### ", "#    ", "#### ", "#   #", " ### "),
+    "7": ("#####", "    #", "   # ", "  #  ", "  #  "),
+    "8": (" ### ", "#   #", " ### ", "#   #", " ### "),
+    "9": (" ### ", "#   #", " ####", "    #", " ### "),
+    " ": ("     ",) * 5,
+}
+GLYPH_WIDTH, GLYPH_HEIGHT = 5, 5
+
+
+def render_big(text: str, scale: int = 1) -> str:
+    """Block-letter rendering; unknown characters become blanks rather than crashing."""
+    rows = []
+    for row in range(GLYPH_HEIGHT):
+        parts = []
+        for char in text.upper():
+            glyph = FONT.get(char, FONT[" "])[row]
+            parts.append("".join(c * (2 * scale) for c in glyph).replace("#", "\u2588"))
+        line = (" " * scale).join(parts)
+        rows.extend([line] * scale)
+    return "\n".join(rows)
+
+
+def big_size(text: str, scale: int) -> tuple[int, int]:
+    width = len(text) * GLYPH_WIDTH * 2 * scale + (len(text) - 1) * scale
+    return width, GLYPH_HEIGHT * scale
+
+
+class BigNumber(Static):
+    """Shows a label as large as the screen allows (scale 1 fits 80x24)."""
+
+    DEFAULT_CSS = "BigNumber { width: 100%; height: auto; content-align: center middle; }"
+
+    def __init__(self, label: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.label = label
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        width, height = self.app.size
+        scale = 1
+        for candidate in (3, 2):
+            w, h = big_size(self.label, candidate)
+            if w <= width - 4 and h <= height // 2:
+                scale = candidate
+                break
+        self.update(render_big(self.label, scale))

@@ -1,0 +1,60 @@
+"""The start screen: what to press, and how many walk-in numbers are left."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Static
+
+from kiosk.issuing import PRIORITY, WALKIN
+from kiosk.ports import PaperStatus
+from kiosk.texts import ZONE_ABBREVIATIONS, format_date, t
+
+
+class HomeScreen(Screen):
+    def compose(self) -> ComposeResult:
+        lang = self.app.language
+        yield Static(self.app.config.office.name, classes="office", id="office")
+        yield Static(self._clock_text(), classes="clock", id="clock")
+        yield Static(t("home.title", lang), classes="title")
+        if self.app.service.schedule.is_open(self.app.service.clock(), WALKIN):
+            yield Static(t("home.walkin", lang), classes="button-walkin", id="walkin")
+        else:
+            yield Static(t("home.walkin_closed_today", lang), classes="hint", id="walkin")
+        yield Static(t("home.priority", lang), classes="button-priority", id="priority")
+        yield Static(self._quota_text(), classes="quota", id="quota")
+        yield Static("", classes="warning", id="paper-warning")
+        yield Static(t("home.language", lang), classes="hint")
+        if self.app.simulation is not None:
+            yield Static(t("home.sim_keys", lang), classes="sim", id="sim-keys")
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.refresh_status)
+        self.refresh_status()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_status()
+
+    def _clock_text(self) -> str:
+        now: datetime = self.app.service.clock().astimezone(self.app.config.timezone)
+        zone = ZONE_ABBREVIATIONS.get(str(self.app.config.timezone), "")
+        return f"{format_date(now.date(), self.app.language)}   {now:%H:%M:%S} {zone}"
+
+    def _quota_text(self) -> str:
+        quota = self.app.service.quota(WALKIN)
+        if quota.cap is None:
+            return t("home.no_cap", self.app.language)
+        return t("home.quota", self.app.language, left=quota.left, cap=quota.cap)
+
+    def refresh_status(self) -> None:
+        self.query_one("#clock", Static).update(self._clock_text())
+        self.query_one("#quota", Static).update(self._quota_text())
+        warning = self.query_one("#paper-warning", Static)
+        low = self.app.service.last_paper is PaperStatus.LOW
+        warning.update(t("home.printer_warning", self.app.language) if low else "")
+        warning.display = low
+
+
+__all__ = ["HomeScreen", "PRIORITY", "WALKIN"]

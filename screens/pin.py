@@ -1,0 +1,41 @@
+"""Staff PIN prompt: the only way out of the locked-down kiosk."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from kiosk.texts import t
+
+
+class PinScreen(ModalScreen[bool]):
+    """Dismisses with True only for the right PIN (the app's PinGuard rate-limits tries)."""
+
+    BINDINGS = [("escape", "cancel", "")]
+
+    def compose(self) -> ComposeResult:
+        lang = self.app.language
+        with Vertical(id="pin-box"):
+            yield Static(t("pin.title", lang), classes="title")
+            yield Static(t("pin.prompt", lang), classes="hint")
+            yield Input(password=True, max_length=12, restrict=r"[0-9]*", id="pin")
+            yield Static("", classes="warning", id="pin-message")
+
+    def on_mount(self) -> None:
+        self.query_one("#pin-message", Static).display = False
+        self.query_one("#pin", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        guard = self.app.pin_guard
+        if guard.check(event.value):
+            self.dismiss(True)
+            return
+        event.input.value = ""
+        message = self.query_one("#pin-message", Static)
+        message.update(t("pin.locked" if guard.locked else "pin.wrong", self.app.language))
+        message.display = True
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

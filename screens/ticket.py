@@ -1,0 +1,55 @@
+"""The issued-ticket screen: the number huge, people ahead, then back home."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Static
+
+from kiosk.issuing import Issued
+from kiosk.texts import t
+from screens.bigtext import BigNumber
+
+# An unprinted number must stay up long enough to be photographed.
+UNPRINTED_FACTOR = 4
+
+
+class TicketScreen(Screen):
+    def __init__(self, issued: Issued, seconds: float) -> None:
+        super().__init__()
+        self.issued = issued
+        self.remaining = int(seconds * (1 if issued.printed else UNPRINTED_FACTOR))
+
+    def compose(self) -> ComposeResult:
+        lang = self.app.language
+        ticket = self.issued.ticket
+        with Horizontal(id="ticket-row"):
+            with Vertical(id="ticket-main"):
+                yield Static(t("ticket.your_number", lang), classes="title")
+                yield BigNumber(ticket.label, classes="big", id="number")
+                yield Static(self.issued.content.lane_name, classes="lane", id="lane")
+                ahead = (t("ticket.ahead", lang, ahead=ticket.ahead) if ticket.ahead
+                         else t("ticket.ahead_none", lang))
+                yield Static(ahead, classes="hint", id="ahead")
+                if self.issued.printed:
+                    yield Static(t("ticket.take", lang), classes="quota", id="take")
+                    yield Static(t("ticket.instruction", lang), classes="hint")
+                else:
+                    yield Static(t("ticket.not_printed", lang), classes="error", id="not-printed")
+                yield Static("", classes="countdown", id="countdown")
+            preview = self.app.simulation.ticket_preview() if self.app.simulation else None
+            if preview and self.app.size.width >= 100:
+                yield Static(preview, id="preview")
+
+    def on_mount(self) -> None:
+        self._tick()
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        if self.remaining <= 0:
+            self.app.go_home()
+            return
+        self.query_one("#countdown", Static).update(
+            t("back_home", self.app.language, seconds=self.remaining))
+        self.remaining -= 1

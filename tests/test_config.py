@@ -1,0 +1,105 @@
+"""A bad config stops start-up with the file, the key and what was expected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import ConfigError, load_config
+from kiosk.staff_pin import hash_pin
+from tests.conftest import ROOT, SIM_CONFIG
+
+PI_CONFIG = ROOT / "config" / "example-pi.toml"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def sim_text() -> str:
+    return SIM_CONFIG.read_text(encoding="utf-8")
+
+
+def test_simulation_config_loads_with_office_defaults() -> None:
+    cfg = load_config(SIM_CONFIG)
+    assert cfg.simulation is True
+    assert cfg.lanes["A"].cap == 60
+    assert cfg.lanes["P"].cap is None
+    assert str(cfg.timezone) == "Asia/Makassar"
+    assert cfg.hours[5] is not None and cfg.hours[5].lanes == {"P", "B"}
+    # Relative paths are relative to the config file, not to the current directory.
+    assert cfg.database == (ROOT / "var" / "kiosk.db").resolve()
+
+
+def test_example_pi_config_loads_once_a_real_pin_is_set(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="staff.pin_hash"):
+        load_config(PI_CONFIG)
+    text = PI_CONFIG.read_text().replace(
+        'pin_hash = "scrypt$16384$8$1$REPLACE$REPLACE"', f'pin_hash = "{hash_pin("482916")}"'
+    )
+    cfg = load_config(write(tmp_path, text))
+    assert cfg.printer.backend == "usb"
+    assert cfg.printer.params["vendor_id"] == 0x0416
+    assert cfg.printer.params["timeout_ms"] == 2000
+    assert cfg.hours[5].lanes == {"P"}  # Saturday is priority-only
+    assert cfg.hours[6] is None
+
+
+def test_real_office_may_not_keep_the_demo_pin(tmp_path: Path) -> None:
+    text = sim_text().replace("simulation = true", "simulation = false")
+    with pytest.raises(ConfigError, match="demo PIN"):
+        load_config(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "expected"),
+    [
+        ('timezone = "Asia/Makassar"', 'timezone = "UTC"', "office.timezone", "Asia/Jakarta"),
+        ("cap = 60", 'cap = "sixty"', "lanes.A.cap", "whole number"),
+        ("cap = 60", "cap = -1", "lanes.A.cap", "whole number"),
+        ('mon = "00:00-24:00"', 'mon = "8 to 4"', "hours.mon", "HH:MM"),
+        ('mon = "00:00-24:00"', 'mon = "16:00-08:00"', "hours.mon", "later than"),
+        ('backend = "simulation"', 'backend = "laser"', "printer.backend", "usb"),
+        ("paper_width_mm = 80", "paper_width_mm = 70", "printer.paper_width_mm", "58 or 80"),
+        ("walkin_button = 17", "walkin_button = 27", "gpio.walkin_button", "different"),
+        ("walkin_button = 17", "walkin_button = 40", "gpio.walkin_button", "0 to 27"),
+        ('code = "KUP"', 'code = "kupang office"', "office.code", "capital letters"),
+        ("holidays = []", 'holidays = ["25-12-2026"]', "holidays", "YYYY-MM-DD"),
+        ('language = "id"', 'language = "jv"', "language", "one of id, en"),
+        ("cooldown_s = 2", "cooldown_s = 2\ncolour = 1", "gpio.colour", "known keys"),
+    ],
+)
+def test_bad_value_names_file_key_and_expectation(
+    tmp_path: Path, old: str, new: str, key: str, expected: str
+) -> None:
+    text = sim_text()
+    assert old in text
+    path = write(tmp_path, text.replace(old, new, 1))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert str(path) in message
+    assert f"'{key}'" in message
+    assert expected in message
+
+
+def test_missing_required_key_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, sim_text().replace('device_id = "KUP-SIM1"', ""))
+    with pytest.raises(ConfigError, match="office.device_id.*missing"):
+        load_config(path)
+
+
+def test_usb_printer_needs_its_ids(tmp_path: Path) -> None:
+    text = sim_text().replace('backend = "simulation"', 'backend = "usb"')
+    with pytest.raises(ConfigError, match="printer.usb.vendor_id"):
+        load_config(write(tmp_path, text))
+
+
+def test_syntax_error_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="valid TOML"):
+        load_config(write(tmp_path, "office = [unclosed"))
+    with pytest.raises(ConfigError, match="existing configuration file"):
+        load_config(tmp_path / "nope.toml")
