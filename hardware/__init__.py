@@ -1,0 +1,1 @@
+"""Hardware adapters implementing kiosk.ports; the domain never imports these."""

@@ -1,0 +1,113 @@
+"""The ticket's ESC/POS layout, shared by real printers and the simulation.
+
+Rendering into any Escpos object (normally a Dummy) keeps the layout testable
+byte for byte and lets adapters send a whole ticket in one write. The same
+content is also offered as plain text so simulation can show it on screen.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+
+from escpos.escpos import Escpos
+
+from kiosk.ports import TicketContent
+from kiosk.texts import ZONE_ABBREVIATIONS, format_date, t
+
+PAPER_DOTS = {58: 384, 80: 576}  # printable dots per line at 203 dpi
+FONT_A_DOTS = 12  # font A glyph width: 32 columns on 58 mm, 48 on 80 mm
+FONT_B_DOTS = 9  # font B (the small one): 42 / 64 columns
+LABEL_HEIGHT = 8
+_MAX_LABEL_WIDTH = {58: 6, 80: 8}
+_QR_MODULE_DOTS = {58: 5, 80: 6}
+_PUNCTUATION = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'",
+                              "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+
+
+def columns(paper_width_mm: int, glyph_dots: int = FONT_A_DOTS) -> int:
+    if paper_width_mm not in PAPER_DOTS:
+        raise ValueError(f"paper width must be 58 or 80 mm, got {paper_width_mm}")
+    return PAPER_DOTS[paper_width_mm] // glyph_dots
+
+
+def label_width(label: str, paper_width_mm: int) -> int:
+    """Largest character magnification at which the whole label fits on one line."""
+    fits = PAPER_DOTS[paper_width_mm] // (FONT_A_DOTS * max(1, len(label)))
+    return max(1, min(_MAX_LABEL_WIDTH[paper_width_mm], fits))
+
+
+def ascii_safe(text: str) -> str:
+    """Strip accents and typographic punctuation that cheap printers' code pages lack."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_PUNCTUATION))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(ascii_safe(text), width, break_on_hyphens=False) or [""]
+
+
+def _date_lines(ticket: TicketContent) -> list[str]:
+    zone = ZONE_ABBREVIATIONS.get(str(ticket.issued_at.tzinfo), "")
+    time_text = f"{ticket.issued_at:%H:%M} {zone}".rstrip()
+    return [format_date(ticket.issued_at.date(), ticket.language),
+            f"{t('slip.printed_at', ticket.language)} {time_text}"]
+
+
+def _footer_lines(ticket: TicketContent) -> list[str]:
+    return [t("slip.ahead", ticket.language, ahead=ticket.ahead), "",
+            t("slip.instruction", ticket.language), t("slip.keep", ticket.language)]
+
+
+def _print_lines(printer: Escpos, text: str, width: int) -> None:
+    for line in _wrap(text, width):
+        printer.textln(line)
+
+
+def render_ticket(printer: Escpos, ticket: TicketContent, paper_width_mm: int) -> None:
+    """Write one complete ticket, ending with a cut, to ``printer``."""
+    cols = columns(paper_width_mm)
+    printer.hw("INIT")  # ESC @: clear whatever a half-sent earlier job left behind
+    printer.set(align="center", font="a", bold=True, normal_textsize=True)
+    _print_lines(printer, ticket.office_name, cols)
+    printer.set(bold=False)
+    if ticket.office_address:
+        printer.set(font="b")
+        _print_lines(printer, ticket.office_address, columns(paper_width_mm, FONT_B_DOTS))
+        printer.set(font="a")
+    printer.ln()
+    printer.set(double_width=True, double_height=True)
+    _print_lines(printer, ticket.lane_name, cols // 2)
+    label = ascii_safe(ticket.label)
+    printer.set(custom_size=True, width=label_width(label, paper_width_mm),
+                height=LABEL_HEIGHT, bold=True)
+    printer.textln(label)
+    printer.set(custom_size=True, width=1, height=1, bold=False)  # GS ! 0 as well as ESC ! 0
+    printer.set(normal_textsize=True)
+    printer.ln()
+    for line in [*_date_lines(ticket), *_footer_lines(ticket)]:
+        _print_lines(printer, line, cols)
+    if ticket.print_qr and ticket.ticket_id:
+        printer.ln()
+        printer.set(align="center")
+        # Native GS ( k: a few bytes instead of a raster image, and sharp on any printer.
+        printer.qr(ticket.ticket_id, native=True, size=_QR_MODULE_DOTS[paper_width_mm])
+    printer.cut()
+
+
+def render_preview(ticket: TicketContent, paper_width_mm: int) -> str:
+    """The same ticket as centred plain text, for the simulation screen and logs."""
+    cols = columns(paper_width_mm)
+    lines: list[str] = ["=" * cols, *_wrap(ticket.office_name, cols)]
+    if ticket.office_address:
+        lines += _wrap(ticket.office_address, cols)
+    lines += ["-" * cols, *_wrap(ticket.lane_name, cols), ""]
+    spaced = " ".join(ascii_safe(ticket.label))
+    border = "+" + "-" * (len(spaced) + 4) + "+"
+    lines += [border, f"|  {spaced}  |", border, ""]
+    for line in [*_date_lines(ticket), *_footer_lines(ticket)]:
+        lines += _wrap(line, cols)
+    if ticket.print_qr and ticket.ticket_id:
+        lines += ["", *_wrap(f"[QR] {ticket.ticket_id}", cols)]
+    lines.append("=" * cols)
+    return "\n".join(line.center(cols).rstrip() for line in lines)
