@@ -7,11 +7,8 @@ unplugged, silent or rebooted in the middle of a ticket.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import select
-import socket
-import struct
 import threading
 import time
 from datetime import datetime
@@ -26,6 +23,7 @@ from hardware.sim_printer import SimulationPrinter
 from hardware.ticket_layout import PAPER_DOTS, label_width, render_preview, render_ticket
 from kiosk.config import PrinterConfig
 from kiosk.ports import PaperStatus, PrinterError, TicketContent
+from tests.tcp_printer import STATUS_LOW, STATUS_OK, STATUS_OUT, FakeNetworkPrinter, free_port
 
 TICKET_ID = "DPS-K01-019a2b3c4d5e6f708192a3b4c5d6e7f8"
 QR_STORE = b"\x1d(k"  # GS ( k: native 2D code
@@ -33,7 +31,6 @@ RASTER_IMAGE = b"\x1dv0"  # GS v 0: bitmap
 GRAPHICS = b"\x1d(L"  # GS ( L: bitmap, newer printers
 FULL_CUT = b"\x1dV\x00"
 
-STATUS_OK, STATUS_LOW, STATUS_OUT = b"\x12", b"\x1e", b"\x72"
 
 
 def ticket(language: str = "id", office: str = "Kantor Imigrasi Kelas I TPI Denpasar",
@@ -131,63 +128,6 @@ def test_preview_shows_the_same_ticket_within_the_paper_width(width: int) -> Non
 # --- network ------------------------------------------------------------------------------
 
 
-class FakeNetworkPrinter:
-    """A TCP 'printer' on 127.0.0.1 that records every connection's bytes."""
-
-    def __init__(self, status: bytes | None = STATUS_OK) -> None:
-        self.status = status
-        self.reset_after: int | None = None  # bytes after which the connection is reset
-        self.reply_delay = 0.0  # seconds before answering a status request
-        self.sessions: list[bytearray] = []
-        self._conns: list[socket.socket] = []
-        self._stop = threading.Event()
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.server.settimeout(0.05)
-        self.port = self.server.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            session = bytearray()
-            self.sessions.append(session)
-            self._conns.append(conn)
-            threading.Thread(target=self._serve, args=(conn, session), daemon=True).start()
-
-    def _serve(self, conn: socket.socket, session: bytearray) -> None:
-        with conn:
-            while True:
-                try:
-                    data = conn.recv(65536)
-                except OSError:
-                    return
-                if not data:
-                    return
-                session += data
-                if self.reset_after is not None and len(session) >= self.reset_after:
-                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                    return  # closing with linger 0 sends RST, like a printer power-cycling
-                if STATUS_REQUEST in data and self.status is not None:
-                    time.sleep(self.reply_delay)
-                    conn.sendall(self.status)
-
-    def hang_up(self) -> None:
-        """Close every open connection politely (FIN), as printers do with idle clients."""
-        for conn in self._conns:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-
-    def stop(self) -> None:
-        self._stop.set()
-        self.hang_up()
-        self.server.close()
-
-
 @pytest.fixture
 def fake_printer():
     fake = FakeNetworkPrinter()
@@ -201,12 +141,6 @@ def network_printer(port: int, status_timeout_s: float = 0.5) -> EscposTicketPri
     printer = make_printer(config)
     assert isinstance(printer, EscposTicketPrinter)
     return printer
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_network_ticket_arrives_intact(fake_printer: FakeNetworkPrinter) -> None:
