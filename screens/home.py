@@ -10,20 +10,32 @@ from textual.widgets import Static
 
 from kiosk.issuing import PRIORITY, WALKIN
 from kiosk.ports import PaperStatus
-from kiosk.texts import ZONE_ABBREVIATIONS, format_date, t
+from kiosk.texts import ZONE_ABBREVIATIONS, format_date, format_moment, t
 
 
 class HomeScreen(Screen):
+    def _lanes_open(self) -> tuple[bool, bool]:
+        schedule, now = self.app.service.schedule, self.app.service.clock()
+        return schedule.is_open(now, WALKIN), schedule.is_open(now, PRIORITY)
+
     def compose(self) -> ComposeResult:
         lang = self.app.language
+        self.composed_for = walkin_open, priority_open = self._lanes_open()
         yield Static(self.app.config.office.name, classes="office", id="office")
         yield Static(self._clock_text(), classes="clock", id="clock")
-        yield Static(t("home.title", lang), classes="title")
-        if self.app.service.schedule.is_open(self.app.service.clock(), WALKIN):
-            yield Static(t("home.walkin", lang), classes="button-walkin", id="walkin")
+        if not (walkin_open or priority_open):
+            yield Static(t("closed.title", lang), classes="notice-title", id="closed")
+            when = self.app.service.schedule.next_opening_any(
+                self.app.service.clock(), [WALKIN, PRIORITY])
+            yield Static(t("closed.next", lang, when=format_moment(when, lang)) if when
+                         else t("closed.unknown", lang), classes="notice-body", id="next-open")
         else:
-            yield Static(t("home.walkin_closed_today", lang), classes="hint", id="walkin")
-        yield Static(t("home.priority", lang), classes="button-priority", id="priority")
+            yield Static(t("home.title", lang), classes="title")
+            if walkin_open:
+                yield Static(t("home.walkin", lang), classes="button-walkin", id="walkin")
+            else:
+                yield Static(t("home.walkin_closed_today", lang), classes="hint", id="walkin")
+            yield Static(t("home.priority", lang), classes="button-priority", id="priority")
         yield Static(self._quota_text(), classes="quota", id="quota")
         yield Static("", classes="warning", id="paper-warning")
         yield Static(t("home.language", lang), classes="hint")
@@ -49,6 +61,9 @@ class HomeScreen(Screen):
         return t("home.quota", self.app.language, left=quota.left, cap=quota.cap)
 
     def refresh_status(self) -> None:
+        if self._lanes_open() != self.composed_for:  # opening or closing time passed
+            self.refresh(recompose=True)
+            return
         self.query_one("#clock", Static).update(self._clock_text())
         self.query_one("#quota", Static).update(self._quota_text())
         warning = self.query_one("#paper-warning", Static)
@@ -56,5 +71,3 @@ class HomeScreen(Screen):
         warning.update(t("home.printer_warning", self.app.language) if low else "")
         warning.display = low
 
-
-__all__ = ["HomeScreen", "PRIORITY", "WALKIN"]

@@ -1,0 +1,287 @@
+"""The kiosk as an applicant meets it, driven through Textual's pilot.
+
+Presses go key -> gpiozero mock pin -> Button -> issuing -> screen, the same
+path a physical button takes on the Pi.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from kiosk.appliance import Appliance, build
+from kiosk.config import Config, DayHours
+from screens.app import KioskApp
+from screens.bigtext import BigNumber
+from screens.home import HomeScreen
+from screens.notice import NoticeScreen
+from screens.pin import PinScreen
+from screens.ticket import TicketScreen
+from tests.conftest import MovableClock, office_time, with_cap
+
+
+def quick_buttons(cfg: Config) -> Config:
+    """No cooldown, so a test can press repeatedly without waiting seconds."""
+    return dataclasses.replace(cfg, gpio=dataclasses.replace(cfg.gpio, cooldown_s=0, bounce_s=0))
+
+
+@pytest.fixture
+def make_app(tmp_path: Path):
+    made: list[Appliance] = []
+
+    def factory(cfg: Config, clock: MovableClock) -> tuple[KioskApp, Appliance]:
+        appliance = build(cfg, clock=clock)
+        made.append(appliance)
+        app = KioskApp(cfg, appliance.service, appliance.simulation)
+        appliance.on_press = app.lane_pressed
+        return app, appliance
+
+    yield factory
+    for appliance in made:
+        appliance.close()
+
+
+def text_of(app: KioskApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def screen_text(app: KioskApp) -> str:
+    return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
+
+
+async def press_and_settle(pilot, key: str) -> None:
+    await pilot.press(key)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_home_shows_office_clock_and_quota(config, clock, make_app) -> None:
+    app, _ = make_app(config, clock)
+    async with app.run_test(size=(80, 24)):
+        assert isinstance(app.screen, HomeScreen)
+        assert "Kantor Imigrasi Kelas I TPI Kupang" in text_of(app, "#office")
+        assert "Rabu, 25 November 2026" in text_of(app, "#clock")
+        assert "09:00:00 WITA" in text_of(app, "#clock")
+        assert "Sisa kuota hari ini: 60/60" in text_of(app, "#quota")
+        assert "tombol HIJAU" in text_of(app, "#walkin")
+
+
+async def test_walkin_press_shows_the_number_and_prints_it(config, clock, make_app) -> None:
+    app, appliance = make_app(quick_buttons(config), clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await press_and_settle(pilot, "1")
+        assert isinstance(app.screen, TicketScreen)
+        assert app.screen.query_one(BigNumber).label == "A001"
+        assert "\u2588" in str(app.screen.query_one(BigNumber).render())
+        assert "Silakan ambil tiket Anda" in screen_text(app)
+        # Simulation: the printed ticket is previewed beside the number.
+        assert "A 0 0 1" in text_of(app, "#preview")
+        assert b"A001" in Path(config.printer.params["output"]).read_bytes()
+        await press_and_settle(pilot, "1")
+        assert app.screen.query_one(BigNumber).label == "A002"
+        assert "1 orang menunggu sebelum Anda" in text_of(app, "#ahead")
+        app.go_home()
+        await pilot.pause()
+        assert "58/60" in text_of(app, "#quota")
+
+
+async def test_priority_button_issues_from_its_own_lane(config, clock, make_app) -> None:
+    app, _ = make_app(config, clock)
+    async with app.run_test() as pilot:
+        await press_and_settle(pilot, "2")
+        assert app.screen.query_one(BigNumber).label == "P001"
+        assert "Prioritas" in text_of(app, "#lane")
+
+
+async def test_real_gpio_pin_press_reaches_the_screen(config, clock, make_app) -> None:
+    app, appliance = make_app(config, clock)
+    async with app.run_test() as pilot:
+        appliance.simulation.panel.buttons["P"].pin.drive_low()
+        appliance.simulation.panel.buttons["P"].pin.drive_high()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one(BigNumber).label == "P001"
+
+
+async def test_a_hand_resting_on_the_button_prints_one_ticket(config, clock, make_app) -> None:
+    app, appliance = make_app(config, clock)  # cooldown_s = 2 from the simulation config
+    async with app.run_test() as pilot:
+        for _ in range(5):
+            await press_and_settle(pilot, "1")
+        count = appliance.db.execute("SELECT count(*) FROM tickets").fetchone()[0]
+        assert count == 1
+
+
+async def test_ticket_screen_returns_home_by_itself(config, clock, make_app) -> None:
+    cfg = dataclasses.replace(config, ticket_screen_seconds=2)
+    app, _ = make_app(cfg, clock)
+    async with app.run_test() as pilot:
+        await press_and_settle(pilot, "1")
+        assert isinstance(app.screen, TicketScreen)
+        assert "Kembali ke layar utama dalam 2 detik" in text_of(app, "#countdown")
+        await pilot.pause(2.5)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_quota_used_up_screen(config, clock, make_app) -> None:
+    app, appliance = make_app(quick_buttons(with_cap(config, "A", 1)), clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press_and_settle(pilot, "1")
+        await press_and_settle(pilot, "1")
+        assert isinstance(app.screen, NoticeScreen)
+        text = screen_text(app)
+        assert "Kuota Hari Ini Sudah Habis" in text
+        assert "Kamis, 26 November 2026 pukul 00:00 WITA" in text
+        assert "M-Paspor" in text
+        turned = appliance.db.execute("SELECT turned_away FROM lane_days").fetchone()[0]
+        assert turned == 1
+
+
+async def test_closed_screen_names_the_next_opening(config, make_app) -> None:
+    hours = {i: DayHours(time(8), time(16), frozenset({"A", "P"})) for i in range(5)}
+    cfg = dataclasses.replace(config, hours=hours | {5: None, 6: None})
+    app, _ = make_app(cfg, MovableClock(office_time("2026-11-25 17:00")))
+    async with app.run_test() as pilot:
+        # The start screen already says so, before anyone presses.
+        assert "Kantor Sedang Tutup" in text_of(app, "#closed")
+        assert "Buka lagi: Kamis, 26 November 2026 pukul 08:00 WITA" in text_of(app, "#next-open")
+        await press_and_settle(pilot, "1")
+        text = screen_text(app)
+        assert "Kantor Sedang Tutup" in text
+        assert "Kamis, 26 November 2026 pukul 08:00 WITA" in text
+        assert app.service.quota().issued == 0
+
+
+async def test_home_opens_by_itself_at_opening_time(config, make_app) -> None:
+    hours = {i: DayHours(time(8), time(16), frozenset({"A", "P"})) for i in range(7)}
+    clock = MovableClock(office_time("2026-11-25 07:59:58"))
+    app, _ = make_app(dataclasses.replace(config, hours=hours), clock)
+    async with app.run_test() as pilot:
+        assert app.screen.query("#closed")
+        clock.advance(seconds=3)
+        await pilot.pause(1.5)
+        assert not app.screen.query("#closed")
+        assert "tombol HIJAU" in text_of(app, "#walkin")
+
+
+async def test_saturday_home_says_priority_only(config, make_app) -> None:
+    hours = {i: DayHours(time(8), time(16), frozenset({"A", "P"})) for i in range(7)}
+    hours[5] = DayHours(time(8), time(12), frozenset({"P"}))
+    app, _ = make_app(dataclasses.replace(config, hours=hours),
+                      MovableClock(office_time("2026-11-28 09:00")))
+    async with app.run_test():
+        assert "Hari ini hanya layanan prioritas" in text_of(app, "#walkin")
+
+
+async def test_paper_out_shows_printer_problem_and_lights_the_lamp(config, clock,
+                                                                   make_app) -> None:
+    app, appliance = make_app(config, clock)
+    async with app.run_test() as pilot:
+        await pilot.press("k")  # simulated paper roll taken out
+        await press_and_settle(pilot, "1")
+        assert "Printer Tiket Bermasalah" in screen_text(app)
+        assert "Kertas tiket habis" in screen_text(app)
+        assert appliance.simulation.lamp_state() == "on"
+        assert appliance.db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 0
+
+
+async def test_failed_print_keeps_the_number_on_screen(config, clock, make_app,
+                                                       tmp_path: Path) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()  # a directory where the ticket file should be: every write fails
+    printer = dataclasses.replace(config.printer, params={"output": str(blocked)})
+    app, appliance = make_app(dataclasses.replace(config, printer=printer), clock)
+    async with app.run_test() as pilot:
+        await press_and_settle(pilot, "1")
+        assert isinstance(app.screen, TicketScreen)
+        assert app.screen.query_one(BigNumber).label == "A001"
+        assert "Nomor Anda TETAP BERLAKU" in text_of(app, "#not-printed")
+        assert "foto layar" in text_of(app, "#not-printed")
+        assert appliance.db.execute("SELECT printed FROM tickets").fetchone()[0] == 0
+
+
+async def test_language_toggle_switches_screens_and_tickets(config, clock, make_app) -> None:
+    app, appliance = make_app(config, clock)
+    async with app.run_test() as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert "Numbers left today: 60/60" in text_of(app, "#quota")
+        assert "Wednesday, 25 November 2026" in text_of(app, "#clock")
+        await press_and_settle(pilot, "1")
+        assert "Please take your ticket" in screen_text(app)
+        assert b"Waiting before you" in Path(config.printer.params["output"]).read_bytes()
+        app.go_home()
+        await pilot.press("l")
+        await pilot.pause()
+        assert "Sisa kuota" in text_of(app, "#quota")
+
+
+@pytest.mark.parametrize("key", ["ctrl+q", "ctrl+c", "ctrl+z", "ctrl+p", "escape"])
+async def test_applicants_cannot_leave_the_kiosk(config, clock, make_app, key: str) -> None:
+    app, _ = make_app(config, clock)
+    async with app.run_test() as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_staff_pin_is_needed_to_leave(config, clock, make_app) -> None:
+    app, _ = make_app(config, clock)
+    async with app.run_test() as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, PinScreen)
+        await pilot.press("1")  # buttons are ignored while staff type
+        await pilot.press(*"999", "enter")
+        await pilot.pause()
+        assert app.is_running
+        assert "PIN salah" in text_of(app, "#pin-message")
+        assert app.screen.query_one("#pin", Input).value == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.service.quota().issued == 0
+        await pilot.press("f12")
+        await pilot.pause()
+        await pilot.press(*"1234", "enter")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_five_wrong_pins_lock_the_prompt(config, clock, make_app) -> None:
+    app, _ = make_app(config, clock)
+    async with app.run_test() as pilot:
+        await pilot.press("f12")
+        for _ in range(5):
+            await pilot.press(*"0000", "enter")
+        await pilot.press(*"1234", "enter")
+        await pilot.pause()
+        assert app.is_running
+        assert "Terlalu banyak PIN salah" in text_of(app, "#pin-message")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+async def test_every_screen_fits_small_and_large_terminals(config, clock, make_app,
+                                                           size) -> None:
+    app, _ = make_app(quick_buttons(with_cap(config, "A", 1)), clock)
+    async with app.run_test(size=size) as pilot:
+        seen = []
+        for keys in ((), ("1",), ("1",), ("k", "2")):
+            app.go_home()
+            for key in keys:
+                await press_and_settle(pilot, key)
+            seen.append(type(app.screen).__name__)
+            for widget in app.screen.query(Static):
+                if not widget.display or not str(widget.render()).strip():
+                    continue
+                visible = widget.screen.find_widget(widget).region if widget.region.area else None
+                assert visible is not None, f"{type(app.screen).__name__} #{widget.id} hidden"
+                assert visible.height == widget.outer_size.height, (
+                    f"{type(app.screen).__name__} #{widget.id} is cut off at {size}")
+                assert visible.right <= size[0] and visible.bottom <= size[1]
+        assert seen == ["HomeScreen", "TicketScreen", "NoticeScreen", "NoticeScreen"]
