@@ -62,11 +62,13 @@ class BigNumber(Static):
         self._draw()
 
     def _draw(self) -> None:
-        width, height = self.app.size
+        # Our own width, not the screen's: a ticket preview may sit beside us.
+        width = self.size.width or self.app.size.width
+        height = self.app.size.height
         scale = 1
         for candidate in (3, 2):
             w, h = big_size(self.label, candidate)
-            if w <= width - 4 and h <= height // 2:
+            if w <= width - 2 and h <= height // 2:
                 scale = candidate
                 break
         self.update(render_big(self.label, scale))

@@ -41,6 +41,7 @@ class HomeScreen(Screen):
         yield Static(t("home.language", lang), classes="hint")
         if self.app.simulation is not None:
             yield Static(t("home.sim_keys", lang), classes="sim", id="sim-keys")
+            yield Static("", classes="sim", id="sim-lamp")
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.refresh_status)
@@ -70,4 +71,8 @@ class HomeScreen(Screen):
         low = self.app.service.last_paper is PaperStatus.LOW
         warning.update(t("home.printer_warning", self.app.language) if low else "")
         warning.display = low
+        if self.app.simulation is not None:
+            state = t(f"lamp.{self.app.simulation.lamp_state()}", self.app.language)
+            self.query_one("#sim-lamp", Static).update(
+                t("home.sim_lamp", self.app.language, state=state))
 

@@ -186,6 +186,9 @@ async def test_paper_out_shows_printer_problem_and_lights_the_lamp(config, clock
         assert "Printer Tiket Bermasalah" in screen_text(app)
         assert "Kertas tiket habis" in screen_text(app)
         assert appliance.simulation.lamp_state() == "on"
+        app.go_home()
+        await pilot.pause()
+        assert "Lampu printer (simulasi): MENYALA" in text_of(app, "#sim-lamp")
         assert appliance.db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 0
 
 
