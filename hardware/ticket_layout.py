@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 import unicodedata
+from functools import lru_cache
 
 from escpos.escpos import Escpos
 
@@ -43,8 +44,10 @@ def ascii_safe(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    return textwrap.wrap(ascii_safe(text), width, break_on_hyphens=False) or [""]
+@lru_cache(maxsize=256)
+def _wrap(text: str, width: int) -> tuple[str, ...]:
+    """Cached: the same office name and instructions are laid out for every ticket."""
+    return tuple(textwrap.wrap(ascii_safe(text), width, break_on_hyphens=False)) or ("",)
 
 
 def _date_lines(ticket: TicketContent) -> list[str]:
@@ -60,8 +63,11 @@ def _footer_lines(ticket: TicketContent) -> list[str]:
 
 
 def _print_lines(printer: Escpos, text: str, width: int) -> None:
+    """Plain ASCII straight to the device: identical in every code page, so the
+    per-character code-page search of python-escpos' magic encoder (most of
+    the layout time) is not needed."""
     for line in _wrap(text, width):
-        printer.textln(line)
+        printer._raw(line.encode("ascii", "replace") + b"\n")
 
 
 def render_ticket(printer: Escpos, ticket: TicketContent, paper_width_mm: int) -> None:
@@ -75,20 +81,20 @@ def render_ticket(printer: Escpos, ticket: TicketContent, paper_width_mm: int) -
         printer.set(font="b")
         _print_lines(printer, ticket.office_address, columns(paper_width_mm, FONT_B_DOTS))
         printer.set(font="a")
-    printer.ln()
+    printer._raw(b"\n")
     printer.set(double_width=True, double_height=True)
     _print_lines(printer, ticket.lane_name, cols // 2)
     label = ascii_safe(ticket.label)
     printer.set(custom_size=True, width=label_width(label, paper_width_mm),
                 height=LABEL_HEIGHT, bold=True)
-    printer.textln(label)
+    printer._raw(label.encode("ascii", "replace") + b"\n")
     printer.set(custom_size=True, width=1, height=1, bold=False)  # GS ! 0 as well as ESC ! 0
     printer.set(normal_textsize=True)
-    printer.ln()
+    printer._raw(b"\n")
     for line in [*_date_lines(ticket), *_footer_lines(ticket)]:
         _print_lines(printer, line, cols)
     if ticket.print_qr and ticket.ticket_id:
-        printer.ln()
+        printer._raw(b"\n")
         printer.set(align="center")
         # Native GS ( k: a few bytes instead of a raster image, and sharp on any printer.
         printer.qr(ticket.ticket_id, native=True, size=_QR_MODULE_DOTS[paper_width_mm])

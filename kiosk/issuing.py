@@ -62,13 +62,8 @@ class IssuingService:
         self._lock = threading.Lock()
 
     def quota(self, lane: str = WALKIN) -> Quota:
-        day = self.schedule.office_day(self.clock()).isoformat()
-        row = self.db.execute(
-            "SELECT last_number FROM lane_days"
-            " WHERE office_code = ? AND office_day = ? AND lane = ?",
-            (self.config.office.code, day, lane),
-        ).fetchone()
-        return Quota(self.config.lanes[lane].cap, row[0] if row else 0)
+        day = self.schedule.office_day(self.clock())
+        return Quota(self.config.lanes[lane].cap, self.numbering.issued_count(lane, day))
 
     def content_for(self, ticket: Ticket, language: str) -> TicketContent:
         return TicketContent(
@@ -92,15 +87,15 @@ class IssuingService:
         return status
 
     def _print(self, ticket: Ticket, content: TicketContent) -> Issued:
-        day, now = ticket.office_day, self.clock()
+        now = self.clock()
         try:
             self.printer.print_ticket(content)
         except PrinterError as exc:
-            self.numbering.mark_printed(ticket.id, day, now, printed=False, error=str(exc))
+            self.numbering.mark_printed(ticket, now, printed=False, error=str(exc))
             if self.lamp is not None:
                 self.lamp.set_fault(True)
             return Issued(ticket, content, printed=False, print_error=str(exc))
-        self.numbering.mark_printed(ticket.id, day, now, printed=True)
+        self.numbering.mark_printed(ticket, now, printed=True)
         return Issued(ticket, content, printed=True)
 
     def issue(self, lane: str, language: str | None = None) -> Issued | Refused:
@@ -123,17 +118,11 @@ class IssuingService:
     def reprint(self, label: str, language: str | None = None) -> Issued | None:
         """Print a ticket of today again (the number stays the same)."""
         with self._lock:
-            day = self.schedule.office_day(self.clock())
-            row = self.numbering.find(day, label)
-            if row is None:
+            now = self.clock()
+            ticket = self.numbering.find(self.schedule.office_day(now), label)
+            if ticket is None:
                 return None
-            ahead = self.db.execute(
-                "SELECT count(*) FROM tickets WHERE office_code = ? AND office_day = ? AND lane = ?"
-                " AND status = 'waiting' AND number < ?",
-                (row["office_code"], row["office_day"], row["lane"], row["number"]),
-            ).fetchone()[0]
-            ticket = Ticket(row["id"], day, row["lane"], row["number"], row["label"],
-                            datetime.fromisoformat(row["issued_at"]), ahead)
             content = self.content_for(ticket, language or self.config.language)
-            self.numbering.record("reprint_requested", day, self.clock(), ticket_id=ticket.id)
+            self.numbering.record("reprint_requested", ticket.office_day, now,
+                                  ticket_id=ticket.id)
             return self._print(ticket, content)

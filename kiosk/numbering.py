@@ -19,6 +19,8 @@ from kiosk.store import immediate
 
 # How far the clock may step back (NTP corrections) before we stop trusting it.
 CLOCK_TOLERANCE = timedelta(minutes=5)
+# The newest time seen is written at most once a minute.
+CLOCK_RECORD_STEP = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,8 @@ class Numbering:
             newest = datetime.fromisoformat(row[0])
             if now < newest - CLOCK_TOLERANCE:
                 return ClockBehind(now, newest)
-            if now <= newest:
-                return None
+            if now < newest + CLOCK_RECORD_STEP:
+                return None  # recorded recently enough: skip a write on the hot path
         conn.execute(
             "INSERT INTO meta (key, value) VALUES ('newest_time', ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -86,49 +88,57 @@ class Numbering:
 
     def take(self, lane: str, office_day: date, cap: int | None, now: datetime
              ) -> Ticket | CapReached | ClockBehind:
-        """Take the next number in ``lane`` for ``office_day``, or say why not."""
+        """Take the next number in ``lane`` for ``office_day``, or say why not.
+
+        The commit writes two pages (the ticket and its event): the next
+        number is read from the ticket table's own key, not a counter row.
+        """
         day = office_day.isoformat()
         key = (self.office_code, day, lane)
         with immediate(self.db) as conn:
             if (behind := self._check_clock(conn, now)) is not None:
                 return behind
-            row = conn.execute(
-                "SELECT last_number, turned_away FROM lane_days"
-                " WHERE office_code = ? AND office_day = ? AND lane = ?", key
+            last, waiting = conn.execute(
+                "SELECT coalesce(max(number), 0), count(*) FILTER (WHERE status = 'waiting')"
+                " FROM tickets WHERE office_code = ? AND office_day = ? AND lane = ?", key
             ).fetchone()
-            last, turned_away = row if row else (0, 0)
             if cap is not None and last >= cap:
-                conn.execute(
+                turned_away = conn.execute(
                     "INSERT INTO lane_days (office_code, office_day, lane, turned_away)"
-                    " VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET turned_away = turned_away + 1",
-                    key,
-                )
+                    " VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET turned_away = turned_away + 1"
+                    " RETURNING turned_away", key,
+                ).fetchone()[0]
                 append_event(conn, office_code=self.office_code, office_day=office_day,
                              device_id=self.device_id, kind="refused_cap", at=now,
                              payload={"lane": lane, "cap": cap})
-                return CapReached(lane, cap, turned_away + 1)
+                return CapReached(lane, cap, turned_away)
             number = last + 1
-            conn.execute(
-                "INSERT INTO lane_days (office_code, office_day, lane, last_number)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_number = excluded.last_number",
-                (*key, number),
-            )
             ticket_id = new_id(self.device_id)
             label = format_label(lane, number)
             conn.execute(
-                "INSERT INTO tickets (id, office_code, office_day, lane, number, label, issued_at,"
+                "INSERT INTO tickets (office_code, office_day, lane, number, id, label, issued_at,"
                 " device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (ticket_id, *key, number, label, now.isoformat(), self.device_id),
+                (*key, number, ticket_id, label, now.isoformat(), self.device_id),
             )
-            ahead = conn.execute(
-                "SELECT count(*) FROM tickets WHERE office_day = ? AND lane = ?"
-                " AND status = 'waiting' AND number < ? AND office_code = ?",
-                (day, lane, number, self.office_code),
-            ).fetchone()[0]
             append_event(conn, office_code=self.office_code, office_day=office_day,
                          device_id=self.device_id, kind="issued", at=now, ticket_id=ticket_id,
                          payload={"lane": lane, "number": number, "label": label})
-        return Ticket(ticket_id, office_day, lane, number, label, now, ahead)
+        # Every waiting ticket in the lane has a lower number than this one.
+        return Ticket(ticket_id, office_day, lane, number, label, now, waiting)
+
+    def issued_count(self, lane: str, office_day: date) -> int:
+        return self.db.execute(
+            "SELECT coalesce(max(number), 0) FROM tickets"
+            " WHERE office_code = ? AND office_day = ? AND lane = ?",
+            (self.office_code, office_day.isoformat(), lane),
+        ).fetchone()[0]
+
+    def waiting_before(self, lane: str, office_day: date, number: int) -> int:
+        return self.db.execute(
+            "SELECT count(*) FROM tickets WHERE office_code = ? AND office_day = ? AND lane = ?"
+            " AND number < ? AND status = 'waiting'",
+            (self.office_code, office_day.isoformat(), lane, number),
+        ).fetchone()[0]
 
     def record(self, kind: str, office_day: date, now: datetime, ticket_id: str | None = None,
                payload: dict | None = None) -> None:
@@ -138,38 +148,54 @@ class Numbering:
                          device_id=self.device_id, kind=kind, at=now, ticket_id=ticket_id,
                          payload=payload)
 
-    def mark_printed(self, ticket_id: str, office_day: date, now: datetime, printed: bool,
+    def mark_printed(self, ticket: Ticket, now: datetime, printed: bool,
                      error: str | None = None) -> None:
         with immediate(self.db) as conn:
-            conn.execute("UPDATE tickets SET printed = ?, print_error = ? WHERE id = ?",
-                         (int(printed), error, ticket_id))
-            append_event(conn, office_code=self.office_code, office_day=office_day,
+            conn.execute(
+                "UPDATE tickets SET printed = ?, print_error = ? WHERE office_code = ?"
+                " AND office_day = ? AND lane = ? AND number = ?",
+                (int(printed), error, self.office_code, ticket.office_day.isoformat(),
+                 ticket.lane, ticket.number),
+            )
+            append_event(conn, office_code=self.office_code, office_day=ticket.office_day,
                          device_id=self.device_id, kind="printed" if printed else "print_failed",
-                         at=now, ticket_id=ticket_id, payload={"error": error} if error else None)
+                         at=now, ticket_id=ticket.id, payload={"error": error} if error else None)
 
-    def find(self, office_day: date, label: str) -> dict | None:
-        rows = list(self.db.query(
-            "SELECT * FROM tickets WHERE office_code = ? AND office_day = ? AND label = ?",
-            (self.office_code, office_day.isoformat(), label.upper()),
-        ))
-        return rows[0] if rows else None
+    def find(self, office_day: date, label: str) -> Ticket | None:
+        """One of the day's tickets by its printed label, e.g. "A012"."""
+        label = label.strip().upper()
+        if len(label) < 2 or not label[1:].isdigit():
+            return None
+        lane, number = label[0], int(label[1:])
+        row = self.db.execute(
+            "SELECT id, issued_at FROM tickets WHERE office_code = ? AND office_day = ?"
+            " AND lane = ? AND number = ?",
+            (self.office_code, office_day.isoformat(), lane, number),
+        ).fetchone()
+        if row is None:
+            return None
+        return Ticket(row[0], office_day, lane, number, format_label(lane, number),
+                      datetime.fromisoformat(row[1]),
+                      self.waiting_before(lane, office_day, number))
 
     def day_summary(self, office_day: date) -> dict[str, dict[str, int]]:
         """Per lane: issued, turned away, unprinted, waiting."""
         summary: dict[str, dict[str, int]] = {}
         day = office_day.isoformat()
-        for row in self.db.query(
-            "SELECT lane, last_number, turned_away FROM lane_days"
-            " WHERE office_code = ? AND office_day = ?", (self.office_code, day)
-        ):
-            summary[row["lane"]] = {"issued": row["last_number"],
-                                    "turned_away": row["turned_away"],
-                                    "unprinted": 0, "waiting": 0}
-        for row in self.db.query(
-            "SELECT lane, sum(printed = 0) AS unprinted, sum(status = 'waiting') AS waiting"
+
+        def entry(lane: str) -> dict[str, int]:
+            return summary.setdefault(
+                lane, {"issued": 0, "turned_away": 0, "unprinted": 0, "waiting": 0})
+
+        for lane, issued, unprinted, waiting in self.db.execute(
+            "SELECT lane, max(number), sum(printed = 0), sum(status = 'waiting')"
             " FROM tickets WHERE office_code = ? AND office_day = ? GROUP BY lane",
             (self.office_code, day),
         ):
-            entry = summary.setdefault(row["lane"], {"issued": 0, "turned_away": 0})
-            entry["unprinted"], entry["waiting"] = row["unprinted"], row["waiting"]
+            entry(lane).update(issued=issued, unprinted=unprinted, waiting=waiting)
+        for lane, turned_away in self.db.execute(
+            "SELECT lane, turned_away FROM lane_days WHERE office_code = ? AND office_day = ?",
+            (self.office_code, day),
+        ):
+            entry(lane)["turned_away"] = turned_away
         return summary

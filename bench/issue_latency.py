@@ -1,0 +1,145 @@
+"""Button press to ticket bytes at the printer back-end, against a bare SQLite commit.
+
+The kiosk's floor is one durable commit (WAL, synchronous=FULL): the fsync
+that makes a number survive a power cut. This measures the whole press path
+(gpiozero mock pin -> Button -> cooldown filter -> issuing transaction ->
+ESC/POS layout -> bytes handed to python-escpos) next to a bare
+``INSERT + COMMIT`` on the same disk in the same run, and reports the ratio.
+
+Run: .venv/bin/python bench/issue_latency.py [--presses N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from escpos.printer import Dummy  # noqa: E402
+from gpiozero.pins.mock import MockFactory  # noqa: E402
+
+from hardware.gpio_panel import ButtonPanel  # noqa: E402
+from hardware.printers import EscposTicketPrinter  # noqa: E402
+from kiosk import store  # noqa: E402
+from kiosk.config import load_config  # noqa: E402
+from kiosk.issuing import IssuingService  # noqa: E402
+
+
+class StampedDummy(Dummy):
+    """python-escpos' Dummy back-end, noting when the ticket bytes arrive."""
+
+    arrived = 0.0
+
+    def _raw(self, msg: bytes) -> None:
+        StampedDummy.arrived = time.perf_counter()
+        super()._raw(msg)
+        self.clear()  # keep memory flat over thousands of tickets
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+class BareCommit:
+    """The floor: one row, one durable commit, same pragmas, same disk."""
+
+    def __init__(self, folder: Path) -> None:
+        self.conn = sqlite3.connect(folder / "bare.db", isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")
+        self.conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, label TEXT, at TEXT)")
+        self.n = 0
+
+    def once(self) -> float:
+        self.n += 1
+        start = time.perf_counter()
+        self.conn.execute("BEGIN")
+        self.conn.execute("INSERT INTO t (label, at) VALUES (?, ?)", (f"A{self.n:03d}", "x"))
+        self.conn.execute("COMMIT")
+        return time.perf_counter() - start
+
+
+class KioskPress:
+    """The kiosk's real press path, from a gpiozero mock pin to python-escpos bytes."""
+
+    def __init__(self, folder: Path) -> None:
+        config = load_config(ROOT / "config" / "kiosk.toml")
+        lanes = dict(config.lanes)
+        lanes["A"] = dataclasses.replace(lanes["A"], cap=None)
+        gpio = dataclasses.replace(config.gpio, cooldown_s=0, bounce_s=0)
+        config = dataclasses.replace(config, database=folder / "kiosk.db", lanes=lanes,
+                                     gpio=gpio)
+        self.db = store.connect(config.database)
+        printer = EscposTicketPrinter(StampedDummy, config.printer.paper_width_mm, 0.5)
+        service = IssuingService(config, self.db, printer,
+                                 clock=lambda: datetime(2026, 11, 25, 2, tzinfo=UTC))
+        self.panel = ButtonPanel(config.gpio, lambda lane: service.issue(lane), MockFactory())
+        self.pin = self.panel.buttons["A"].pin
+
+    def once(self) -> float:
+        start = time.perf_counter()
+        self.pin.drive_low()  # mock pins call back synchronously: issuing runs here
+        elapsed = StampedDummy.arrived - start
+        self.pin.drive_high()
+        return elapsed
+
+    def close(self) -> None:
+        self.panel.close()
+        self.db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--presses", type=int, default=1000)
+    args = parser.parse_args()
+    # On the project's own disk, not a tmpfs: fsync cost is the point.
+    (ROOT / "var").mkdir(exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="bench-", dir=ROOT / "var"))
+    bare, press = BareCommit(folder), KioskPress(folder)
+    baseline: list[float] = []
+    kiosk: list[float] = []
+    try:
+        for _ in range(50):  # warm-up: file growth, page cache
+            bare.once()
+            press.once()
+        # Interleaved, so both see the same disk and the same background load.
+        for _ in range(args.presses):
+            baseline.append(bare.once())
+            kiosk.append(press.once())
+    finally:
+        press.close()
+        bare.conn.close()
+        shutil.rmtree(folder, ignore_errors=True)
+    ms = 1000.0
+    figures = {
+        "bench": "issue_latency",
+        "presses": args.presses,
+        "press_to_bytes_median_ms": round(statistics.median(kiosk) * ms, 3),
+        "press_to_bytes_p99_ms": round(percentile(kiosk, 99) * ms, 3),
+        "bare_commit_median_ms": round(statistics.median(baseline) * ms, 3),
+        "bare_commit_p99_ms": round(percentile(baseline, 99) * ms, 3),
+    }
+    figures["ratio_median"] = round(
+        figures["press_to_bytes_median_ms"] / figures["bare_commit_median_ms"], 2)
+    print(f"press -> ticket bytes : median {figures['press_to_bytes_median_ms']:.3f} ms, "
+          f"p99 {figures['press_to_bytes_p99_ms']:.3f} ms  ({args.presses} presses)")
+    print(f"bare insert + commit  : median {figures['bare_commit_median_ms']:.3f} ms, "
+          f"p99 {figures['bare_commit_p99_ms']:.3f} ms  (WAL, synchronous=FULL)")
+    print(f"ratio (median)        : {figures['ratio_median']:.2f}  (target <= 1.5)")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
