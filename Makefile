@@ -7,8 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CONFIG ?= config/kiosk.toml
 
-# Debian packages the kiosk needs at run time (libusb for USB ticket printers).
-DEB_PACKAGES := libusb-1.0-0
+# Debian packages the kiosk needs at run time: libusb for USB ticket printers,
+# libzbar0 for the pyzbar QR decoder, espeak-ng for spoken calls.
+DEB_PACKAGES := libusb-1.0-0 libzbar0 espeak-ng
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
