@@ -1,0 +1,119 @@
+"""The `kiosk` command as staff and scripts use it: real processes, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SIM_CONFIG
+
+
+def make_config(tmp_path: Path, replace: dict[str, str] | None = None) -> Path:
+    text = SIM_CONFIG.read_text(encoding="utf-8")
+    text = text.replace('database = "../var/kiosk.db"', f'database = "{tmp_path / "kiosk.db"}"')
+    text = text.replace('output = "../var/tickets.bin"', f'output = "{tmp_path / "t.bin"}"')
+    for old, new in (replace or {}).items():
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def kiosk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", *args], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, **(env or {})}, timeout=60,
+    )
+
+
+def test_issue_prints_the_number_and_writes_the_ticket(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    first = kiosk("--config", str(config), "issue", "walkin")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "A001"
+    assert kiosk("--config", str(config), "issue", "priority").stdout.strip() == "P001"
+    assert b"A001" in (tmp_path / "t.bin").read_bytes()
+
+
+def test_kiosk_config_env_is_used_when_no_flag(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    result = kiosk("issue", "walkin", env={"KIOSK_CONFIG": str(config)})
+    assert result.stdout.strip() == "A001"
+    assert (tmp_path / "kiosk.db").exists()
+
+
+def test_cap_reached_exits_non_zero_with_a_clear_message(tmp_path: Path) -> None:
+    config = make_config(tmp_path, {"cap = 60": "cap = 1"})
+    assert kiosk("--config", str(config), "issue", "walkin").returncode == 0
+    refused = kiosk("--config", str(config), "issue", "walkin")
+    assert refused.returncode == 3
+    assert "Kuota Hari Ini Sudah Habis" in refused.stderr
+    assert "M-Paspor" in refused.stderr
+    english = kiosk("--config", str(config), "--lang", "en", "issue", "walkin")
+    assert "Today's Quota Is Used Up" in english.stderr
+
+
+def test_closed_exits_non_zero_and_names_the_next_opening(tmp_path: Path) -> None:
+    closed = {f'{day} = "00:00-24:00"': f'{day} = "closed"'
+              for day in ("mon", "tue", "wed", "thu", "fri", "sun")}
+    closed['sat = { open = "00:00-24:00", lanes = ["P", "B"] }'] = (
+        'sat = { open = "00:00-24:00", lanes = ["P"] }')
+    config = make_config(tmp_path, closed)
+    result = kiosk("--config", str(config), "issue", "walkin")
+    assert result.returncode == 3
+    assert "Kantor Sedang Tutup" in result.stderr
+    assert "Buka lagi" in result.stderr or "jadwal" in result.stderr.lower()
+
+
+def test_status_counts_issued_left_turned_away_and_unprinted(tmp_path: Path) -> None:
+    config = make_config(tmp_path, {"cap = 60": "cap = 2"})
+    for _ in range(3):
+        kiosk("--config", str(config), "issue", "walkin")
+    result = kiosk("--config", str(config), "status", "--json")
+    assert result.returncode == 0, result.stderr
+    lanes = {row["lane"]: row for row in json.loads(result.stdout)["lanes"]}
+    assert (lanes["A"]["issued"], lanes["A"]["left"], lanes["A"]["turned_away"]) == (2, 0, 1)
+    assert lanes["A"]["unprinted"] == 0
+    table = kiosk("--config", str(config), "status")
+    assert "turned away" in table.stdout and "A Antrian Umum" in table.stdout
+
+
+def test_unprinted_ticket_exit_code_and_reprint(tmp_path: Path) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()  # a directory where the ticket file should be: printing fails
+    config = make_config(tmp_path)
+    text = config.read_text().replace(f'output = "{tmp_path / "t.bin"}"', f'output = "{blocked}"')
+    config.write_text(text)
+    result = kiosk("--config", str(config), "issue", "walkin")
+    assert result.returncode == 4
+    assert result.stdout.strip() == "A001"
+    assert "kiosk reprint A001" in result.stderr
+    status = json.loads(kiosk("--config", str(config), "status", "--json").stdout)
+    assert status["lanes"][0]["unprinted"] == 1
+    config.write_text(text.replace(f'output = "{blocked}"', f'output = "{tmp_path / "t.bin"}"'))
+    again = kiosk("--config", str(config), "reprint", "a001")
+    assert again.returncode == 0, again.stderr
+    assert b"A001" in (tmp_path / "t.bin").read_bytes()
+    missing = kiosk("--config", str(config), "reprint", "A050")
+    assert missing.returncode == 5 and "A050" in missing.stderr
+
+
+@pytest.mark.parametrize("command", [["run"], ["issue", "walkin"], ["status"]])
+def test_bad_config_stops_every_command_with_file_and_key(tmp_path: Path,
+                                                          command: list[str]) -> None:
+    config = make_config(tmp_path, {'timezone = "Asia/Makassar"': 'timezone = "Asia/Tokyo"'})
+    result = kiosk("--config", str(config), *command)
+    assert result.returncode == 1
+    assert str(config) in result.stderr and "office.timezone" in result.stderr
+    assert not (tmp_path / "kiosk.db").exists()  # nothing started half-configured
+
+
+def test_check_config(tmp_path: Path) -> None:
+    result = kiosk("--config", str(make_config(tmp_path)), "check-config")
+    assert result.returncode == 0 and "OK" in result.stdout
