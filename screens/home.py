@@ -13,6 +13,13 @@ from kiosk.ports import PaperStatus
 from kiosk.texts import ZONE_ABBREVIATIONS, format_date, format_moment, t
 
 
+class LanguageToggle(Static):
+    """Touch or click to switch language, for touch screens with no keyboard."""
+
+    def on_click(self) -> None:
+        self.app.action_toggle_language()
+
+
 class HomeScreen(Screen):
     def _lanes_open(self) -> tuple[bool, bool]:
         schedule, now = self.app.service.schedule, self.app.service.clock()
@@ -38,7 +45,7 @@ class HomeScreen(Screen):
             yield Static(t("home.priority", lang), classes="button-priority", id="priority")
         yield Static(self._quota_text(), classes="quota", id="quota")
         yield Static("", classes="warning", id="paper-warning")
-        yield Static(t("home.language", lang), classes="hint")
+        yield LanguageToggle(t("home.language", lang), classes="hint", id="language")
         if self.app.simulation is not None:
             yield Static(t("home.sim_keys", lang), classes="sim", id="sim-keys")
             yield Static("", classes="sim", id="sim-lamp")
