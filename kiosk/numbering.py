@@ -93,36 +93,45 @@ class Numbering:
         The commit writes two pages (the ticket and its event): the next
         number is read from the ticket table's own key, not a counter row.
         """
+        with immediate(self.db) as conn:
+            return self._take_in(conn, lane, office_day, cap, now)
+
+    def _take_in(self, conn, lane: str, office_day: date, cap: int | None, now: datetime
+                 ) -> Ticket | CapReached | ClockBehind:
+        """``take`` inside a transaction the caller already holds (BEGIN IMMEDIATE).
+
+        Check-in takes one number per family member and marks the booking in the
+        same commit, so a crash or a second kiosk never sees half a check-in.
+        """
         day = office_day.isoformat()
         key = (self.office_code, day, lane)
-        with immediate(self.db) as conn:
-            if (behind := self._check_clock(conn, now)) is not None:
-                return behind
-            last, waiting = conn.execute(
-                "SELECT coalesce(max(number), 0), count(*) FILTER (WHERE status = 'waiting')"
-                " FROM tickets WHERE office_code = ? AND office_day = ? AND lane = ?", key
-            ).fetchone()
-            if cap is not None and last >= cap:
-                turned_away = conn.execute(
-                    "INSERT INTO lane_days (office_code, office_day, lane, turned_away)"
-                    " VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET turned_away = turned_away + 1"
-                    " RETURNING turned_away", key,
-                ).fetchone()[0]
-                append_event(conn, office_code=self.office_code, office_day=office_day,
-                             device_id=self.device_id, kind="refused_cap", at=now,
-                             payload={"lane": lane, "cap": cap})
-                return CapReached(lane, cap, turned_away)
-            number = last + 1
-            ticket_id = new_id(self.device_id)
-            label = format_label(lane, number)
-            conn.execute(
-                "INSERT INTO tickets (office_code, office_day, lane, number, id, label, issued_at,"
-                " device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (*key, number, ticket_id, label, now.isoformat(), self.device_id),
-            )
+        if (behind := self._check_clock(conn, now)) is not None:
+            return behind
+        last, waiting = conn.execute(
+            "SELECT coalesce(max(number), 0), count(*) FILTER (WHERE status = 'waiting')"
+            " FROM tickets WHERE office_code = ? AND office_day = ? AND lane = ?", key
+        ).fetchone()
+        if cap is not None and last >= cap:
+            turned_away = conn.execute(
+                "INSERT INTO lane_days (office_code, office_day, lane, turned_away)"
+                " VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET turned_away = turned_away + 1"
+                " RETURNING turned_away", key,
+            ).fetchone()[0]
             append_event(conn, office_code=self.office_code, office_day=office_day,
-                         device_id=self.device_id, kind="issued", at=now, ticket_id=ticket_id,
-                         payload={"lane": lane, "number": number, "label": label})
+                         device_id=self.device_id, kind="refused_cap", at=now,
+                         payload={"lane": lane, "cap": cap})
+            return CapReached(lane, cap, turned_away)
+        number = last + 1
+        ticket_id = new_id(self.device_id)
+        label = format_label(lane, number)
+        conn.execute(
+            "INSERT INTO tickets (office_code, office_day, lane, number, id, label, issued_at,"
+            " device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (*key, number, ticket_id, label, now.isoformat(), self.device_id),
+        )
+        append_event(conn, office_code=self.office_code, office_day=office_day,
+                     device_id=self.device_id, kind="issued", at=now, ticket_id=ticket_id,
+                     payload={"lane": lane, "number": number, "label": label})
         # Every waiting ticket in the lane has a lower number than this one.
         return Ticket(ticket_id, office_day, lane, number, label, now, waiting)
 

@@ -79,7 +79,78 @@ def _v1(db: sqlite_utils.Database) -> None:
     # (rowids only grow because deletes are forbidden).
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+def _v2(db: sqlite_utils.Database) -> None:
+    """Online bookings synced for offline check-in (kiosk/bookings.py).
+
+    No NIK column: applicants keep only a keyed hash (to match a KTP at the
+    counter) and a masked form for staff screens (UU 27/2022: store no more
+    than the job needs). Bookings created from a signed QR have no NIK at all.
+    """
+    db.execute(
+        """CREATE TABLE bookings (
+            code TEXT PRIMARY KEY,
+            office_code TEXT NOT NULL,
+            booking_day TEXT NOT NULL,  -- YYYY-MM-DD, office-local
+            slot_start TEXT NOT NULL,  -- HH:MM, office-local
+            slot_end TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'booked'
+                CHECK (status IN ('booked', 'checked_in', 'cancelled')),
+            checked_in_at TEXT,
+            updated_at TEXT NOT NULL,
+            source TEXT NOT NULL  -- 'import:<file name>' or 'qr'
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE booking_applicants (
+            booking_code TEXT NOT NULL REFERENCES bookings (code),
+            position INTEGER NOT NULL CHECK (position BETWEEN 1 AND 5),
+            nickname TEXT NOT NULL,
+            nik_hash TEXT,
+            nik_masked TEXT,
+            ticket_number INTEGER,  -- the lane B number taken at check-in
+            PRIMARY KEY (booking_code, position)
+        ) WITHOUT ROWID"""
+    )
+
+
+def _calling(db: sqlite_utils.Database) -> None:
+    """Calling tickets to counters (kiosk/calling.py).
+
+    Status goes waiting -> called -> served | no_show, and no_show -> waiting
+    when the applicant returns in time. ``calls`` keeps every call and recall
+    (the board's "last calls", the per-counter call ratio) apart from the
+    issuing path, so issuing a number still writes no extra page.
+    """
+    for column in ("called_at TEXT", "counter INTEGER", "recalls INTEGER NOT NULL DEFAULT 0",
+                   "served_at TEXT", "no_show_at TEXT"):
+        db.execute(f"ALTER TABLE tickets ADD COLUMN {column}")
+    db.execute(
+        """CREATE TABLE calls (
+            seq INTEGER PRIMARY KEY,
+            office_code TEXT NOT NULL,
+            office_day TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            ticket_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            counter INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('call', 'recall'))
+        )"""
+    )
+    # A counter's calls of the day, in order: the input of the call ratio.
+    db.execute("CREATE INDEX calls_by_counter ON calls (office_code, office_day, counter)")
+    db.execute(
+        """CREATE TRIGGER calls_append_only BEFORE UPDATE ON calls
+           BEGIN SELECT RAISE(ABORT, 'calls are append-only'); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER calls_append_only_delete BEFORE DELETE ON calls
+           BEGIN SELECT RAISE(ABORT, 'calls are append-only'); END"""
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _calling]
 
 
 def connect(path: Path | str) -> sqlite_utils.Database:
