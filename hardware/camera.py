@@ -140,7 +140,9 @@ class ImageFolderSource:
                 return None
             self._pending = self._list()
             if not self._pending:
-                return None
+                # An empty (but existing) folder is a camera looking at an empty
+                # lobby, not a lost camera; a missing folder is a lost camera.
+                return np.zeros((480, 640, 3), np.uint8) if self.folder.is_dir() else None
             self._passes += 1
         path = self._pending.pop(0)
         frame = cv2.imread(str(path), cv2.IMREAD_COLOR)

@@ -126,7 +126,7 @@ class CheckinService:
     def check_in(self, text: str, language: str | None = None) -> CheckedIn | CheckinRefused:
         """Check in whatever was scanned or typed; never raises on the text."""
         language = language or self.config.language
-        with self.issuing._lock:
+        with self.issuing.lock:
             now = self.clock()
             result = self._check_in(text, now, language)
             # Malformed input is not logged: a camera may re-read a stray QR all day.
@@ -146,7 +146,7 @@ class CheckinService:
                                                 parsed.code), now)) is not None:
             return refusal
         # Like a walk-in number: an empty roll refuses before anything is taken.
-        if self.issuing._check_paper() is PaperStatus.OUT:
+        if self.issuing.check_paper() is PaperStatus.OUT:
             return CheckinRefused("paper_out", parsed.code)
         try:
             booking, tickets, created = self._commit(parsed.code, claim, now)
@@ -154,10 +154,11 @@ class CheckinService:
             return abort.refusal
         view = self._view(booking, None, booking.code)
         assert view is not None
+        issuing = self.issuing
         applicants = tuple(
-            CheckedInApplicant(a.position, a.nickname,
-                               self.issuing._print(ticket, self.issuing.content_for(ticket,
-                                                                                    language)))
+            CheckedInApplicant(
+                a.position, a.nickname,
+                issuing.print_and_record(ticket, issuing.content_for(ticket, language)))
             for a, ticket in zip(booking.applicants, tickets, strict=True)
         )
         return CheckedIn(booking.code, booking.day, view.slot_start, view.slot_end, applicants,

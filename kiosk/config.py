@@ -83,6 +83,40 @@ class GpioConfig:
 
 
 @dataclass(frozen=True)
+class CheckinConfig:
+    early_minutes: int
+    late_minutes: int
+    nik_salt: bytes
+    public_keys: dict[str, str]  # key id -> base64 Ed25519 public key
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    source: str  # "" = no camera; "0", "/dev/video0", a folder or a video file
+    decoder: str
+    fps: float
+
+
+@dataclass(frozen=True)
+class CounterConfig:
+    number: int
+    name: str
+    lanes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CallingConfig:
+    mode: str
+    booked_per_walkin: tuple[int, int]
+    priority_every: int | None
+    max_recalls: int
+    no_show_return_minutes: int
+    speech: bool
+    speech_english: bool
+    voice: str
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     simulation: bool
@@ -96,6 +130,10 @@ class Config:
     language: str
     staff_pin_hash: str
     ticket_screen_seconds: float
+    checkin: CheckinConfig
+    camera: CameraConfig
+    counters: tuple[CounterConfig, ...]
+    calling: CallingConfig
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -297,6 +335,94 @@ def _parse_gpio(root: _Reader) -> GpioConfig:
     )
 
 
+_KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+
+
+def _parse_checkin(root: _Reader) -> CheckinConfig:
+    sub = root.table("checkin", required=False)
+    sub.unknown_keys({"early_minutes", "late_minutes", "nik_salt", "keys"})
+    salt = sub.text("nik_salt", "")
+    if salt and (not _HEX.match(salt) or len(salt) < 32):
+        raise sub.fail("nik_salt", "at least 32 hex digits (16 random bytes, e.g. from "
+                       "`openssl rand -hex 16`)", salt[:8] + "...")
+    keys_reader = sub.table("keys", required=False)
+    keys: dict[str, str] = {}
+    for key_id in keys_reader.data:
+        if not _KEY_ID.match(key_id):
+            raise keys_reader.fail(key_id, "a key id of 1-16 letters, digits, '_' or '-'")
+        value = keys_reader.text(key_id, _REQUIRED)
+        try:
+            from kiosk.booking_qr import load_public_key
+
+            load_public_key(value)
+        except ValueError:
+            raise keys_reader.fail(key_id, "a base64 Ed25519 public key (32 bytes)",
+                                   value[:12]) from None
+        keys[key_id] = value
+    return CheckinConfig(
+        early_minutes=sub.integer("early_minutes", 60, lo=0, hi=1440),
+        late_minutes=sub.integer("late_minutes", 30, lo=0, hi=1440),
+        nik_salt=bytes.fromhex(salt) if salt else b"",
+        public_keys=keys,
+    )
+
+
+def _parse_camera(root: _Reader, base: Path) -> CameraConfig:
+    sub = root.table("camera", required=False)
+    sub.unknown_keys({"source", "decoder", "fps"})
+    source = sub._get("source", "", str, 'a camera ("0", "/dev/video0"), a folder or a file')
+    source = source.strip()
+    if source and not source.isdigit() and not source.startswith("/dev/"):
+        source = str(_resolve(base, source))
+    return CameraConfig(source, sub.choice("decoder", ("zxing", "zbar"), "zxing"),
+                        sub.number("fps", 8.0, lo=1, hi=30))
+
+
+def _parse_counters(root: _Reader, lane_codes: set[str]) -> tuple[CounterConfig, ...]:
+    raw = root._get("counters", [], list, "a list of [[counters]] tables")
+    counters: list[CounterConfig] = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise root.fail(f"counters[{index}]", "a [[counters]] table", item)
+        sub = _Reader(root.path, item, f"counters[{index}].")
+        sub.unknown_keys({"number", "name", "lanes"})
+        number = sub.integer("number", _REQUIRED, lo=1, hi=99)
+        if any(c.number == number for c in counters):
+            raise sub.fail("number", "a counter number used once", number)
+        lanes = sub._get("lanes", sorted(lane_codes), list, 'a list of lanes such as ["A", "P"]')
+        for code in lanes:
+            if code not in lane_codes:
+                raise sub.fail("lanes", f"lane codes from {sorted(lane_codes)}", code)
+        counters.append(CounterConfig(number, sub.text("name", f"Loket {number}"),
+                                      frozenset(lanes)))
+    return tuple(counters)
+
+
+def _parse_calling(root: _Reader) -> CallingConfig:
+    sub = root.table("calling", required=False)
+    sub.unknown_keys({"mode", "booked_per_walkin", "priority_every", "max_recalls",
+                      "no_show_return_minutes", "speech", "speech_english", "voice"})
+    ratio = sub._get("booked_per_walkin", [1, 1], list, "two whole numbers such as [2, 1]")
+    if len(ratio) != 2 or not all(isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= 9
+                                  for x in ratio):
+        raise sub.fail("booked_per_walkin", "two whole numbers from 1 to 9 such as [2, 1]", ratio)
+    mode = sub.choice("mode", ("priority_first", "strict", "ratio"), "priority_first")
+    every = sub.integer("priority_every", None, lo=1, hi=20)
+    if (mode == "ratio") != (every is not None):
+        raise sub.fail("priority_every", "a number exactly when mode = \"ratio\"", every)
+    return CallingConfig(
+        mode=mode,
+        booked_per_walkin=(ratio[0], ratio[1]),
+        priority_every=every,
+        max_recalls=sub.integer("max_recalls", 3, lo=1, hi=10),
+        no_show_return_minutes=sub.integer("no_show_return_minutes", 30, lo=0, hi=480),
+        speech=sub.boolean("speech", True),
+        speech_english=sub.boolean("speech_english", False),
+        voice=sub.text("voice", "id"),
+    )
+
+
 def _resolve(base: Path, value: str) -> Path:
     path = Path(value).expanduser()
     return path if path.is_absolute() else (base / path).resolve()
@@ -316,7 +442,8 @@ def load_config(path: Path | str) -> Config:
     base = path.resolve().parent
     root = _Reader(path, raw)
     root.unknown_keys({"simulation", "language", "database", "office", "hours", "holidays",
-                       "lanes", "printer", "gpio", "staff", "screen"})
+                       "lanes", "printer", "gpio", "staff", "screen", "checkin", "camera",
+                       "counters", "calling"})
 
     office_reader = root.table("office")
     office_reader.unknown_keys({"code", "name", "address", "timezone", "device_id"})
@@ -374,6 +501,10 @@ def load_config(path: Path | str) -> Config:
         language=root.choice("language", LANGUAGES, "id"),
         staff_pin_hash=pin_hash,
         ticket_screen_seconds=screen.number("ticket_seconds", 8.0, lo=2, hi=120),
+        checkin=_parse_checkin(root),
+        camera=_parse_camera(root, base),
+        counters=_parse_counters(root, set(lanes)),
+        calling=_parse_calling(root),
     )
 
 

@@ -59,7 +59,8 @@ class IssuingService:
         self.schedule = Schedule(config.timezone, config.hours, config.holidays)
         self.numbering = Numbering(db, config.office.code, config.office.device_id)
         self.last_paper = PaperStatus.UNKNOWN
-        self._lock = threading.Lock()
+        # Shared with check-in: one ticket at a time on this kiosk's printer.
+        self.lock = threading.Lock()
 
     def quota(self, lane: str = WALKIN) -> Quota:
         day = self.schedule.office_day(self.clock())
@@ -78,7 +79,7 @@ class IssuingService:
             print_qr=self.config.printer.print_qr,
         )
 
-    def _check_paper(self) -> PaperStatus:
+    def check_paper(self) -> PaperStatus:
         status = self.printer.paper_status()
         self.last_paper = status
         if self.lamp is not None:
@@ -86,7 +87,7 @@ class IssuingService:
                                 blinking=status is PaperStatus.LOW)
         return status
 
-    def _print(self, ticket: Ticket, content: TicketContent) -> Issued:
+    def print_and_record(self, ticket: Ticket, content: TicketContent) -> Issued:
         now = self.clock()
         try:
             self.printer.print_ticket(content)
@@ -100,12 +101,12 @@ class IssuingService:
 
     def issue(self, lane: str, language: str | None = None) -> Issued | Refused:
         language = language or self.config.language
-        with self._lock:
+        with self.lock:
             now = self.clock()
             if not self.schedule.is_open(now, lane):
                 return Refused("closed", lane, self.schedule.next_opening(now, lane))
             day = self.schedule.office_day(now)
-            if self._check_paper() is PaperStatus.OUT:
+            if self.check_paper() is PaperStatus.OUT:
                 self.numbering.record("refused_paper_out", day, now, payload={"lane": lane})
                 return Refused("paper_out", lane)
             taken = self.numbering.take(lane, day, self.config.lanes[lane].cap, now)
@@ -113,11 +114,11 @@ class IssuingService:
                 return Refused("cap", lane, self.schedule.next_opening(now, lane), taken.cap)
             if isinstance(taken, ClockBehind):
                 return Refused("clock", lane)
-            return self._print(taken, self.content_for(taken, language))
+            return self.print_and_record(taken, self.content_for(taken, language))
 
     def reprint(self, label: str, language: str | None = None) -> Issued | None:
         """Print a ticket of today again (the number stays the same)."""
-        with self._lock:
+        with self.lock:
             now = self.clock()
             ticket = self.numbering.find(self.schedule.office_day(now), label)
             if ticket is None:
@@ -125,4 +126,4 @@ class IssuingService:
             content = self.content_for(ticket, language or self.config.language)
             self.numbering.record("reprint_requested", ticket.office_day, now,
                                   ticket_id=ticket.id)
-            return self._print(ticket, content)
+            return self.print_and_record(ticket, content)

@@ -335,16 +335,12 @@ def test_image_folder_cycles_sorted_images_and_lists_new_ones(tmp_path: Path) ->
     assert texts == [[], [A], [], [B]]
 
 
-def test_image_folder_without_loop_ends_and_an_empty_folder_gives_none(tmp_path: Path) -> None:
+def test_image_folder_without_loop_ends(tmp_path: Path) -> None:
     source = ImageFolderSource(folder_of(tmp_path, [A]), loop=False)
     assert source.read() is not None
     assert source.read() is None
     source.close()
     assert source.read() is not None  # close() starts over
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    assert ImageFolderSource(empty).read() is None
-    assert ImageFolderSource(tmp_path / "missing").read() is None
 
 
 def write_video(path: Path, frames: list[np.ndarray], fps: float = 8.0) -> Path:
@@ -416,3 +412,13 @@ def test_make_frame_source_dispatch(tmp_path: Path) -> None:
 def test_qr_scanner_refuses_a_zero_fps() -> None:
     with pytest.raises(ValueError, match="fps"):
         QrScanner(ScriptedSource([]), ZxingDecoder(), on_code=print, fps=0)
+
+
+def test_empty_folder_is_an_empty_view_and_a_missing_folder_a_lost_camera(tmp_path) -> None:
+    from hardware.camera import ImageFolderSource
+
+    empty = tmp_path / "camera"
+    empty.mkdir()
+    frame = ImageFolderSource(empty).read()
+    assert frame is not None and not frame.any()
+    assert ImageFolderSource(tmp_path / "missing").read() is None

@@ -40,7 +40,13 @@ def test_example_pi_config_loads_once_a_real_pin_is_set(tmp_path: Path) -> None:
     text = PI_CONFIG.read_text().replace(
         'pin_hash = "scrypt$16384$8$1$REPLACE$REPLACE"', f'pin_hash = "{hash_pin("482916")}"'
     )
+    with pytest.raises(ConfigError, match="checkin.nik_salt"):
+        load_config(write(tmp_path, text))
+    text = text.replace("REPLACE-WITH-openssl-rand-hex-16-OUTPUT-0000000000", "ab" * 16)
     cfg = load_config(write(tmp_path, text))
+    assert [c.number for c in cfg.counters] == [1, 2, 3]
+    assert cfg.counters[2].lanes == {"B"}
+    assert cfg.camera.source == "/dev/video0"
     assert cfg.printer.backend == "usb"
     assert cfg.printer.params["vendor_id"] == 0x0416
     assert cfg.printer.params["timeout_ms"] == 2000
@@ -70,6 +76,13 @@ def test_real_office_may_not_keep_the_demo_pin(tmp_path: Path) -> None:
         ("holidays = []", 'holidays = ["25-12-2026"]', "holidays", "YYYY-MM-DD"),
         ('language = "id"', 'language = "jv"', "language", "one of id, en"),
         ("cooldown_s = 2", "cooldown_s = 2\ncolour = 1", "gpio.colour", "known keys"),
+        ('demo = "', 'demo = "xx', "checkin.keys.demo", "Ed25519 public key"),
+        ('nik_salt = "', 'nik_salt = "zz', "checkin.nik_salt", "hex digits"),
+        ('decoder = "zxing"', 'decoder = "zebra"', "camera.decoder", "zxing"),
+        ('lanes = ["B"]\n', 'lanes = ["X"]\n', "counters[2].lanes", "lane codes"),
+        ("number = 2", "number = 1", "counters[1].number", "used once"),
+        ("booked_per_walkin = [1, 1]", "booked_per_walkin = [1]", "calling.booked_per_walkin",
+         "two whole numbers"),
     ],
 )
 def test_bad_value_names_file_key_and_expectation(
