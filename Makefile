@@ -10,17 +10,24 @@ CONFIG ?= config/kiosk.toml
 # Debian packages the kiosk needs at run time: libusb for USB ticket printers,
 # libzbar0 for the pyzbar QR decoder, espeak-ng for spoken calls.
 DEB_PACKAGES := libusb-1.0-0 libzbar0 espeak-ng
+# Only for `make test`: the lobby web board is checked in headless Chromium.
+TEST_DEB_PACKAGES := chromium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup system-packages lint bench clean
+.PHONY: run test setup system-packages test-packages lint bench install clean
 
 run: setup
 	$(BIN)/kiosk --config $(CONFIG) run
 
 test: setup
+	$(MAKE) --no-print-directory system-packages DEB_PACKAGES="$(TEST_DEB_PACKAGES)"
 	$(BIN)/ruff check kiosk hardware screens tests bench
 	$(BIN)/python -m pytest -q
+
+# On a Raspberry Pi: install as a service (see docs/install.md).
+install:
+	$(SUDO) systemd/install.sh
 
 setup: system-packages $(STAMP)
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import sqlite_utils
 
 from kiosk import store
+from kiosk.booking_qr import load_public_keys
+from kiosk.checkin import CheckinPolicy, CheckinService
 from kiosk.config import Config
 from kiosk.issuing import IssuingService, utc_now
 from kiosk.ports import Simulation, TicketPrinter
@@ -25,6 +28,7 @@ class Appliance:
     db: sqlite_utils.Database
     printer: TicketPrinter
     service: IssuingService
+    checkin: CheckinService
     simulation: Simulation | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
     # Where lane button presses go; the UI sets this once it is up.
@@ -45,14 +49,15 @@ def build(config: Config, *, with_gpio: bool = True,
     db = store.connect(config.database)
     printer = make_printer(config.printer)
     if not with_gpio:
-        return Appliance(config, db, printer, IssuingService(config, db, printer, clock=clock))
+        service = IssuingService(config, db, printer, clock=clock)
+        return Appliance(config, db, printer, service, checkin_for(config, service))
 
     from hardware.gpio_panel import ButtonPanel, FaultLamp, make_pin_factory
 
     factory = make_pin_factory("mock" if config.simulation else config.gpio.pin_factory)
     lamp = FaultLamp(config.gpio, factory)
     service = IssuingService(config, db, printer, lamp=lamp, clock=clock)
-    appliance = Appliance(config, db, printer, service)
+    appliance = Appliance(config, db, printer, service, checkin_for(config, service))
     panel = ButtonPanel(config.gpio, lambda lane: appliance.on_press(lane), factory)
     appliance.closers += [lamp.close, panel.close]
     if panel.simulated:
@@ -60,3 +65,26 @@ def build(config: Config, *, with_gpio: bool = True,
 
         appliance.simulation = LobbySimulation(panel, printer, lamp)
     return appliance
+
+
+def checkin_for(config: Config, service: IssuingService) -> CheckinService:
+    """Check-in shares the issuing service: one lock, one connection, one printer."""
+    policy = CheckinPolicy(config.office.code, config.checkin.early_minutes,
+                           config.checkin.late_minutes,
+                           load_public_keys(config.checkin.public_keys))
+    return CheckinService(config, service.db, service.printer, policy, service.clock, service)
+
+
+def make_scanner(config: Config, on_code: Callable[[str], None],
+                 on_status: Callable[[str], None]):
+    """The camera scanning loop the config asks for, or None without a camera."""
+    if not config.camera.source:
+        return None
+    source = config.camera.source
+    if config.simulation and not source.isdigit() and not source.startswith("/dev/"):
+        Path(source).mkdir(parents=True, exist_ok=True)  # the simulated camera's view
+    from hardware.camera import QrScanner, make_frame_source
+    from hardware.qr_decode import make_decoder
+
+    return QrScanner(make_frame_source(config.camera.source), make_decoder(config.camera.decoder),
+                     on_code, on_status, fps=config.camera.fps)

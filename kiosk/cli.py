@@ -37,7 +37,16 @@ def _parser() -> argparse.ArgumentParser:
     reprint.add_argument("number")
     sub.add_parser("pin-hash", help="make a staff PIN hash for the config's [staff] pin_hash")
     sub.add_parser("check-config", help="validate the config file and exit")
+    for module in _command_modules():
+        module.register(sub)
     return parser
+
+
+def _command_modules() -> list:
+    """Command groups kept in their own modules, each with register() and dispatch()."""
+    from kiosk import cli_admin, cli_bookings, cli_calling
+
+    return [cli_bookings, cli_calling, cli_admin]
 
 
 def _refusal_text(refused: Refused, language: str) -> str:
@@ -130,12 +139,17 @@ def _cmd_pin_hash() -> int:
 
 
 def _cmd_run(config) -> int:
-    from kiosk.appliance import build
+    from kiosk.appliance import build, make_scanner
     from screens.app import KioskApp
 
     appliance = build(config)
     try:
-        app = KioskApp(config, appliance.service, appliance.simulation)
+        app = KioskApp(config, appliance.service, appliance.simulation, appliance.checkin)
+        try:
+            app.scanner = make_scanner(config, app.code_seen, app.camera_state)
+        except ValueError as exc:  # a camera problem must not stop walk-in numbers
+            print(f"Kamera / camera: {exc}", file=sys.stderr)
+        app.camera_ok = app.scanner is not None
         appliance.on_press = app.lane_pressed
         app.run()
     finally:
@@ -159,7 +173,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "run":
         return _cmd_run(config)
     handlers = {"issue": _cmd_issue, "reprint": _cmd_reprint, "status": _cmd_status}
-    return handlers[args.command](args, config)
+    if args.command in handlers:
+        return handlers[args.command](args, config)
+    for module in _command_modules():
+        result = module.dispatch(args, config)
+        if result is not None:
+            return result
+    raise AssertionError(f"unhandled command {args.command}")
 
 
 if __name__ == "__main__":

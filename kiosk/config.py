@@ -7,6 +7,7 @@ naming the file, the key and what was expected.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tomllib
@@ -102,6 +103,21 @@ class CounterConfig:
     number: int
     name: str
     lanes: frozenset[str]
+    # "sha256$<hex>" of the counter's LAN API token; None: this counter cannot use the API.
+    token_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class LanApiConfig:
+    """Where the kiosk's LAN API listens (docs/lan-api.md): localhost unless told otherwise."""
+
+    host: str = "127.0.0.1"
+    port: int = 8470
+
+
+@dataclass(frozen=True)
+class BoardConfig:
+    notice: str = ""  # scrolls along the bottom of the lobby board ("" = none)
 
 
 @dataclass(frozen=True)
@@ -134,6 +150,8 @@ class Config:
     camera: CameraConfig
     counters: tuple[CounterConfig, ...]
     calling: CallingConfig
+    lan_api: LanApiConfig = LanApiConfig()
+    board: BoardConfig = BoardConfig()
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -386,7 +404,7 @@ def _parse_counters(root: _Reader, lane_codes: set[str]) -> tuple[CounterConfig,
         if not isinstance(item, dict):
             raise root.fail(f"counters[{index}]", "a [[counters]] table", item)
         sub = _Reader(root.path, item, f"counters[{index}].")
-        sub.unknown_keys({"number", "name", "lanes"})
+        sub.unknown_keys({"number", "name", "lanes", "token_hash"})
         number = sub.integer("number", _REQUIRED, lo=1, hi=99)
         if any(c.number == number for c in counters):
             raise sub.fail("number", "a counter number used once", number)
@@ -394,9 +412,64 @@ def _parse_counters(root: _Reader, lane_codes: set[str]) -> tuple[CounterConfig,
         for code in lanes:
             if code not in lane_codes:
                 raise sub.fail("lanes", f"lane codes from {sorted(lane_codes)}", code)
+        token_hash = sub.text("token_hash", None)
+        if token_hash is not None:
+            token_hash = token_hash.strip().lower()
+            if not _TOKEN_HASH.match(token_hash):
+                raise sub.fail("token_hash", 'a hash made by `kiosk api-token` ("sha256$" and '
+                               "64 hex digits)", token_hash[:16])
+            if any(c.token_hash == token_hash for c in counters):
+                # One token must name one counter, or it could act for the wrong desk.
+                raise sub.fail("token_hash", "a different token for each counter")
         counters.append(CounterConfig(number, sub.text("name", f"Loket {number}"),
-                                      frozenset(lanes)))
+                                      frozenset(lanes), token_hash))
     return tuple(counters)
+
+
+_TOKEN_HASH = re.compile(r"^sha256\$[0-9a-f]{64}$")
+
+
+def demo_token(counter: int) -> str:
+    """The simulation's published token for a counter: refused outside simulation."""
+    return f"loket{counter}-demo"
+
+
+def parse_listen(text: str) -> LanApiConfig:
+    """ "127.0.0.1:8470" / "[::1]:8470" -> LanApiConfig; ValueError if it is not one."""
+    host, sep, port_text = text.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not sep or not host or not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
+        raise ValueError('an address and port such as "127.0.0.1:8470" or "0.0.0.0:8470"')
+    return LanApiConfig(host, int(port_text))
+
+
+def _parse_lan_api(root: _Reader) -> LanApiConfig:
+    sub = root.table("lan_api", required=False)
+    sub.unknown_keys({"listen"})
+    listen = sub.text("listen", "127.0.0.1:8470").strip()
+    try:
+        parsed = parse_listen(listen)
+    except ValueError as exc:
+        raise sub.fail("listen", str(exc), listen) from None
+    if parsed.port == 0:  # port 0 is "any free port": counters could never find it
+        raise sub.fail("listen", "a port from 1 to 65535", listen)
+    return parsed
+
+
+def _parse_board(root: _Reader) -> BoardConfig:
+    sub = root.table("board", required=False)
+    sub.unknown_keys({"notice"})
+    notice = sub._get("notice", "", str, "a text value in quotes")
+    return BoardConfig(" ".join(notice.split()))
+
+
+def _check_demo_tokens(root: _Reader, counters: tuple[CounterConfig, ...]) -> None:
+    """A real office must not accept the tokens printed in the simulation config."""
+    for index, counter in enumerate(counters):
+        demo = "sha256$" + hashlib.sha256(demo_token(counter.number).encode()).hexdigest()
+        if counter.token_hash == demo:
+            raise root.fail(f"counters[{index}].token_hash", "a real token, not the demo token "
+                            f"{demo_token(counter.number)} (make one with `kiosk api-token`)")
 
 
 def _parse_calling(root: _Reader) -> CallingConfig:
@@ -443,7 +516,7 @@ def load_config(path: Path | str) -> Config:
     root = _Reader(path, raw)
     root.unknown_keys({"simulation", "language", "database", "office", "hours", "holidays",
                        "lanes", "printer", "gpio", "staff", "screen", "checkin", "camera",
-                       "counters", "calling"})
+                       "counters", "calling", "lan_api", "board"})
 
     office_reader = root.table("office")
     office_reader.unknown_keys({"code", "name", "address", "timezone", "device_id"})
@@ -487,6 +560,9 @@ def load_config(path: Path | str) -> Config:
 
     screen = root.table("screen", required=False)
     screen.unknown_keys({"ticket_seconds"})
+    counters = _parse_counters(root, set(lanes))
+    if not simulation:
+        _check_demo_tokens(root, counters)
 
     return Config(
         path=path,
@@ -503,8 +579,10 @@ def load_config(path: Path | str) -> Config:
         ticket_screen_seconds=screen.number("ticket_seconds", 8.0, lo=2, hi=120),
         checkin=_parse_checkin(root),
         camera=_parse_camera(root, base),
-        counters=_parse_counters(root, set(lanes)),
+        counters=counters,
         calling=_parse_calling(root),
+        lan_api=_parse_lan_api(root),
+        board=_parse_board(root),
     )
 
 

@@ -72,6 +72,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.title": ("Mohon Maaf, Terjadi Gangguan", "Sorry, Something Went Wrong"),
     "error.body": ("Nomor tidak dapat diberikan. Silakan hubungi petugas.",
                    "No number could be given. Please ask a member of staff."),
+    "keypad.title": ("Ketik kode pemesanan Anda", "Type your booking code"),
+    "keypad.ok": ("OK", "OK"),
+    "keypad.cancel": ("Batal", "Cancel"),
+    "home.checkin": ("Pemesan online: tunjukkan kode QR ke kamera,\n"
+                     "atau tekan B untuk mengetik kode pemesanan",
+                     "Online bookers: show your QR code to the camera,\n"
+                     "or press B to type your booking code"),
+    "home.camera_lost": ("Kamera tidak tersedia: ketik kode pemesanan (tekan B)",
+                         "Camera not available: type your booking code (press B)"),
     "back_home": ("Kembali ke layar utama dalam {seconds} detik",
                   "Back to the start screen in {seconds} seconds"),
     "pin.title": ("PIN Petugas", "Staff PIN"),

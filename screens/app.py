@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections import deque
+from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 
+from kiosk.checkin import CheckedIn, CheckinRefused, CheckinService
 from kiosk.config import Config
 from kiosk.issuing import PRIORITY, WALKIN, Issued, IssuingService, Refused
 from kiosk.ports import Simulation
+from kiosk.scan_burst import ScanBuffer
 from kiosk.staff_pin import PinGuard
+from kiosk.watchdog import notify, ping_interval_s
+from screens.checkin import CheckedInScreen, KeypadScreen
 from screens.home import HomeScreen
 from screens.notice import NoticeScreen
 from screens.pin import PinScreen
@@ -30,6 +38,20 @@ class LaneButtonPressed(Message):
         self.lane = lane
 
 
+class CodeScanned(Message):
+    """A booking code or QR payload from the camera or a USB scanner."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class CameraStatus(Message):
+    def __init__(self, state: str) -> None:
+        super().__init__()
+        self.state = state  # "camera_lost" | "camera_ok"
+
+
 class KioskApp(App[None]):
     CSS_PATH = "kiosk.tcss"
     TITLE = "antrian-kiosk"
@@ -45,18 +67,110 @@ class KioskApp(App[None]):
         Binding("1", "simulate('A')", show=False),
         Binding("2", "simulate('P')", show=False),
         Binding("k", "toggle_paper", show=False),
+        Binding("b", "keypad", show=False),
     ]
 
     def __init__(self, config: Config, service: IssuingService,
-                 simulation: Simulation | None = None) -> None:
+                 simulation: Simulation | None = None, checkin: CheckinService | None = None,
+                 scanner: Any = None) -> None:
         super().__init__()
         self.config, self.service, self.simulation = config, service, simulation
+        self.checkin, self.scanner = checkin, scanner
         self.language = config.language
         self.pin_guard = PinGuard(config.staff_pin_hash)
         self.busy = False
+        self.camera_ok = scanner is not None
+        self.scan_buffer = ScanBuffer()
+        self._held_keys: deque[events.Key] = deque()
+        self._stop_camera = threading.Event()
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
+        notify("READY=1")
+        if (interval := ping_interval_s()) is not None:
+            self.set_interval(interval, lambda: notify("WATCHDOG=1"))
+        if self.scanner is not None:
+            self.run_worker(self._scan, thread=True, group="camera", exit_on_error=False)
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        # Stop the camera thread first: Textual waits for thread workers on exit.
+        self._stop_camera.set()
+        super().exit(*args, **kwargs)
+
+    def on_unmount(self) -> None:
+        self._stop_camera.set()
+
+    def _scan(self) -> None:
+        """Camera loop in a thread worker: decoding never blocks the screen."""
+        self.scanner.run(self._stop_camera)
+
+    # Called from the camera thread.
+    def code_seen(self, text: str) -> None:
+        self.post_message(CodeScanned(text))
+
+    def camera_state(self, state: str) -> None:
+        self.post_message(CameraStatus(state))
+
+    def on_camera_status(self, message: CameraStatus) -> None:
+        self.camera_ok = message.state != "camera_lost"
+        if isinstance(self.screen, HomeScreen):
+            self.screen.refresh_status()
+
+    # USB scanners type like a keyboard: hold printable keys briefly to tell.
+    def _intercepts_keys(self) -> bool:
+        return not isinstance(self.screen, PinScreen | KeypadScreen)
+
+    async def on_event(self, event: events.Event) -> None:
+        if (isinstance(event, events.Key) and not event.is_forwarded
+                and self._intercepts_keys()):
+            now = time.monotonic()
+            if event.key == "enter":
+                text, released = self.scan_buffer.enter(now)
+                if text is not None:
+                    self._held_keys.clear()
+                    self.post_message(CodeScanned(text))
+                    return
+                await self._release(len(released))
+            elif event.is_printable and event.character:
+                await self._release(len(self.scan_buffer.feed(event.character, now)))
+                self._held_keys.append(event)
+                self.set_timer(self.scan_buffer.max_gap_s * 2, self._release_due)
+                return
+        await super().on_event(event)
+
+    async def _release(self, count: int) -> None:
+        for _ in range(count):
+            await super().on_event(self._held_keys.popleft())
+
+    async def _release_due(self) -> None:
+        if self.scan_buffer.due(time.monotonic()):
+            await self._release(len(self.scan_buffer.flush()))
+
+    def on_code_scanned(self, message: CodeScanned) -> None:
+        if self.checkin is None or self.busy or isinstance(self.screen, PinScreen):
+            return
+        self.busy = True
+        self.check_in(message.text, self.language)
+
+    @work(thread=True, group="issue")
+    def check_in(self, text: str, language: str) -> None:
+        try:
+            result = self.checkin.check_in(text, language)
+        except Exception:  # scanner garbage must never take the lobby down
+            log.exception("check-in failed")
+            result = Refused("error", "B")
+        self.call_from_thread(self.show_result, result)
+
+    def action_keypad(self) -> None:
+        if self.checkin is None or isinstance(self.screen, KeypadScreen | PinScreen):
+            return
+
+        def typed(code: str | None) -> None:
+            if code:
+                self.post_message(CodeScanned(code))
+
+        self.go_home()
+        self.push_screen(KeypadScreen(), typed)
 
     # Called from any thread (gpiozero's callback thread on a Pi).
     def lane_pressed(self, lane: str) -> None:
@@ -77,10 +191,12 @@ class KioskApp(App[None]):
             result = Refused("error", lane)
         self.call_from_thread(self.show_result, result)
 
-    def show_result(self, result: Issued | Refused) -> None:
+    def show_result(self, result: Issued | Refused | CheckedIn | CheckinRefused) -> None:
         self.busy = False
         if isinstance(result, Issued):
             screen = TicketScreen(result, self.config.ticket_screen_seconds)
+        elif isinstance(result, CheckedIn):
+            screen = CheckedInScreen(result, self.config.ticket_screen_seconds)
         else:
             screen = NoticeScreen(result, NOTICE_SECONDS)
         self.go_home()

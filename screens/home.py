@@ -43,6 +43,8 @@ class HomeScreen(Screen):
             else:
                 yield Static(t("home.walkin_closed_today", lang), classes="hint", id="walkin")
             yield Static(t("home.priority", lang), classes="button-priority", id="priority")
+            if self.app.checkin is not None:
+                yield Static(t("home.checkin", lang), classes="checkin-hint", id="checkin")
         yield Static(self._quota_text(), classes="quota", id="quota")
         yield Static("", classes="warning", id="paper-warning")
         yield LanguageToggle(t("home.language", lang), classes="hint", id="language")
@@ -78,6 +80,11 @@ class HomeScreen(Screen):
         low = self.app.service.last_paper is PaperStatus.LOW
         warning.update(t("home.printer_warning", self.app.language) if low else "")
         warning.display = low
+        if self.app.checkin is not None and self.app.scanner is not None:
+            hint = self.query("#checkin")
+            if hint:
+                key = "home.checkin" if self.app.camera_ok else "home.camera_lost"
+                hint.first(Static).update(t(key, self.app.language))
         if self.app.simulation is not None:
             state = t(f"lamp.{self.app.simulation.lamp_state()}", self.app.language)
             self.query_one("#sim-lamp", Static).update(

@@ -55,6 +55,7 @@ def screen_text(app: KioskApp) -> str:
 
 async def press_and_settle(pilot, key: str) -> None:
     await pilot.press(key)
+    await pilot.pause(0.15)  # keys are held briefly to tell a person from a USB scanner
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -182,6 +183,7 @@ async def test_paper_out_shows_printer_problem_and_lights_the_lamp(config, clock
     app, appliance = make_app(config, clock)
     async with app.run_test() as pilot:
         await pilot.press("k")  # simulated paper roll taken out
+        await pilot.pause(0.15)
         await press_and_settle(pilot, "1")
         assert "Printer Tiket Bermasalah" in screen_text(app)
         assert "Kertas tiket habis" in screen_text(app)
@@ -211,7 +213,7 @@ async def test_language_toggle_switches_screens_and_tickets(config, clock, make_
     app, appliance = make_app(config, clock)
     async with app.run_test() as pilot:
         await pilot.press("l")
-        await pilot.pause()
+        await pilot.pause(0.15)
         assert "Numbers left today: 60/60" in text_of(app, "#quota")
         assert "Wednesday, 25 November 2026" in text_of(app, "#clock")
         await press_and_settle(pilot, "1")

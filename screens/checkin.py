@@ -1,0 +1,100 @@
+"""Check-in screens: the numbers for a family, and a keypad for typed codes."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Input, Static
+
+from kiosk.checkin import CheckedIn
+from kiosk.texts import t
+from screens.bigtext import BigNumber
+from screens.ticket import UNPRINTED_FACTOR
+
+KEYS = "1234567890QWERTYUIOPASDFGHJKLZXCVBNM"
+
+
+class CheckedInScreen(Screen):
+    """One ticket per applicant; nicknames on screen only, never on paper."""
+
+    def __init__(self, result: CheckedIn, seconds: float) -> None:
+        super().__init__()
+        self.result = result
+        factor = 1 if result.all_printed else UNPRINTED_FACTOR
+        self.remaining = int(seconds * factor + 2 * (len(result.applicants) - 1))
+
+    def compose(self) -> ComposeResult:
+        lang = self.app.language
+        yield Static(t("checkin.title", lang), classes="title")
+        if len(self.result.applicants) == 1:
+            yield BigNumber(self.result.labels[0], classes="big", id="number")
+        yield Static(t("checkin.done", lang), classes="hint")
+        for applicant in self.result.applicants:
+            yield Static(t("checkin.applicant", lang, nickname=applicant.nickname,
+                           label=applicant.label), classes="quota applicant")
+        if self.result.all_printed:
+            yield Static(t("ticket.take", lang), classes="hint", id="take")
+        else:
+            yield Static(t("ticket.not_printed", lang), classes="error", id="not-printed")
+        yield Static("", classes="countdown", id="countdown")
+
+    def on_mount(self) -> None:
+        self._tick()
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        if self.remaining <= 0:
+            self.app.go_home()
+            return
+        self.query_one("#countdown", Static).update(
+            t("back_home", self.app.language, seconds=self.remaining))
+        self.remaining -= 1
+
+
+class KeypadScreen(ModalScreen[str | None]):
+    """Type a booking code: for a broken phone screen or a code on paper.
+
+    Works with touch (the on-screen keys) and with any keyboard.
+    """
+
+    BINDINGS = [("escape", "cancel", "")]
+
+    def compose(self) -> ComposeResult:
+        lang = self.app.language
+        with Vertical(id="keypad-box"):
+            yield Static(t("keypad.title", lang), classes="title")
+            yield Input(max_length=16, restrict=r"[A-Za-z0-9]*", id="code", select_on_focus=False)
+            with Grid(id="keys"):
+                for key in KEYS:
+                    yield Button(key, id=f"key-{key}", classes="key")
+                yield Button("\u232b", id="key-back", classes="key wide")
+                yield Button(t("keypad.ok", lang), id="key-ok", classes="key wide ok")
+                yield Button(t("keypad.cancel", lang), id="key-cancel", classes="key wide")
+
+    def on_mount(self) -> None:
+        self.query_one("#code", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        code = self.query_one("#code", Input)
+        key = (event.button.id or "").removeprefix("key-")
+        if key == "ok":
+            self._submit(code.value)
+        elif key == "cancel":
+            self.dismiss(None)
+        elif key == "back":
+            code.value = code.value[:-1]
+        elif len(code.value) < 16:
+            code.value += key
+        code.cursor_position = len(code.value)
+        code.focus()  # typing and Enter keep going to the code after a touch
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._submit(event.value)
+
+    def _submit(self, value: str) -> None:
+        if value.strip():
+            self.dismiss(value.strip().upper())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
