@@ -117,3 +117,39 @@ def test_bad_config_stops_every_command_with_file_and_key(tmp_path: Path,
 def test_check_config(tmp_path: Path) -> None:
     result = kiosk("--config", str(make_config(tmp_path)), "check-config")
     assert result.returncode == 0 and "OK" in result.stdout
+
+
+def test_checkin_command_prints_the_numbers_and_refuses_garbage(tmp_path: Path) -> None:
+    from datetime import date
+
+    from kiosk.booking_samples import make_sample_bookings
+
+    config = make_config(tmp_path)
+    key = (ROOT / "config" / "demo-booking-key.txt").read_text().strip()
+    today = json.loads(kiosk("--config", str(config), "status", "--json").stdout)["day"]
+    made = make_sample_bookings(tmp_path / "qr", "KUP", date.fromisoformat(today), 1, key,
+                                key_id="demo", seed=3)
+    payload = made.samples[0][1]
+    result = kiosk("--config", str(config), "checkin", payload)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("B001")
+    again = kiosk("--config", str(config), "checkin", payload)
+    assert again.returncode == 3 and "Sudah Lapor Kedatangan" in again.stderr
+    garbage = kiosk("--config", str(config), "checkin", "\u00ff\x07AQ1.!!")
+    assert garbage.returncode == 3 and "Kode Tidak Terbaca" in garbage.stderr
+
+
+def test_bookings_import_reports_bad_rows_with_their_line(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    csv_file = tmp_path / "b.csv"
+    csv_file.write_text(
+        "code,office,date,slot_start,slot_end,nickname,nik\n"
+        "FAM0001,KUP,2026-11-25,09:00,10:00,Ani,3271010101900003\n"
+        "FAM0002,KUP,2026-11-25,09:00,10:00,Budi,12345\n", encoding="utf-8")
+    result = kiosk("--config", str(config), "bookings", "import", str(csv_file))
+    assert result.returncode == 2
+    assert "1 added" in result.stdout
+    assert ":3:" in result.stderr
+    again = kiosk("--config", str(config), "bookings", "import", str(csv_file))
+    assert "0 added" in again.stdout and "1 unchanged" in again.stdout
+    assert b"3271010101900003" not in (tmp_path / "kiosk.db").read_bytes()
