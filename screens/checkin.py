@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from kiosk.checkin import CheckedIn
 from kiosk.texts import t
 from screens.bigtext import BigNumber
+from screens.countdown import CountdownScreen
 from screens.ticket import UNPRINTED_FACTOR
 
 KEYS = "1234567890QWERTYUIOPASDFGHJKLZXCVBNM"
 
 
-class CheckedInScreen(Screen):
+class CheckedInScreen(CountdownScreen):
     """One ticket per applicant; nicknames on screen only, never on paper."""
 
     def __init__(self, result: CheckedIn, seconds: float) -> None:
@@ -38,18 +39,6 @@ class CheckedInScreen(Screen):
         else:
             yield Static(t("ticket.not_printed", lang), classes="error", id="not-printed")
         yield Static("", classes="countdown", id="countdown")
-
-    def on_mount(self) -> None:
-        self._tick()
-        self.set_interval(1.0, self._tick)
-
-    def _tick(self) -> None:
-        if self.remaining <= 0:
-            self.app.go_home()
-            return
-        self.query_one("#countdown", Static).update(
-            t("back_home", self.app.language, seconds=self.remaining))
-        self.remaining -= 1
 
 
 class KeypadScreen(ModalScreen[str | None]):

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Static
 
 from kiosk.checkin import CheckinRefused, refusal_text
 from kiosk.issuing import Refused
 from kiosk.notices import notice_lines
-from kiosk.texts import t
+from screens.countdown import CountdownScreen
 
 
-class NoticeScreen(Screen):
+class NoticeScreen(CountdownScreen):
     """A title and a few lines, then back home after a countdown."""
 
     def __init__(self, refused: Refused | CheckinRefused, seconds: float) -> None:
@@ -33,15 +32,3 @@ class NoticeScreen(Screen):
         for index, line in enumerate(body):
             yield Static(line, classes="notice-body", id=f"notice-{index}")
         yield Static("", classes="countdown", id="countdown")
-
-    def on_mount(self) -> None:
-        self._tick()
-        self.set_interval(1.0, self._tick)
-
-    def _tick(self) -> None:
-        if self.remaining <= 0:
-            self.app.go_home()
-            return
-        self.query_one("#countdown", Static).update(
-            t("back_home", self.app.language, seconds=self.remaining))
-        self.remaining -= 1

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Static
 
 from kiosk.issuing import Issued
 from kiosk.texts import t
 from screens.bigtext import BigNumber
+from screens.countdown import CountdownScreen
 
 # An unprinted number must stay up long enough to be photographed.
 UNPRINTED_FACTOR = 4
 
 
-class TicketScreen(Screen):
+class TicketScreen(CountdownScreen):
     def __init__(self, issued: Issued, seconds: float) -> None:
         super().__init__()
         self.issued = issued
@@ -41,15 +41,3 @@ class TicketScreen(Screen):
             preview = self.app.simulation.ticket_preview() if self.app.simulation else None
             if preview and self.app.size.width >= 100:
                 yield Static(preview, id="preview")
-
-    def on_mount(self) -> None:
-        self._tick()
-        self.set_interval(1.0, self._tick)
-
-    def _tick(self) -> None:
-        if self.remaining <= 0:
-            self.app.go_home()
-            return
-        self.query_one("#countdown", Static).update(
-            t("back_home", self.app.language, seconds=self.remaining))
-        self.remaining -= 1

@@ -1,0 +1,26 @@
+"""Result screens go back home by themselves, so the next applicant starts fresh."""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import Static
+
+from kiosk.texts import t
+
+
+class CountdownScreen(Screen):
+    """Shows "back to the start screen in N seconds" in #countdown, then goes home."""
+
+    remaining: int = 8
+
+    def on_mount(self) -> None:
+        self._tick()
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        if self.remaining <= 0:
+            self.app.go_home()
+            return
+        self.query_one("#countdown", Static).update(
+            t("back_home", self.app.language, seconds=self.remaining))
+        self.remaining -= 1
