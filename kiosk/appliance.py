@@ -88,3 +88,30 @@ def make_scanner(config: Config, on_code: Callable[[str], None],
 
     return QrScanner(make_frame_source(config.camera.source), make_decoder(config.camera.decoder),
                      on_code, on_status, fps=config.camera.fps)
+
+
+def start_calling(config: Config, appliance: Appliance, clock: Callable[[], datetime] = utc_now):
+    """The LAN API for counters and the lobby board, with calls spoken in the lobby.
+
+    A port already in use or a missing espeak-ng is a notice, never a reason
+    for the ticket kiosk not to start.
+    """
+    from hardware.announcer import Announcer
+    from kiosk.lan_api import LanApi
+    from kiosk.spoken_numbers import call_text
+
+    calling = config.calling
+    announcer = Announcer(calling.speech, voice=calling.voice)
+    appliance.closers.append(announcer.close)
+
+    def on_call(label: str, counter: int) -> None:
+        announcer.announce(call_text(label, counter, "id"))
+        if calling.speech_english:
+            announcer.announce(call_text(label, counter, "en"))
+
+    try:
+        api = LanApi(config, on_call=on_call, clock=clock).start()
+    except OSError as exc:
+        return None, f"LAN API {config.lan_api.host}:{config.lan_api.port}: {exc}"
+    appliance.closers.append(api.close)
+    return api, announcer.status

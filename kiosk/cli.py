@@ -139,11 +139,14 @@ def _cmd_pin_hash() -> int:
 
 
 def _cmd_run(config) -> int:
-    from kiosk.appliance import build, make_scanner
+    from kiosk.appliance import build, make_scanner, start_calling
     from screens.app import KioskApp
 
     appliance = build(config)
     try:
+        _api, notice = start_calling(config, appliance)
+        if notice:
+            print(notice, file=sys.stderr)
         app = KioskApp(config, appliance.service, appliance.simulation, appliance.checkin)
         try:
             app.scanner = make_scanner(config, app.code_seen, app.camera_state)
