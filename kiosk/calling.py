@@ -268,36 +268,23 @@ class CallingService:
 
     def recall(self, counter: int) -> CalledTicket | CallRefused:
         """Announce the counter's current applicant again, and count it."""
-        c = self._counter(counter)
-        now = self.clock()
-        day = self.today(now)
-        with immediate(self.db) as conn:
-            current = self._current_row(conn, c.number, day)
-            if current is None:
-                return CallRefused("no_current")
-            row = self._set(conn, day, current[1], current[2], "recalls = recalls + 1", (),
-                            "called")
-            self._log_call(conn, day, row, c.number, now, "recall")
-            self._event(conn, "recalled", day, now, row[0],
-                        {"counter": c.number, "label": row[3], "recalls": row[7]})
-            return self._ticket(row, day)
+        return self._change_current(counter, "recalls = recalls + 1", False, "recalled",
+                                    lambda row: {"recalls": row[7]}, log_call="recall")
 
     def mark_served(self, counter: int) -> CalledTicket | CallRefused:
-        c = self._counter(counter)
-        now = self.clock()
-        day = self.today(now)
-        with immediate(self.db) as conn:
-            current = self._current_row(conn, c.number, day)
-            if current is None:
-                return CallRefused("no_current")
-            row = self._set(conn, day, current[1], current[2], "status = 'served', served_at = ?",
-                            (now.isoformat(),), "called")
-            self._event(conn, "served", day, now, row[0],
-                        {"counter": c.number, "label": row[3], "by": "served"})
-            return self._ticket(row, day)
+        return self._change_current(counter, "status = 'served', served_at = ?", True, "served",
+                                    lambda row: {"by": "served"})
 
     def mark_no_show(self, counter: int) -> CalledTicket | CallRefused:
         """The current applicant did not come after ``max_recalls`` recalls."""
+        return self._change_current(counter, "status = 'no_show', no_show_at = ?", True,
+                                    "no_show", lambda row: {"recalls": row[7]},
+                                    need_recalls=True)
+
+    def _change_current(self, counter: int, change: str, stamp: bool, kind: str,
+                        details: Callable[[tuple], dict], *, log_call: str | None = None,
+                        need_recalls: bool = False) -> CalledTicket | CallRefused:
+        """One staff action on the counter's current applicant, in one transaction."""
         c = self._counter(counter)
         now = self.clock()
         day = self.today(now)
@@ -305,12 +292,14 @@ class CallingService:
             current = self._current_row(conn, c.number, day)
             if current is None:
                 return CallRefused("no_current")
-            if current[7] < self.max_recalls:
+            if need_recalls and current[7] < self.max_recalls:
                 return CallRefused("recall_first", current[3], current[4])
-            row = self._set(conn, day, current[1], current[2],
-                            "status = 'no_show', no_show_at = ?", (now.isoformat(),), "called")
-            self._event(conn, "no_show", day, now, row[0],
-                        {"counter": c.number, "label": row[3], "recalls": row[7]})
+            params = (now.isoformat(),) if stamp else ()
+            row = self._set(conn, day, current[1], current[2], change, params, "called")
+            if log_call:
+                self._log_call(conn, day, row, c.number, now, log_call)
+            self._event(conn, kind, day, now, row[0],
+                        {"counter": c.number, "label": row[3], **details(row)})
             return self._ticket(row, day)
 
     def bring_back(self, label: str) -> CalledTicket | CallRefused:
