@@ -15,6 +15,7 @@ from escpos.escpos import Escpos
 
 from kiosk.ports import TicketContent
 from kiosk.texts import ZONE_ABBREVIATIONS, format_date, t
+from kiosk.wait_text import wait_line
 
 PAPER_DOTS = {58: 384, 80: 576}  # printable dots per line at 203 dpi
 FONT_A_DOTS = 12  # font A glyph width: 32 columns on 58 mm, 48 on 80 mm
@@ -47,6 +48,9 @@ def ascii_safe(text: str) -> str:
 @lru_cache(maxsize=256)
 def _wrap(text: str, width: int) -> tuple[str, ...]:
     """Cached: the same office name and instructions are laid out for every ticket."""
+    if len(text) <= width and text.isascii() and text.isprintable() and text == text.strip():
+        # Short plain lines (people ahead, the wait) change per ticket: skip textwrap.
+        return (text,)
     return tuple(textwrap.wrap(ascii_safe(text), width, break_on_hyphens=False)) or ("",)
 
 
@@ -58,7 +62,8 @@ def _date_lines(ticket: TicketContent) -> list[str]:
 
 
 def _footer_lines(ticket: TicketContent) -> list[str]:
-    return [t("slip.ahead", ticket.language, ahead=ticket.ahead), "",
+    wait = [] if ticket.wait is None else [wait_line(ticket.wait, ticket.language)]
+    return [t("slip.ahead", ticket.language, ahead=ticket.ahead), *wait, "",
             t("slip.instruction", ticket.language), t("slip.keep", ticket.language)]
 
 

@@ -9,6 +9,7 @@ simulation and in tests.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -26,6 +27,14 @@ class PrinterError(Exception):
 
 
 @dataclass(frozen=True)
+class TicketWait:
+    """The estimated wait as printed: whole minutes already rounded for people."""
+
+    minutes: tuple[int, int] | None  # (low, high); None: cannot estimate yet (no counter open)
+    from_today: bool = False  # False: the usual pace (DOMAIN.md), too few services today
+
+
+@dataclass(frozen=True)
 class TicketContent:
     """Everything printed on one ticket, already in the applicant's language."""
 
@@ -38,6 +47,7 @@ class TicketContent:
     language: str
     ticket_id: str
     print_qr: bool = True
+    wait: TicketWait | None = None  # None: no estimate line (it could not be worked out)
 
 
 class TicketPrinter(Protocol):
@@ -75,4 +85,16 @@ class Simulation(Protocol):
 
     def lamp_state(self) -> str:
         """"off", "on" or "blinking": the paper/fault LED as drawn on screen."""
+        ...
+
+    def display_state(self) -> str | None:
+        """The "now serving" display as drawn on screen ("A012 3"); None without one."""
+        ...
+
+    def press_counter(self, counter: int, action: str) -> bool:
+        """Press a counter's mock "next"/"recall" button; False if it has none."""
+        ...
+
+    def watch_display(self, callback: Callable[[], None] | None) -> None:
+        """Call ``callback`` (from another thread) when the display shows a new call."""
         ...

@@ -34,6 +34,37 @@ class WaitEstimate:
     from_today: bool  # False: no/too few services today, DOMAIN default used
 
 
+@dataclass(frozen=True)
+class PerPerson:
+    """Minutes one applicant takes at a counter: quartiles of today, or the default spread."""
+
+    low: float
+    mid: float
+    high: float
+    from_today: bool
+
+
+def per_person(recent_service_minutes: Sequence[float],
+               default_minutes: float = DEFAULT_MINUTES, last_n: int = LAST_N) -> PerPerson:
+    samples = [m for m in recent_service_minutes[-last_n:] if m >= 0]
+    if len(samples) >= MIN_SAMPLES:
+        low_per, per, high_per = statistics.quantiles(samples, n=4, method="inclusive")
+        return PerPerson(low_per, per, high_per, True)
+    low_per, high_per = (default_minutes * f for f in DEFAULT_SPREAD)
+    return PerPerson(low_per, default_minutes, high_per, False)
+
+
+def scaled_wait(people_ahead: int, open_counters: int, pace: PerPerson) -> WaitEstimate | None:
+    """People ahead shared among open counters, at ``pace``; None when none is open."""
+    if people_ahead < 0:
+        raise ValueError(f"people_ahead must be >= 0, got {people_ahead}")
+    if open_counters <= 0:
+        return None
+    scale = people_ahead / open_counters
+    return WaitEstimate(round(scale * pace.mid, 1), round(scale * pace.low, 1),
+                        round(scale * pace.high, 1), round(pace.mid, 1), pace.from_today)
+
+
 def estimate_wait(people_ahead: int, recent_service_minutes: Sequence[float],
                   open_counters: int, default_minutes: float = DEFAULT_MINUTES,
                   last_n: int = LAST_N) -> WaitEstimate | None:
@@ -42,21 +73,8 @@ def estimate_wait(people_ahead: int, recent_service_minutes: Sequence[float],
     ``recent_service_minutes`` is oldest first; only the last ``last_n`` count.
     The range uses the quartiles of those services (or 0.8-1.25x the default).
     """
-    if people_ahead < 0:
-        raise ValueError(f"people_ahead must be >= 0, got {people_ahead}")
-    if open_counters <= 0:
-        return None
-    samples = [m for m in recent_service_minutes[-last_n:] if m >= 0]
-    if len(samples) >= MIN_SAMPLES:
-        low_per, per, high_per = statistics.quantiles(samples, n=4, method="inclusive")
-        from_today = True
-    else:
-        per = default_minutes
-        low_per, high_per = (default_minutes * f for f in DEFAULT_SPREAD)
-        from_today = False
-    scale = people_ahead / open_counters
-    return WaitEstimate(round(scale * per, 1), round(scale * low_per, 1),
-                        round(scale * high_per, 1), round(per, 1), from_today)
+    return scaled_wait(people_ahead, open_counters,
+                       per_person(recent_service_minutes, default_minutes, last_n))
 
 
 def recent_service_minutes(db: sqlite_utils.Database, office_code: str, office_day: date,
@@ -110,3 +128,52 @@ def estimate_for_lane(db: sqlite_utils.Database, office_code: str, office_day: d
     return estimate_wait(people_ahead, recent_service_minutes(db, office_code, office_day),
                          open_counters(db, office_code, office_day, lane, counters, now),
                          default_minutes)
+
+
+@dataclass(frozen=True)
+class Pace:
+    """What a lane's estimate needs besides people ahead, as read at ``read_at``."""
+
+    recent: tuple[float, ...]  # today's recent service minutes, oldest first
+    per_person: PerPerson
+    open_counters: int
+    read_at: datetime
+    calls_seen: int  # newest calls.seq when read: a new call means a new pace
+
+
+class PaceCache:
+    """Today's pace per lane, re-read at most every ``max_age`` or after a new call.
+
+    Issuing must stay about one durable commit: reading the day's services and
+    calls on every press would not, so a press only costs one indexed
+    ``max(seq)`` lookup while the pace is fresh. Served-only actions (no call)
+    show up within ``max_age``. Not thread-safe: callers hold the issuing lock.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, office_code: str,
+                 counters: Iterable[Counter], max_age: timedelta = timedelta(seconds=30),
+                 default_minutes: float = DEFAULT_MINUTES) -> None:
+        self.db, self.office_code, self.counters = db, office_code, tuple(counters)
+        self.max_age, self.default_minutes = max_age, default_minutes
+        self._paces: dict[tuple[date, str], Pace] = {}
+
+    def pace(self, office_day: date, lane: str, now: datetime) -> Pace:
+        calls_seen = self.db.conn.execute("SELECT coalesce(max(seq), 0) FROM calls").fetchone()[0]
+        cached = self._paces.get((office_day, lane))
+        if (cached is not None and cached.calls_seen == calls_seen
+                and cached.read_at <= now < cached.read_at + self.max_age):
+            return cached
+        # Yesterday's paces are never asked for again.
+        self._paces = {k: v for k, v in self._paces.items() if k[0] == office_day}
+        recent = tuple(recent_service_minutes(self.db, self.office_code, office_day))
+        fresh = Pace(
+            recent, per_person(recent, self.default_minutes),
+            open_counters(self.db, self.office_code, office_day, lane, self.counters, now),
+            now, calls_seen)
+        self._paces[(office_day, lane)] = fresh
+        return fresh
+
+    def estimate(self, office_day: date, lane: str, people_ahead: int,
+                 now: datetime) -> WaitEstimate | None:
+        pace = self.pace(office_day, lane, now)
+        return scaled_wait(people_ahead, pace.open_counters, pace.per_person)

@@ -9,6 +9,7 @@ from textual.widgets import Button, Input, Static
 
 from kiosk.checkin import CheckedIn
 from kiosk.texts import t
+from kiosk.wait_text import wait_line
 from screens.bigtext import BigNumber
 from screens.countdown import CountdownScreen
 from screens.ticket import UNPRINTED_FACTOR
@@ -34,6 +35,10 @@ class CheckedInScreen(CountdownScreen):
         for applicant in self.result.applicants:
             yield Static(t("checkin.applicant", lang, nickname=applicant.nickname,
                            label=applicant.label), classes="quota applicant")
+        # A family is called one after another: the first number's wait is theirs.
+        wait = self.result.applicants[0].issued.content.wait if self.result.applicants else None
+        if wait is not None:
+            yield Static(wait_line(wait, lang), classes="hint", id="wait")
         if self.result.all_printed:
             yield Static(t("ticket.take", lang), classes="hint", id="take")
         else:

@@ -1,4 +1,4 @@
-"""The issued-ticket screen: the number huge, people ahead, then back home."""
+"""The issued-ticket screen: the number huge, people ahead and the wait, then back home."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from kiosk.issuing import Issued
 from kiosk.texts import t
+from kiosk.wait_text import wait_line
 from screens.bigtext import BigNumber
 from screens.countdown import CountdownScreen
 
@@ -32,6 +33,9 @@ class TicketScreen(CountdownScreen):
                 ahead = (t("ticket.ahead", lang, ahead=ticket.ahead) if ticket.ahead
                          else t("ticket.ahead_none", lang))
                 yield Static(ahead, classes="hint", id="ahead")
+                if self.issued.content.wait is not None:
+                    yield Static(wait_line(self.issued.content.wait, lang), classes="hint",
+                                 id="wait")
                 if self.issued.printed:
                     yield Static(t("ticket.take", lang), classes="quota", id="take")
                     yield Static(t("ticket.instruction", lang), classes="hint")
