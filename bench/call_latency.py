@@ -1,17 +1,31 @@
-"""Counter presses "next" -> number on the 7-segment display and on the lobby board stream.
+"""Counter presses "next" -> number on the 7-segment display pins and on the lobby board.
 
-Measures, for each call made over the LAN API (HTTP POST, keep-alive, as a
-counter terminal does it):
-  (a) until the ``on_call`` callback has set a gpiozero ``SevenSegmentBoard``
-      on MockFactory pins (what the lobby's GPIO display shows), and
-  (b) until the board's server-sent event stream (/board/events) has
-      delivered a state with the new number (what the lobby TV shows),
-next to a baseline taken in the same run and interleaved with the calls: a
-bare ``GET /health`` round trip on the same connection (the HTTP floor), and a
-bare durable SQLite commit on the same disk (WAL, synchronous=FULL: the floor a
-call pays so that it survives a power cut).
+The kiosk is composed exactly as `kiosk run` composes it in simulation
+(kiosk.appliance.build + start_calling: call feed, SevenSegmentBoard and chime
+on gpiozero MockFactory pins, counter buttons, LAN API), with speech off.
+Two ways of calling, interleaved:
 
-Run: .venv/bin/python bench/call_latency.py [--calls N]
+  API     POST /api/v1/counters/1/next over a keep-alive connection, as a
+          counter terminal does it;
+  button  counter 1's "next" push button pressed on its mock pin (the real
+          gpiozero Button path; the store transaction runs in the press).
+
+For each call it measures the time until
+  (a) the display's pins show the new number: every pin change is observed
+      as it happens (a MockPin subclass stamps each change; no sampling lag),
+      and the time is when the digit-select pin of the number's last digit
+      switches on while the segment pins hold that digit's new pattern, i.e.
+      when the glass visibly changes (so it includes gpiozero's multiplexing);
+  (b) the board's server-sent event stream (/board/events) has delivered a
+      state with the new number (what the lobby TV shows).
+
+Baselines measured in the same run, interleaved with the calls: a bare
+``GET /health`` round trip on the same connection (the HTTP floor), a bare
+durable SQLite commit on the same disk (WAL, synchronous=FULL: what a call
+must pay to survive a power cut), and ``SevenSegmentBoard.show_call`` called
+directly on a second board (the multiplexed glass's own floor).
+
+Run: .venv/bin/python bench/call_latency.py [--calls N]   (N calls per path)
 """
 
 from __future__ import annotations
@@ -32,20 +46,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gpiozero.pins.mock import MockFactory  # noqa: E402
+from gpiozero.pins.mock import MockFactory, MockPin  # noqa: E402
 
+import hardware.gpio_panel  # noqa: E402
 from hardware.now_serving import SevenSegmentBoard  # noqa: E402
 from kiosk import store  # noqa: E402
+from kiosk.appliance import build, start_calling  # noqa: E402
 from kiosk.calling_view import calling_service  # noqa: E402
-from kiosk.config import load_config  # noqa: E402
+from kiosk.config import Config, LanApiConfig, load_config  # noqa: E402
 from kiosk.issuing import utc_now  # noqa: E402
-from kiosk.lan_api import LanApi  # noqa: E402
 from kiosk.numbering import Numbering  # noqa: E402
 
-SEGMENTS = (5, 6, 13, 19, 26, 16, 20)
-DIGIT_SELECT = (21, 12, 25, 24, 23)
 TOKEN = "loket1-demo"  # the simulation config's public demo token for counter 1
 WARMUP = 20
+WATCHED_DIGIT = 3  # the number's last digit: it differs between consecutive calls
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -71,6 +85,41 @@ class Stamps:
             if not self.cond.wait_for(lambda: label in self.at, timeout):
                 raise TimeoutError(f"{label} never arrived")
             return self.at[label]
+
+
+class GlassWatch:
+    """Stamps the moment the watched digit is lit with the expected label's pattern."""
+
+    def __init__(self, segments: tuple[int, ...], digits: tuple[int, ...]) -> None:
+        self.segments, self.select = segments, digits[WATCHED_DIGIT]
+        self.level: dict[int, bool] = {}
+        self.lock = threading.Lock()
+        self.expected: tuple[str, tuple[int, ...]] | None = None
+        self.stamps = Stamps()
+
+    def expect(self, label: str, pattern: tuple[int, ...]) -> None:
+        with self.lock:
+            self.expected = (label, pattern)
+
+    def factory(self) -> MockFactory:
+        watch = self
+
+        class WatchedPin(MockPin):
+            def _change_state(self, value: bool) -> bool:
+                with watch.lock:
+                    changed = super()._change_state(value)
+                    number = int(self.info.name.removeprefix("GPIO"))
+                    watch.level[number] = value
+                    if (changed and value and number == watch.select
+                            and watch.expected is not None):
+                        label, pattern = watch.expected
+                        lit = tuple(int(watch.level.get(s, False)) for s in watch.segments)
+                        if lit == pattern:
+                            watch.stamps.stamp(label)
+                            watch.expected = None
+                return changed
+
+        return MockFactory(pin_class=WatchedPin)
 
 
 class BareCommit:
@@ -111,101 +160,148 @@ def read_stream(port: int, stamps: Stamps, ready: threading.Event) -> None:
                 stamps.stamp(newest["label"])
 
 
+def bench_config(folder: Path) -> Config:
+    config = load_config(ROOT / "config" / "kiosk.toml")
+    assert config.display.kind == "seven_segment", "the simulation config drives a 7-segment board"
+    return dataclasses.replace(
+        config, database=folder / "kiosk.db", lan_api=LanApiConfig("127.0.0.1", 0),
+        printer=dataclasses.replace(config.printer, params={"output": str(folder / "t.bin")}),
+        gpio=dataclasses.replace(config.gpio, cooldown_s=0, bounce_s=0),
+        calling=dataclasses.replace(config.calling, speech=False))
+
+
+def direct_floor(config: Config, labels: list[str]) -> list[float]:
+    """show_call on a bare board, to the same pin criterion: the glass's own latency."""
+    display = config.display
+    watch = GlassWatch(display.segment_pins, display.digit_pins)
+    board = SevenSegmentBoard(display.segment_pins, display.digit_pins, watch.factory())
+    times: list[float] = []
+    try:
+        for label in labels:
+            watch.expect(label, tuple(board.char.font[label[WATCHED_DIGIT]]))
+            start = time.perf_counter()
+            board.show_call(label, 1)
+            times.append(watch.stamps.wait(label) - start)
+    finally:
+        board.close()
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--calls", type=int, default=200, help="calls per path")
     args = parser.parse_args()
     (ROOT / "var").mkdir(exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="bench-", dir=ROOT / "var"))
-    config = load_config(ROOT / "config" / "kiosk.toml")
-    config = dataclasses.replace(config, database=folder / "kiosk.db")
-
+    config = bench_config(folder)
+    per_path = args.calls + WARMUP
     db = store.connect(config.database)
     day = calling_service(config, db, utc_now).today()
     numbering = Numbering(db, config.office.code, "BENCH")
-    total = args.calls + WARMUP
-    for i in range(total):  # walk-ins (A, capped at 60) and online check-ins (B, no cap)
-        numbering.take("A" if i % 2 and i < 100 else "B", day, None, utc_now())
+    for _ in range(2 * per_path):  # online check-ins (lane B: no daily cap)
+        numbering.take("B", day, None, utc_now())
     db.close()
 
-    display_stamps, board_stamps = Stamps(), Stamps()
-    board = SevenSegmentBoard(SEGMENTS, DIGIT_SELECT, MockFactory())
-
-    def on_call(label: str, counter: int) -> None:
-        board.show_call(label, counter)  # what the kiosk wires in: pins set on return
-        display_stamps.stamp(label)
-
-    api = LanApi(config, on_call=on_call, port=0).start()
+    display = config.display
+    watch = GlassWatch(display.segment_pins, display.digit_pins)
+    # build() asks gpio_panel for the pin factory; hand it the watched mock factory.
+    hardware.gpio_panel.make_pin_factory = lambda choice: watch.factory()
+    appliance = build(config)
+    api, notice = start_calling(config, appliance)
+    assert api is not None, notice
+    board_stamps = Stamps()
     ready = threading.Event()
-    reader = threading.Thread(target=read_stream, args=(api.port, board_stamps, ready),
-                              daemon=True)
-    reader.start()
+    threading.Thread(target=read_stream, args=(api.port, board_stamps, ready),
+                     daemon=True).start()
     ready.wait(5)
     conn = http.client.HTTPConnection("127.0.0.1", api.port, timeout=10)
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Length": "0"}
     bare = BareCommit(folder)
-    commits: list[float] = []
-    health: list[float] = []
-    response_ms: list[float] = []
-    display: list[float] = []
-    stream: list[float] = []
+    font = appliance.display.char.font
+    results: dict[str, list[float]] = {name: [] for name in (
+        "health", "commit", "api_reply", "api_display", "api_board",
+        "button_return", "button_display", "button_board")}
+    labels: list[str] = []
     try:
-        for i in range(total):
-            start = time.perf_counter()
-            conn.request("GET", "/health")
-            conn.getresponse().read()
-            baseline = time.perf_counter() - start
-            commit = bare.once()
-
-            start = time.perf_counter()
-            conn.request("POST", "/api/v1/counters/1/next", headers=headers)
-            reply = json.loads(conn.getresponse().read())
-            answered = time.perf_counter() - start
-            label = reply["ticket"]["label"]
-            shown = display_stamps.wait(label) - start
+        for i in range(2 * per_path):
+            keep = i >= 2 * WARMUP
+            label = f"B{i + 1:03d}"  # counter 1 calls lane B in order; both paths share it
+            labels.append(label)
+            watch.expect(label, tuple(font[label[WATCHED_DIGIT]]))
+            if i % 2 == 0:
+                start = time.perf_counter()
+                conn.request("GET", "/health")
+                conn.getresponse().read()
+                health = time.perf_counter() - start
+                commit = bare.once()
+                start = time.perf_counter()
+                conn.request("POST", "/api/v1/counters/1/next", headers=headers)
+                reply = json.loads(conn.getresponse().read())
+                answered = time.perf_counter() - start
+                assert reply["ticket"]["label"] == label, reply
+                path = "api"
+            else:
+                start = time.perf_counter()
+                assert appliance.counter_buttons.simulate_press(1, "next")
+                answered = time.perf_counter() - start
+                path = "button"
+            shown = watch.stamps.wait(label) - start
             streamed = board_stamps.wait(label) - start
-            if i >= WARMUP:
-                health.append(baseline)
-                commits.append(commit)
-                response_ms.append(answered)
-                display.append(shown)
-                stream.append(streamed)
+            if keep:
+                if path == "api":
+                    results["health"].append(health)
+                    results["commit"].append(commit)
+                    results["api_reply"].append(answered)
+                else:
+                    results["button_return"].append(answered)
+                results[f"{path}_display"].append(shown)
+                results[f"{path}_board"].append(streamed)
     finally:
         conn.close()
-        api.close()
-        board.close()
+        appliance.close()
         bare.conn.close()
-        shutil.rmtree(folder, ignore_errors=True)
+    floor = direct_floor(config, labels[2 * WARMUP:])
+    shutil.rmtree(folder, ignore_errors=True)
 
     ms = 1000.0
     rows = [
-        ("GET /health round trip (baseline)", health),
-        ("bare durable commit (baseline)", commits),
-        ("POST next -> HTTP reply", response_ms),
-        ("POST next -> 7-segment pins set", display),
-        ("POST next -> board SSE delivered", stream),
+        ("GET /health round trip (baseline)", results["health"]),
+        ("bare durable commit (baseline)", results["commit"]),
+        ("show_call -> pins, no store (floor)", floor),
+        ("API next -> HTTP reply", results["api_reply"]),
+        ("API next -> display pins set", results["api_display"]),
+        ("API next -> board SSE delivered", results["api_board"]),
+        ("button press -> press handled", results["button_return"]),
+        ("button press -> display pins set", results["button_display"]),
+        ("button press -> board SSE delivered", results["button_board"]),
     ]
-    print(f"{'path':<36}{'median ms':>11}{'p99 ms':>10}   ({args.calls} calls)")
+    print(f"{'path':<40}{'median ms':>11}{'p99 ms':>10}   ({args.calls} calls per path)")
     for name, values in rows:
-        print(f"{name:<36}{statistics.median(values) * ms:>11.3f}"
+        print(f"{name:<40}{statistics.median(values) * ms:>11.3f}"
               f"{percentile(values, 99) * ms:>10.3f}")
-    figures = {
-        "bench": "call_latency",
-        "calls": args.calls,
-        "health_rtt_median_ms": round(statistics.median(health) * ms, 3),
-        "health_rtt_p99_ms": round(percentile(health, 99) * ms, 3),
-        "bare_commit_median_ms": round(statistics.median(commits) * ms, 3),
-        "bare_commit_p99_ms": round(percentile(commits, 99) * ms, 3),
-        "next_reply_median_ms": round(statistics.median(response_ms) * ms, 3),
-        "next_reply_p99_ms": round(percentile(response_ms, 99) * ms, 3),
-        "call_to_display_median_ms": round(statistics.median(display) * ms, 3),
-        "call_to_display_p99_ms": round(percentile(display, 99) * ms, 3),
-        "call_to_board_median_ms": round(statistics.median(stream) * ms, 3),
-        "call_to_board_p99_ms": round(percentile(stream, 99) * ms, 3),
-    }
-    figures["board_over_baseline_median"] = round(
-        figures["call_to_board_median_ms"] / figures["health_rtt_median_ms"], 2)
-    print(f"board median / baseline median: {figures['board_over_baseline_median']:.2f}  "
+    figures: dict[str, object] = {"bench": "call_latency", "calls_per_path": args.calls}
+    for key, values in (("health_rtt", results["health"]), ("bare_commit", results["commit"]),
+                        ("show_call_floor", floor), ("api_reply", results["api_reply"]),
+                        ("api_to_display", results["api_display"]),
+                        ("api_to_board", results["api_board"]),
+                        ("button_handled", results["button_return"]),
+                        ("button_to_display", results["button_display"]),
+                        ("button_to_board", results["button_board"])):
+        figures[f"{key}_median_ms"] = round(statistics.median(values) * ms, 3)
+        figures[f"{key}_p99_ms"] = round(percentile(values, 99) * ms, 3)
+    figures["api_display_over_health_median"] = round(
+        statistics.median(results["api_display"]) / statistics.median(results["health"]), 2)
+    figures["button_display_over_commit_median"] = round(
+        statistics.median(results["button_display"]) / statistics.median(results["commit"]), 2)
+    figures["api_display_over_floor_median"] = round(
+        statistics.median(results["api_display"]) / statistics.median(floor), 2)
+    figures["button_display_over_floor_median"] = round(
+        statistics.median(results["button_display"]) / statistics.median(floor), 2)
+    print(f"display vs show_call floor (median): API {figures['api_display_over_floor_median']:.2f}"
+          f", button {figures['button_display_over_floor_median']:.2f}")
+    print(f"API -> display / health round trip (median): "
+          f"{figures['api_display_over_health_median']:.2f}; button -> display / bare commit "
+          f"(median): {figures['button_display_over_commit_median']:.2f}  "
           "(the lobby's budget is 1000 ms)")
     print(json.dumps(figures))
 

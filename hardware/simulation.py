@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
+from hardware.counter_buttons import CounterButtons
 from hardware.gpio_panel import ButtonPanel, FaultLamp
+from hardware.now_serving import Chime, NowServing
 from hardware.sim_printer import SimulationPrinter
 from kiosk.ports import TicketPrinter
+
+log = logging.getLogger(__name__)
 
 
 class LobbySimulation:
@@ -12,6 +19,11 @@ class LobbySimulation:
 
     def __init__(self, panel: ButtonPanel, printer: TicketPrinter, lamp: FaultLamp) -> None:
         self.panel, self.printer, self.lamp = panel, printer, lamp
+        # Set by kiosk.appliance.start_calling once the calling outputs exist.
+        self.display: NowServing | None = None
+        self.chime: Chime | None = None
+        self.counter_buttons: CounterButtons | None = None
+        self._watcher: Callable[[], None] | None = None
 
     def press(self, lane: str) -> None:
         self.panel.simulate_press(lane)
@@ -29,3 +41,26 @@ class LobbySimulation:
 
     def lamp_state(self) -> str:
         return self.lamp.state
+
+    def display_state(self) -> str | None:
+        if self.display is None:
+            return None
+        ringing = self.chime is not None and self.chime.state() == "ringing"
+        return self.display.state() + ("  \u266a" if ringing else "")
+
+    def press_counter(self, counter: int, action: str) -> bool:
+        if self.counter_buttons is None:
+            return False
+        return self.counter_buttons.simulate_press(counter, action)
+
+    def watch_display(self, callback: Callable[[], None] | None) -> None:
+        self._watcher = callback
+
+    def display_changed(self) -> None:
+        """A call reached the display: let the screen redraw it (runs on the feed thread)."""
+        watcher = self._watcher
+        if watcher is not None:
+            try:
+                watcher()
+            except RuntimeError:  # the app is not running (yet, or any more)
+                log.debug("display watcher: app not running")

@@ -103,6 +103,7 @@ def _serve_api(args: argparse.Namespace, config: Config) -> int:
     import dataclasses
     import signal
 
+    from kiosk.call_feed import CallFeed, FeedCall
     from kiosk.config import parse_listen
     from kiosk.lan_api import LanApi
 
@@ -113,20 +114,30 @@ def _serve_api(args: argparse.Namespace, config: Config) -> int:
             print(f"--listen: expected {exc}", file=sys.stderr)
             return EXIT_USAGE
 
-    def announce(label: str, counter: int) -> None:
-        print(f"{label} -> loket {counter}", flush=True)
+    def announce(call: FeedCall) -> None:
+        again = " (panggil ulang / recall)" if call.kind == "recall" else ""
+        print(f"{call.label} -> loket {call.counter}{again}", flush=True)
 
+    # The same feed as `kiosk run`: every call is printed once, whether it came
+    # through this API, `kiosk call` or the kiosk itself.
+    feed = CallFeed(config.database, config.office.code)
+    feed.subscribe(announce)
     try:
-        api = LanApi(config, on_call=announce)
+        api = LanApi(config, on_call=lambda label, counter: feed.poke())
     except OSError as exc:
+        feed.close()
         print(f"Tidak bisa mendengarkan di {config.lan_api.host}:{config.lan_api.port} / "
               f"cannot listen there: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE
     # systemd and `kill` send SIGTERM: stop as for Ctrl+C, closing the store cleanly.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     print(f"LAN API: {api.url}  (papan/board: {api.url}/board)", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        api.serve_forever()
+    feed.start()
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            api.serve_forever()
+    finally:
+        feed.close()
     return 0
 
 
