@@ -1,0 +1,613 @@
+"""What happened on an office day (or a range of days), read back from the store.
+
+The office head asked where the day went (issue 7): how many numbers each
+lane gave out and served, when the walk-in quota ran out and how many people
+were turned away after that, how long people waited and were served, what each
+counter got through, and how online check-ins ended. Everything here is
+computed from rows the kiosk already writes (tickets, calls, lane_days and the
+events outbox); nothing is written. Renderers (table, CSV, JSON, HTML) only
+format the dataclasses built here.
+
+Definitions (docs/report.md says the same for staff):
+- wait = issued -> *first* call (a no-show who came back is not counted twice);
+  service = the last call -> served.
+- median: the middle value (mean of the two middle ones); P90: nearest rank,
+  the smallest observed value that at least 90% of the values do not exceed.
+- no-show: still a no-show at report time; someone who came back and was
+  served counts as served.
+- hours a counter was active: its first call of the day to its last call,
+  serve or no-show, added up over the days.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import statistics
+from collections import Counter as Tally
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from kiosk.checkin import REASONS
+from kiosk.config import Config, CounterConfig, Lane
+
+MAX_DAYS = 366  # a year per report: enough for an annual review, bounded for a Pi
+# Wait-distribution buckets in minutes: [lower, upper); None = open-ended.
+WAIT_BUCKETS: tuple[tuple[int, int | None], ...] = (
+    (0, 15), (15, 30), (30, 45), (45, 60), (60, 90), (90, 120), (120, 180), (180, None))
+# Check-in outcomes in the order the report lists them. Malformed scans are
+# not recorded (a camera may re-read a stray QR all day: kiosk/checkin.py).
+_USUAL = ("valid", "wrong_day", "too_late", "too_early", "already_checked_in", "cancelled",
+          "unknown_code", "bad_signature", "unknown_key", "wrong_office", "closed", "cap")
+CHECKIN_OUTCOMES = _USUAL + tuple(r for r in REASONS if r not in _USUAL and r != "malformed")
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Durations in minutes; median and p90 are None when nothing was measured."""
+
+    count: int
+    median: float | None
+    p90: float | None
+
+
+@dataclass(frozen=True)
+class LaneFigures:
+    lane: str
+    name_id: str
+    name_en: str
+    issued: int
+    called: int  # called at least once
+    served: int
+    no_show: int
+    unfinished: int  # still waiting or at a counter when the report was made
+    turned_away: int  # refused because the lane's cap was reached
+    cap: int | None  # the cap in force (from the refusals, else the config)
+    cap_ran_out_at: datetime | None  # office-local; one-day figures only
+    cap_ran_out_days: int  # days on which the cap ran out
+    wait: Stats
+    service: Stats
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_id
+
+
+@dataclass(frozen=True)
+class CounterFigures:
+    counter: int
+    name: str
+    calls: int
+    recalls: int
+    served: int
+    no_show: int
+    hours_active: float
+    served_per_hour: float | None
+    service: Stats
+
+
+@dataclass(frozen=True)
+class HourCount:
+    """One office-local hour (for a range: that hour of the day, summed over the days)."""
+
+    hour: int
+    issued: int
+    called: int
+    served: int
+    turned_away: int
+
+
+@dataclass(frozen=True)
+class CheckinOutcome:
+    outcome: str  # "valid" or a refusal reason of kiosk/checkin.py
+    attempts: int
+    bookings: int  # distinct booking codes recorded (none for unknown or unreadable codes)
+    applicants: int  # valid only: numbers given out
+
+
+@dataclass(frozen=True)
+class WaitBucket:
+    low: int
+    high: int | None
+    count: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.low}+" if self.high is None else f"{self.low}-{self.high}"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures of one office day (first == last) or of a whole range."""
+
+    first: date
+    last: date
+    lanes: tuple[LaneFigures, ...]
+    counters: tuple[CounterFigures, ...]
+    checkins: tuple[CheckinOutcome, ...]
+    hourly: tuple[HourCount, ...]
+    wait: Stats
+    service: Stats
+    wait_histogram: tuple[WaitBucket, ...]
+
+    @property
+    def issued(self) -> int:
+        return sum(lane.issued for lane in self.lanes)
+
+    @property
+    def served(self) -> int:
+        return sum(lane.served for lane in self.lanes)
+
+    @property
+    def no_show(self) -> int:
+        return sum(lane.no_show for lane in self.lanes)
+
+    @property
+    def turned_away(self) -> int:
+        return sum(lane.turned_away for lane in self.lanes)
+
+    def lane(self, code: str) -> LaneFigures:
+        return next(lane for lane in self.lanes if lane.lane == code)
+
+    def counter(self, number: int) -> CounterFigures:
+        return next(c for c in self.counters if c.counter == number)
+
+    def checkin(self, outcome: str) -> CheckinOutcome:
+        return next(c for c in self.checkins if c.outcome == outcome)
+
+
+@dataclass(frozen=True)
+class Report:
+    office_code: str
+    office_name: str
+    timezone: str
+    first: date
+    last: date
+    generated_at: datetime  # office-local
+    days: tuple[Figures, ...]  # office days with any activity, in order
+    total: Figures
+
+    @property
+    def single_day(self) -> bool:
+        return self.first == self.last
+
+
+# --- statistics ---------------------------------------------------------------
+
+
+def median(values: Sequence[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def percentile(values: Sequence[float], p: float) -> float | None:
+    """Nearest-rank percentile: an observed value, easy to check on paper."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def stats(values: Sequence[float]) -> Stats:
+    rounded = [round(v, 2) for v in values]
+    return Stats(len(rounded), median(rounded), percentile(rounded, 90))
+
+
+def _minutes(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds() / 60
+
+
+# --- rows read from the store -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Ticket:
+    day: date
+    lane: str
+    number: int
+    id: str
+    issued_at: datetime
+    status: str
+    counter: int | None
+    called_at: datetime | None
+    served_at: datetime | None
+    no_show_at: datetime | None
+
+
+@dataclass(frozen=True)
+class _Call:
+    day: date
+    ticket_id: str
+    counter: int
+    at: datetime
+    kind: str
+
+
+@dataclass(frozen=True)
+class _Event:
+    day: date
+    at: datetime
+    kind: str
+    payload: dict
+
+
+@dataclass(frozen=True)
+class _Rows:
+    tickets: list[_Ticket]
+    calls: list[_Call]
+    events: list[_Event]
+    turned_away: dict[tuple[date, str], int]
+
+    def by_day(self) -> dict[date, _Rows]:
+        """The rows split per office day, for the days with any activity, in order."""
+        split: dict[date, _Rows] = {}
+
+        def day_rows(day: date) -> _Rows:
+            return split.setdefault(day, _Rows([], [], [], {}))
+
+        for ticket in self.tickets:
+            day_rows(ticket.day).tickets.append(ticket)
+        for call in self.calls:
+            day_rows(call.day).calls.append(call)
+        for event in self.events:
+            day_rows(event.day).events.append(event)
+        for key, count in self.turned_away.items():
+            day_rows(key[0]).turned_away[key] = count
+        return dict(sorted(split.items()))
+
+
+def _when(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _read(db: sqlite_utils.Database, office_code: str, first: date, last: date,
+          with_events: bool = True) -> _Rows:
+    span = (office_code, first.isoformat(), last.isoformat())
+    where = "WHERE office_code = ? AND office_day BETWEEN ? AND ?"
+    tickets = [
+        _Ticket(date.fromisoformat(day), lane, number, ticket_id, datetime.fromisoformat(issued),
+                status, counter, _when(called), _when(served), _when(no_show))
+        for day, lane, number, ticket_id, issued, status, counter, called, served, no_show
+        in db.execute(
+            "SELECT office_day, lane, number, id, issued_at, status, counter, called_at,"
+            f" served_at, no_show_at FROM tickets {where}", span)
+    ]
+    calls = [
+        _Call(date.fromisoformat(day), ticket_id, counter, datetime.fromisoformat(at), kind)
+        for day, ticket_id, counter, at, kind in db.execute(
+            f"SELECT office_day, ticket_id, counter, at, kind FROM calls {where} ORDER BY seq",
+            span)
+    ]
+    events = [
+        _Event(date.fromisoformat(day), datetime.fromisoformat(at), kind, json.loads(payload))
+        for day, at, kind, payload in db.execute(
+            f"SELECT office_day, at, kind, payload FROM events {where} AND kind IN"
+            " ('refused_cap', 'checkin_refused', 'booking_checked_in') ORDER BY seq", span)
+    ] if with_events else []
+    turned_away = {
+        (date.fromisoformat(day), lane): count
+        for day, lane, count in db.execute(
+            f"SELECT office_day, lane, turned_away FROM lane_days {where}", span)
+    }
+    return _Rows(tickets, calls, events, turned_away)
+
+
+# --- figures ------------------------------------------------------------------
+
+
+def _first_calls(calls: Iterable[_Call]) -> dict[str, datetime]:
+    first: dict[str, datetime] = {}
+    for call in calls:
+        if call.kind == "call" and (call.ticket_id not in first or call.at < first[call.ticket_id]):
+            first[call.ticket_id] = call.at
+    return first
+
+
+def _waits(tickets: Iterable[_Ticket], first_calls: Mapping[str, datetime]) -> list[float]:
+    return [_minutes(t.issued_at, first_calls[t.id]) for t in tickets if t.id in first_calls]
+
+
+def _services(tickets: Iterable[_Ticket]) -> list[float]:
+    return [_minutes(t.called_at, t.served_at) for t in tickets
+            if t.status == "served" and t.called_at is not None and t.served_at is not None]
+
+
+def _first_refusals(events: Iterable[_Event]) -> dict[tuple[date, str], _Event]:
+    first: dict[tuple[date, str], _Event] = {}
+    for event in events:
+        if event.kind == "refused_cap":
+            key = (event.day, str(event.payload.get("lane")))
+            if key not in first or event.at < first[key].at:
+                first[key] = event
+    return first
+
+
+def _cap_ran_out(issued: Mapping[tuple[date, str, int], datetime],
+                 refusal: _Event | None, day: date, lane: str, config_cap: int | None,
+                 zone: ZoneInfo) -> tuple[int | None, datetime | None]:
+    """(cap, when) for one lane-day: the cap-th number's issue time, else the first refusal.
+
+    The cap is the one the refusals recorded (the config may have changed since).
+    """
+    cap = refusal.payload.get("cap", config_cap) if refusal is not None else config_cap
+    if cap is not None and (day, lane, cap) in issued:
+        return cap, issued[(day, lane, cap)].astimezone(zone)
+    if refusal is not None:
+        return cap, refusal.at.astimezone(zone)
+    return cap, None
+
+
+def _lane_figures(rows: _Rows, lanes: Mapping[str, Lane], first_calls: Mapping[str, datetime],
+                  days: Sequence[date], zone: ZoneInfo) -> tuple[LaneFigures, ...]:
+    codes = list(lanes) + sorted({t.lane for t in rows.tickets} - set(lanes))
+    issued = {(t.day, t.lane, t.number): t.issued_at for t in rows.tickets}
+    refusals = _first_refusals(rows.events)
+    result = []
+    for code in codes:
+        config_lane = lanes.get(code)
+        config_cap = config_lane.cap if config_lane else None
+        tickets = [t for t in rows.tickets if t.lane == code]
+        statuses = Tally(t.status for t in tickets)
+        ran_out = [_cap_ran_out(issued, refusals.get((day, code)), day, code, config_cap, zone)
+                   for day in days]
+        result.append(LaneFigures(
+            lane=code,
+            name_id=config_lane.name_id if config_lane else code,
+            name_en=config_lane.name_en if config_lane else code,
+            issued=len(tickets),
+            called=sum(1 for t in tickets if t.id in first_calls),
+            served=statuses["served"],
+            no_show=statuses["no_show"],
+            unfinished=statuses["waiting"] + statuses["called"],
+            turned_away=sum(n for (_, lane), n in rows.turned_away.items() if lane == code),
+            cap=ran_out[-1][0] if ran_out else config_cap,
+            cap_ran_out_at=ran_out[0][1] if len(days) == 1 else None,
+            cap_ran_out_days=sum(1 for _, when in ran_out if when is not None),
+            wait=stats(_waits(tickets, first_calls)),
+            service=stats(_services(tickets)),
+        ))
+    return tuple(result)
+
+
+def _active_hours(calls: Iterable[_Call], tickets: Iterable[_Ticket]) -> float:
+    """Per day: the first call to the last call, serve or no-show; summed over the days."""
+    spans: dict[date, tuple[datetime, datetime]] = {}
+
+    def see(day: date, moment: datetime) -> None:
+        low, high = spans.get(day, (moment, moment))
+        spans[day] = (min(low, moment), max(high, moment))
+
+    for call in calls:
+        see(call.day, call.at)
+    for ticket in tickets:
+        for moment in (ticket.served_at, ticket.no_show_at):
+            if moment is not None and ticket.day in spans:
+                see(ticket.day, moment)
+    return sum((high - low).total_seconds() for low, high in spans.values()) / 3600
+
+
+def _counter_figures(rows: _Rows, counters: Sequence[CounterConfig]) -> tuple[CounterFigures, ...]:
+    names = {c.number: c.name for c in counters}
+    calls_at: dict[int, list[_Call]] = {n: [] for n in names}
+    for call in rows.calls:
+        calls_at.setdefault(call.counter, []).append(call)
+    tickets_at: dict[int, list[_Ticket]] = {}
+    for ticket in rows.tickets:
+        if ticket.counter is not None:
+            tickets_at.setdefault(ticket.counter, []).append(ticket)
+    result = []
+    for number in sorted(calls_at):
+        calls, tickets = calls_at[number], tickets_at.get(number, [])
+        served = [t for t in tickets if t.status == "served"]
+        hours = _active_hours(calls, tickets)
+        result.append(CounterFigures(
+            counter=number,
+            name=names.get(number, f"Loket {number}"),
+            calls=sum(1 for c in calls if c.kind == "call"),
+            recalls=sum(1 for c in calls if c.kind == "recall"),
+            served=len(served),
+            no_show=sum(1 for t in tickets if t.status == "no_show"),
+            hours_active=round(hours, 4),
+            served_per_hour=round(len(served) / hours, 2) if hours > 0 else None,
+            service=stats(_services(served)),
+        ))
+    return tuple(result)
+
+
+def _checkins(events: Iterable[_Event]) -> tuple[CheckinOutcome, ...]:
+    attempts: Tally[str] = Tally()
+    codes: dict[str, set[str]] = {}
+    applicants = 0
+    for event in events:
+        if event.kind == "booking_checked_in":
+            outcome = "valid"
+            applicants += len(event.payload.get("labels", ()))
+        elif event.kind == "checkin_refused":
+            outcome = str(event.payload.get("reason", "unknown"))
+        else:
+            continue
+        attempts[outcome] += 1
+        if event.payload.get("code"):
+            codes.setdefault(outcome, set()).add(event.payload["code"])
+    order = list(CHECKIN_OUTCOMES) + sorted(set(attempts) - set(CHECKIN_OUTCOMES))
+    return tuple(CheckinOutcome(o, attempts[o], len(codes.get(o, ())),
+                                applicants if o == "valid" else 0) for o in order)
+
+
+def _hourly(rows: _Rows, zone: ZoneInfo) -> tuple[HourCount, ...]:
+    series: dict[str, Tally[int]] = {k: Tally() for k in ("issued", "called", "served",
+                                                          "turned_away")}
+    for t in rows.tickets:
+        series["issued"][t.issued_at.astimezone(zone).hour] += 1
+        if t.status == "served" and t.served_at is not None:
+            series["served"][t.served_at.astimezone(zone).hour] += 1
+    for c in rows.calls:
+        if c.kind == "call":
+            series["called"][c.at.astimezone(zone).hour] += 1
+    for e in rows.events:
+        if e.kind == "refused_cap":
+            series["turned_away"][e.at.astimezone(zone).hour] += 1
+    hours = [h for tally in series.values() for h in tally]
+    if not hours:
+        return ()
+    return tuple(HourCount(h, *(series[k][h] for k in ("issued", "called", "served",
+                                                        "turned_away")))
+                 for h in range(min(hours), max(hours) + 1))
+
+
+def _histogram(waits: Iterable[float]) -> tuple[WaitBucket, ...]:
+    counts = Tally()
+    for wait in waits:
+        for low, high in WAIT_BUCKETS:
+            if wait >= low and (high is None or wait < high):
+                counts[low] += 1
+                break
+    return tuple(WaitBucket(low, high, counts[low]) for low, high in WAIT_BUCKETS)
+
+
+def _figures(rows: _Rows, first: date, last: date, days: Sequence[date], config: Config
+             ) -> Figures:
+    zone = config.timezone
+    first_calls = _first_calls(rows.calls)
+    waits = _waits(rows.tickets, first_calls)
+    return Figures(
+        first=first, last=last,
+        lanes=_lane_figures(rows, config.lanes, first_calls, days, zone),
+        counters=_counter_figures(rows, config.counters),
+        checkins=_checkins(rows.events),
+        hourly=_hourly(rows, zone),
+        wait=stats(waits),
+        service=stats(_services(rows.tickets)),
+        wait_histogram=_histogram(waits),
+    )
+
+
+def build_report(db: sqlite_utils.Database, config: Config, first: date, last: date,
+                 now: datetime) -> Report:
+    """The report for ``first``..``last`` (office days, inclusive) from the store."""
+    if last < first:
+        raise ValueError(f"the range ends ({last}) before it starts ({first})")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise ValueError(f"a report covers at most {MAX_DAYS} days")
+    rows = _read(db, config.office.code, first, last)
+    days = tuple(_figures(day_rows, day, day, [day], config)
+                 for day, day_rows in rows.by_day().items())
+    span = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    total = (days[0] if first == last and days
+             else _figures(rows, first, last, span, config))
+    return Report(config.office.code, config.office.name, config.timezone.key, first, last,
+                  now.astimezone(config.timezone), days, total)
+
+
+def day_figures(db: sqlite_utils.Database, config: Config, day: date) -> Figures:
+    """One office day's figures (the staff screen's "today")."""
+    return _figures(_read(db, config.office.code, day, day), day, day, [day], config)
+
+
+def hourly_counts(db: sqlite_utils.Database, office_code: str, office_day: date,
+                  zone: ZoneInfo) -> tuple[HourCount, ...]:
+    """Issued, called, served and turned away per office-local hour of one day.
+
+    For the staff screen's small chart. Tickets and calls are read through
+    their (office, day) keys; the events table has no such index (every index
+    is another page per issued number), so its refusals are scanned only once
+    someone was actually turned away that day. Even so, redraw on a change
+    (``kiosk.calling_view.change_marker``), not on every poll.
+    """
+    day = office_day.isoformat()
+    rows = _read(db, office_code, office_day, office_day, with_events=bool(db.execute(
+        "SELECT 1 FROM lane_days WHERE office_code = ? AND office_day = ? AND turned_away > 0",
+        (office_code, day)).fetchone()))
+    return _hourly(rows, zone)
+
+
+# --- machine-readable forms -----------------------------------------------------
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _figures_dict(figures: Figures) -> dict:
+    data = dataclasses.asdict(figures)
+    data["totals"] = {"issued": figures.issued, "served": figures.served,
+                      "no_show": figures.no_show, "turned_away": figures.turned_away}
+    for bucket, row in zip(figures.wait_histogram, data["wait_histogram"], strict=True):
+        row["label"] = bucket.label
+    return data
+
+
+def report_dict(report: Report) -> dict:
+    """The whole report as JSON-ready data (dates ISO, minutes as numbers)."""
+    return _plain({
+        "office": report.office_code, "office_name": report.office_name,
+        "timezone": report.timezone, "first": report.first, "last": report.last,
+        "generated_at": report.generated_at,
+        "days": [_figures_dict(day) for day in report.days],
+        "total": _figures_dict(report.total),
+    })  # type: ignore[return-value]
+
+
+CSV_HEADER = ("day", "section", "item", "metric", "value")
+
+
+def report_rows(report: Report) -> list[tuple[str, str, str, str, object]]:
+    """One figure per row (day, section, item, metric, value): easy to filter or pivot.
+
+    ``day`` is the office day, or "total" for the whole range; empty values
+    (no median when nobody was served) are empty strings.
+    """
+    rows: list[tuple[str, str, str, str, object]] = []
+    if report.single_day:  # the day is the total: say it once
+        parts = [(report.first.isoformat(), report.total)]
+    else:
+        parts = [(day.first.isoformat(), day) for day in report.days]
+        parts.append(("total", report.total))
+
+    def add(day: str, section: str, item: object, metric: str, value: object) -> None:
+        if isinstance(value, datetime):
+            value = value.strftime("%H:%M")
+        rows.append((day, section, str(item), metric, "" if value is None else value))
+
+    for day, figures in parts:
+        add(day, "overall", "all", "issued", figures.issued)
+        add(day, "overall", "all", "served", figures.served)
+        add(day, "overall", "all", "no_show", figures.no_show)
+        add(day, "overall", "all", "turned_away", figures.turned_away)
+        for name, stat in (("wait", figures.wait), ("service", figures.service)):
+            add(day, "overall", "all", f"{name}_count", stat.count)
+            add(day, "overall", "all", f"{name}_median_min", stat.median)
+            add(day, "overall", "all", f"{name}_p90_min", stat.p90)
+        for lane in figures.lanes:
+            for metric in ("issued", "called", "served", "no_show", "unfinished", "turned_away",
+                           "cap", "cap_ran_out_at", "cap_ran_out_days"):
+                add(day, "lane", lane.lane, metric, getattr(lane, metric))
+            for name, stat in (("wait", lane.wait), ("service", lane.service)):
+                add(day, "lane", lane.lane, f"{name}_median_min", stat.median)
+                add(day, "lane", lane.lane, f"{name}_p90_min", stat.p90)
+        for counter in figures.counters:
+            for metric in ("calls", "recalls", "served", "no_show", "hours_active",
+                           "served_per_hour"):
+                add(day, "counter", counter.counter, metric, getattr(counter, metric))
+            add(day, "counter", counter.counter, "service_median_min", counter.service.median)
+        for outcome in figures.checkins:
+            add(day, "checkin", outcome.outcome, "attempts", outcome.attempts)
+            add(day, "checkin", outcome.outcome, "bookings", outcome.bookings)
+            if outcome.outcome == "valid":
+                add(day, "checkin", outcome.outcome, "applicants", outcome.applicants)
+        for hour in figures.hourly:
+            for metric in ("issued", "called", "served", "turned_away"):
+                add(day, "hour", f"{hour.hour:02d}", metric, getattr(hour, metric))
+        for bucket in figures.wait_histogram:
+            add(day, "wait_minutes", bucket.label, "count", bucket.count)
+    return rows
