@@ -192,7 +192,7 @@ class CheckinService:
 
     def _take(self, conn, booking: Booking, now: datetime) -> Ticket:
         taken = self.numbering._take_in(conn, BOOKED, booking.day,
-                                        self.config.lanes[BOOKED].cap, now)
+                                        self.issuing.cap_for(BOOKED, booking.day), now)
         if isinstance(taken, ClockBehind):
             raise _Abort(CheckinRefused("clock", booking.code, detail="clock is behind"))
         if isinstance(taken, CapReached):

@@ -25,6 +25,8 @@ def notice_lines(refused: Refused, language: str) -> tuple[str, list[str]]:
         return t("closed.title", language), body
     if refused.reason == "paper_out":
         return t("printer.title", language), [t("printer.paper_out", language)]
+    if refused.reason == "paused":
+        return t("notice.paused.title", language), [t("notice.paused.body", language)]
     if refused.reason == "clock":
         return t("clock.title", language), [t("clock.body", language)]
     return t("error.title", language), [t("error.body", language)]

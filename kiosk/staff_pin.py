@@ -47,13 +47,21 @@ def is_pin_hash(stored: str) -> bool:
 
 
 class PinGuard:
-    """Checks PINs and locks out guessing: five wrong tries lock it for a minute."""
+    """Checks PINs and locks out guessing: five wrong tries lock it for a minute.
+
+    ``stored`` is the office PIN (staff id ``petugas``); ``members`` maps a
+    staff id to that person's own PIN hash, so staff actions can be logged
+    with who did them. Every hash is tried, so a miss costs the same for all.
+    """
+
+    OFFICE_ID = "petugas"
 
     def __init__(self, stored: str, max_tries: int = 5, lockout_s: float = 60.0,
-                 clock=None) -> None:
+                 clock=None, members: dict[str, str] | None = None) -> None:
         import time
 
         self.stored, self.max_tries, self.lockout_s = stored, max_tries, lockout_s
+        self.hashes = {**(members or {}), self.OFFICE_ID: stored}
         self.clock = clock or time.monotonic
         self.failures = 0
         self.locked_until = 0.0
@@ -62,14 +70,19 @@ class PinGuard:
     def locked(self) -> bool:
         return self.clock() < self.locked_until
 
-    def check(self, pin: str) -> bool:
+    def identify(self, pin: str) -> str | None:
+        """The staff id the PIN belongs to, or None (wrong, or locked out)."""
         if self.locked:
-            return False
-        if verify_pin(pin, self.stored):
+            return None
+        matches = [who for who, stored in self.hashes.items() if verify_pin(pin, stored)]
+        if matches:
             self.failures = 0
-            return True
+            return matches[0]
         self.failures += 1
         if self.failures >= self.max_tries:
             self.locked_until = self.clock() + self.lockout_s
             self.failures = 0
-        return False
+        return None
+
+    def check(self, pin: str) -> bool:
+        return self.identify(pin) is not None

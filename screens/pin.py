@@ -10,8 +10,12 @@ from textual.widgets import Input, Static
 from kiosk.texts import t
 
 
-class PinScreen(ModalScreen[bool]):
-    """Dismisses with True only for the right PIN (the app's PinGuard rate-limits tries)."""
+class PinScreen(ModalScreen[str | None]):
+    """Dismisses with the staff id of a right PIN, else None (PinGuard rate-limits tries)."""
+
+    def __init__(self, prompt_key: str = "pin.prompt.staff") -> None:
+        super().__init__()
+        self.prompt_key = prompt_key
 
     BINDINGS = [("escape", "cancel", "")]
 
@@ -19,7 +23,7 @@ class PinScreen(ModalScreen[bool]):
         lang = self.app.language
         with Vertical(id="pin-box"):
             yield Static(t("pin.title", lang), classes="title")
-            yield Static(t("pin.prompt", lang), classes="hint")
+            yield Static(t(self.prompt_key, lang), classes="hint")
             yield Input(password=True, max_length=12, restrict=r"[0-9]*", id="pin")
             yield Static("", classes="warning", id="pin-message")
 
@@ -29,8 +33,9 @@ class PinScreen(ModalScreen[bool]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         guard = self.app.pin_guard
-        if guard.check(event.value):
-            self.dismiss(True)
+        who = guard.identify(event.value)
+        if who is not None:
+            self.dismiss(who)
             return
         event.input.value = ""
         message = self.query_one("#pin-message", Static)
@@ -38,4 +43,4 @@ class PinScreen(ModalScreen[bool]):
         message.display = True
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)

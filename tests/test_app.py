@@ -11,7 +11,7 @@ from datetime import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Button, Input, Static, TabbedContent
 
 from kiosk.appliance import Appliance, build
 from kiosk.config import Config, DayHours
@@ -20,6 +20,7 @@ from screens.bigtext import BigNumber
 from screens.home import HomeScreen
 from screens.notice import NoticeScreen
 from screens.pin import PinScreen
+from screens.staff import StaffScreen
 from screens.ticket import TicketScreen
 from tests.conftest import MovableClock, office_time, with_cap
 
@@ -256,7 +257,14 @@ async def test_staff_pin_is_needed_to_leave(config, clock, make_app) -> None:
         await pilot.pause()
         await pilot.press(*"1234", "enter")
         await pilot.pause()
+        assert isinstance(app.screen, StaffScreen)  # the menu, where staff may close the app
+        app.screen.query_one(TabbedContent).active = "tab-system"
+        await pilot.pause()
+        for _ in range(2):  # closing needs a second press
+            app.screen.query_one("#exit", Button).press()
+            await pilot.pause()
         assert not app.is_running
+        assert app.return_value == "exit"
 
 
 async def test_five_wrong_pins_lock_the_prompt(config, clock, make_app) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import store
 from tests.conftest import ROOT
 
 SYSTEMD = ROOT / "systemd"
@@ -292,6 +293,8 @@ def test_install_into_a_staging_root_builds_the_tree(source: Path, tmp_path: Pat
     rule = (root / "etc/udev/rules.d/60-antrian-kiosk-printer.rules").read_text()
     assert 'GROUP="lp"' in rule and "0701" in rule and '"0416"' in rule
     assert "pam_systemd.so" in (root / "etc/pam.d/antrian-kiosk").read_text()
+    polkit = (root / "etc/polkit-1/rules.d/50-antrian-kiosk.rules").read_text()
+    assert 'subject.user == "kiosk"' in polkit and "login1.power-off" in polkit
     # The example config still has placeholders: said plainly, the install goes on.
     assert "not accepted" in proc.stdout and "EDIT IT" in proc.stdout
     assert "would enable kiosk.service and kiosk-backup.timer" in proc.stdout
@@ -353,17 +356,17 @@ def test_failed_migration_dry_run_keeps_the_old_version(source: Path, tmp_path: 
     valid_config(root)
     db_path = make_store(root, 4)
     with (source / "kiosk/store.py").open("a") as module:  # a new version with a bad migration
-        module.write("\n\ndef _broken(db):\n    raise RuntimeError('migration 4 breaks')\n\n\n"
-                     "MIGRATIONS.append(_broken)\n")
+        module.write("\n\ndef _broken(db):\n    raise RuntimeError('the newest migration breaks')"
+                     "\n\n\nMIGRATIONS.append(_broken)\n")
     proc = run_install(source, root)
     assert proc.returncode != 0
     assert "NOT made" in proc.stderr and "could not migrate" in proc.stderr
-    assert "migration 4 breaks" in proc.stderr and "keeps running" in proc.stderr
+    assert "the newest migration breaks" in proc.stderr and "keeps running" in proc.stderr
     assert current(root) == old
     assert sorted((root / "opt/antrian-kiosk/releases").iterdir()) == \
         [root / "opt/antrian-kiosk" / old]
     conn = sqlite3.connect(db_path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(store.MIGRATIONS)
     assert conn.execute("SELECT count(*) FROM tickets").fetchone()[0] == 4
     conn.close()
 
@@ -392,6 +395,7 @@ def test_uninstall_keeps_data_and_config(source: Path, tmp_path: Path) -> None:
         assert not (root / "etc/systemd/system" / name).exists()
     assert not (root / "etc/udev/rules.d/60-antrian-kiosk-printer.rules").exists()
     assert not (root / "etc/pam.d/antrian-kiosk").exists()
+    assert not (root / "etc/polkit-1/rules.d/50-antrian-kiosk.rules").exists()
     assert db_path.is_file() and (root / "etc/antrian-kiosk/kiosk.toml").is_file()
     assert "Kept" in proc.stdout
     again = run_install(source, root)  # reinstalling picks the kept config up
