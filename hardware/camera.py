@@ -19,12 +19,17 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import cv2
 import numpy as np
 
 from hardware.qr_decode import QrDecoder
+
+if TYPE_CHECKING:
+    import cv2
+
+# cv2 is imported where frames are read (the camera thread): ~30-50 ms of the
+# kiosk's start that the first screen does not need (bench/startup.py).
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +53,8 @@ class FrameSource(Protocol):
 
 
 def _default_api() -> int:
+    import cv2
+
     # V4L2 directly on Linux: CAP_ANY would also probe other back-ends on every retry.
     return cv2.CAP_V4L2 if sys.platform.startswith("linux") else cv2.CAP_ANY
 
@@ -70,7 +77,7 @@ class OpenCvCamera:
         self.device = device
         self.width = width
         self.height = height
-        self._api = _default_api() if api_preference is None else api_preference
+        self._api = api_preference  # None: resolved on first open, off the start path
         self._cap: cv2.VideoCapture | None = None
         self.disconnected = False  # True after a failed open/read, until a frame comes
 
@@ -79,6 +86,10 @@ class OpenCvCamera:
         return self._cap is not None
 
     def _open(self) -> cv2.VideoCapture | None:
+        import cv2
+
+        if self._api is None:
+            self._api = _default_api()
         cap = cv2.VideoCapture(self.device, self._api)
         if not cap.isOpened():
             cap.release()
@@ -145,6 +156,8 @@ class ImageFolderSource:
                 return np.zeros((480, 640, 3), np.uint8) if self.folder.is_dir() else None
             self._passes += 1
         path = self._pending.pop(0)
+        import cv2
+
         frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
         if frame is None:
             log.warning("cannot read image %s", path)
@@ -166,6 +179,8 @@ class VideoFileSource:
         self._ended = False
 
     def read(self) -> np.ndarray | None:
+        import cv2
+
         if self._ended:
             return None
         if self._cap is None:
@@ -220,6 +235,8 @@ def make_frame_source(spec: str) -> FrameSource:
 
 def to_gray(frame: np.ndarray) -> np.ndarray:
     """Grayscale uint8, because every decoder binarises luminance anyway."""
+    import cv2
+
     if frame.ndim == 2:
         return frame
     if frame.ndim == 3 and frame.shape[2] == 1:
