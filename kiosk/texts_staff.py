@@ -86,6 +86,8 @@ STAFF_TEXTS: dict[str, tuple[str, str]] = {
     "staff.language": ("Bahasa: Indonesia (ganti ke English)", "Language: English (switch to"
                        " Indonesia)"),
     "staff.clock": ("Periksa / konfirmasi jam", "Check / confirm the clock"),
+    "staff.clock.done": ("Jam dikonfirmasi: kiosk memberi nomor lagi",
+                         "Clock confirmed: the kiosk issues numbers again"),
     "staff.restart": ("Mulai ulang aplikasi", "Restart the app"),
     "staff.shutdown": ("Matikan kiosk dengan aman", "Shut the kiosk down safely"),
     "staff.shutdown.sim": ("Simulasi: komputer ini tidak dimatikan, aplikasi ditutup.",

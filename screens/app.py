@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from textual import events, work
@@ -17,16 +18,23 @@ from kiosk.checkin import CheckedIn, CheckinRefused, CheckinService
 from kiosk.config import Config
 from kiosk.issuing import PRIORITY, WALKIN, Issued, IssuingService, Refused
 from kiosk.ports import Simulation
+from kiosk.prompts import prompt_for
 from kiosk.scan_burst import ScanBuffer
+from kiosk.staff_desk import StaffDesk
 from kiosk.staff_pin import PinGuard
 from kiosk.watchdog import notify, ping_interval_s
 from screens.checkin import CheckedInScreen, KeypadScreen
+from screens.clock_confirm import ClockConfirmScreen
 from screens.home import HomeScreen
 from screens.notice import NoticeScreen
 from screens.pin import PinScreen
+from screens.staff import StaffScreen
+from screens.themes import install_themes, theme_setting
 from screens.ticket import TicketScreen
 
 log = logging.getLogger(__name__)
+# While staff have the kiosk, lobby buttons, scans and lobby keys wait.
+STAFF_SCREENS = PinScreen | StaffScreen | ClockConfirmScreen
 NOTICE_SECONDS = 12
 
 
@@ -62,22 +70,30 @@ class KioskApp(App[None]):
         Binding("ctrl+c", "nothing", show=False, priority=True, system=True),
         Binding("ctrl+z", "nothing", show=False, priority=True),
         Binding("ctrl+p", "nothing", show=False, priority=True),
-        Binding("f12", "staff_exit", show=False, priority=True),
+        Binding("f12", "staff", show=False, priority=True),
         Binding("l", "toggle_language", show=False),
         Binding("1", "simulate('A')", show=False),
         Binding("2", "simulate('P')", show=False),
+        Binding("n", "simulate_counter('next')", show=False),
+        Binding("r", "simulate_counter('recall')", show=False),
         Binding("k", "toggle_paper", show=False),
         Binding("b", "keypad", show=False),
     ]
 
     def __init__(self, config: Config, service: IssuingService,
                  simulation: Simulation | None = None, checkin: CheckinService | None = None,
-                 scanner: Any = None) -> None:
+                 scanner: Any = None, desk: StaffDesk | None = None,
+                 speak: Callable[[str], None] | None = None) -> None:
         super().__init__()
+        install_themes(self, config.screen_theme)
+        # Spoken prompts ([screen] spoken_prompts): must only queue, never block the screen.
+        self.speak = speak
         self.config, self.service, self.simulation = config, service, simulation
         self.checkin, self.scanner = checkin, scanner
         self.language = config.language
-        self.pin_guard = PinGuard(config.staff_pin_hash)
+        self.pin_guard = PinGuard(config.staff_pin_hash, members=config.staff_members)
+        self._desk, self._own_desk = desk, desk is None
+        self.last_input = time.monotonic()  # the staff screen closes itself when idle
         self.busy = False
         self.camera_ok = scanner is not None
         self.scan_buffer = ScanBuffer()
@@ -99,6 +115,7 @@ class KioskApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop_camera.set()
+        self._close_desk()
 
     def _scan(self) -> None:
         """Camera loop in a thread worker: decoding never blocks the screen."""
@@ -118,9 +135,11 @@ class KioskApp(App[None]):
 
     # USB scanners type like a keyboard: hold printable keys briefly to tell.
     def _intercepts_keys(self) -> bool:
-        return not isinstance(self.screen, PinScreen | KeypadScreen)
+        return not isinstance(self.screen, KeypadScreen | STAFF_SCREENS)
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.last_input = time.monotonic()
         if (isinstance(event, events.Key) and not event.is_forwarded
                 and self._intercepts_keys()):
             now = time.monotonic()
@@ -147,7 +166,7 @@ class KioskApp(App[None]):
             await self._release(len(self.scan_buffer.flush()))
 
     def on_code_scanned(self, message: CodeScanned) -> None:
-        if self.checkin is None or self.busy or isinstance(self.screen, PinScreen):
+        if self.checkin is None or self.busy or isinstance(self.screen, STAFF_SCREENS):
             return
         self.busy = True
         self.check_in(message.text, self.language)
@@ -162,7 +181,7 @@ class KioskApp(App[None]):
         self.call_from_thread(self.show_result, result)
 
     def action_keypad(self) -> None:
-        if self.checkin is None or isinstance(self.screen, KeypadScreen | PinScreen):
+        if self.checkin is None or isinstance(self.screen, KeypadScreen | STAFF_SCREENS):
             return
 
         def typed(code: str | None) -> None:
@@ -177,7 +196,7 @@ class KioskApp(App[None]):
         self.post_message(LaneButtonPressed(lane))
 
     def on_lane_button_pressed(self, message: LaneButtonPressed) -> None:
-        if self.busy or isinstance(self.screen, PinScreen):
+        if self.busy or isinstance(self.screen, STAFF_SCREENS):
             return
         self.busy = True
         self.issue(message.lane, self.language)
@@ -201,6 +220,22 @@ class KioskApp(App[None]):
             screen = NoticeScreen(result, NOTICE_SECONDS)
         self.go_home()
         self.push_screen(screen)
+        self._say(result)
+
+    def _say(self, result: Issued | Refused | CheckedIn | CheckinRefused) -> None:
+        """The prompt for what the screen now shows; a broken voice never stops the kiosk."""
+        if self.speak is None:
+            return
+        try:
+            self.speak(prompt_for(result, self.language))
+        except Exception:
+            log.exception("spoken prompt failed")
+
+    def toggle_theme(self) -> str:
+        """Standard <-> high contrast (staff menu); returns the new config word."""
+        new = "standard" if theme_setting(self) == "high_contrast" else "high_contrast"
+        install_themes(self, new)
+        return new
 
     def go_home(self) -> None:
         while len(self.screen_stack) > 2:
@@ -213,6 +248,10 @@ class KioskApp(App[None]):
 
     def action_toggle_language(self) -> None:
         self.language = "en" if self.language == "id" else "id"
+        if isinstance(self.screen, StaffScreen):  # staff switch from their menu and stay there
+            for screen in self.screen_stack:
+                screen.refresh(recompose=True)
+            return
         self.go_home()
         self.screen.refresh(recompose=True)
 
@@ -220,17 +259,49 @@ class KioskApp(App[None]):
         if self.simulation is not None and lane in (WALKIN, PRIORITY):
             self.simulation.press(lane)
 
+    def action_simulate_counter(self, action: str) -> None:
+        """Counter 1's mock button; a thread, as the press writes to the store."""
+        if self.simulation is not None:
+            simulation = self.simulation
+            self.run_worker(lambda: simulation.press_counter(1, action), thread=True,
+                            group="sim-counter", exit_on_error=False)
+
     def action_toggle_paper(self) -> None:
         if self.simulation is not None:
             out = self.simulation.toggle_paper()
             self.notify("Kertas habis (simulasi)" if out else "Kertas terisi (simulasi)")
 
-    def action_staff_exit(self) -> None:
-        if isinstance(self.screen, PinScreen):
+    @property
+    def desk(self) -> StaffDesk:
+        """Built on first use: most lobby hours nobody opens the staff menu."""
+        if self._desk is None:
+            self._desk = StaffDesk.for_service(self.service)
+        return self._desk
+
+    def action_staff(self) -> None:
+        if isinstance(self.screen, STAFF_SCREENS):
             return
 
-        def leave(ok: bool | None) -> None:
-            if ok:
-                self.exit()
+        def open_menu(who: str | None) -> None:
+            if who:
+                self.go_home()
+                self.push_screen(StaffScreen(self.desk, who))
 
-        self.push_screen(PinScreen(), leave)
+        self.push_screen(PinScreen(), open_menu)
+
+    def end_session(self, action: str, who: str) -> None:
+        """Restart, shut down or close, as the staff menu asked; `kiosk run` does the rest."""
+        try:
+            self.desk.log(who, action)
+        except Exception:  # the log must not keep a broken kiosk from restarting
+            log.exception("could not record staff action %s", action)
+        self.exit(result=action)
+
+    def refresh_home(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_status()
+
+    def _close_desk(self) -> None:
+        if self._desk is not None and self._own_desk:
+            self._desk.close()

@@ -24,6 +24,7 @@ from kiosk.issuing import Issued
 from kiosk.report import HourCount
 from kiosk.staff_desk import DayFigures, QueueRow, StaffDesk
 from kiosk.texts import t
+from screens.clock_confirm import ClockConfirmScreen
 
 CONFIRM_S = 5.0  # a second press within this confirms an app-ending action
 REFRESH_S = 3.0  # queue and figures: others (counters, the lobby) change them too
@@ -120,10 +121,14 @@ class StaffScreen(Screen[None]):
 
     def _compose_system(self) -> ComposeResult:
         lang = self.lang
-        with Vertical(id="system-buttons"):
-            yield Button(t("staff.language", lang), id="language")
-            yield Button(t("staff.restart", lang), id="restart", variant="warning")
-            yield Button(t("staff.shutdown", lang), id="shutdown", variant="error")
+        with Vertical(id="system-buttons"):  # six rows of buttons would not fit 80x24
+            with Horizontal(classes="staff-row"):
+                yield Button(t("staff.language", lang), id="language")
+                yield Button(t("staff.theme", lang), id="theme")
+            yield Button(t("staff.clock", lang), id="clock")
+            with Horizontal(classes="staff-row"):
+                yield Button(t("staff.restart", lang), id="restart", variant="warning")
+                yield Button(t("staff.shutdown", lang), id="shutdown", variant="error")
             yield Button(t("staff.exit", lang), id="exit")
 
     def on_mount(self) -> None:
@@ -226,6 +231,10 @@ class StaffScreen(Screen[None]):
                 self._reprint(label)
         elif button == "language":
             self.app.action_toggle_language()
+        elif button == "clock":
+            self.app.push_screen(ClockConfirmScreen(self.who), self._clock_confirmed)
+        elif button == "theme":
+            self.say(t(f"staff.theme.{self.app.toggle_theme()}", self.lang))
         elif button in ("restart", "shutdown", "exit"):
             self._ending_action(button)
 
@@ -297,6 +306,11 @@ class StaffScreen(Screen[None]):
         else:
             text, error = t("staff.reprint.done", self.lang, label=result.ticket.label), False
         self.app.call_from_thread(self.say, text, error)
+
+    def _clock_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.say(t("staff.clock.done", self.lang))
+        self.app.refresh_home()
 
     def _ending_action(self, action: str) -> None:
         now = time.monotonic()

@@ -338,3 +338,23 @@ async def test_today_tab_charts_numbers_taken_and_called_per_hour(config, clock,
         assert ten.startswith("10:00") and ten.split()[2] == "1" and ten.endswith(" 1")
         assert abs(nine.count("\u2588") - 3 * ten.count("\u2588")) <= 2  # bars scale to width
         assert ten.count("\u2592") == ten.count("\u2588")
+
+
+async def test_staff_confirm_the_clock_from_the_system_tab(config, clock, make_app) -> None:
+    from screens.clock_confirm import ClockConfirmScreen
+
+    app, appliance = make_app(config, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_staff(pilot)
+        app.screen.query_one(TabbedContent).active = "tab-system"
+        await pilot.pause()
+        await click(pilot, "#clock")
+        assert isinstance(app.screen, ClockConfirmScreen)
+        await pilot.press("1")  # a lobby press while staff look at the clock waits
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffScreen)
+        assert "Jam dikonfirmasi" in message(app)
+    assert appliance.service.quota().issued == 0
+    confirmed = events_of(appliance, "clock_confirmed")
+    assert len(confirmed) == 1 and confirmed[0]["by"] == "petugas"
