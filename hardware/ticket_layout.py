@@ -14,7 +14,7 @@ from functools import lru_cache
 from escpos.escpos import Escpos
 
 from kiosk.ports import TicketContent
-from kiosk.texts import ZONE_ABBREVIATIONS, format_date, t
+from kiosk.texts import TEXTS, ZONE_ABBREVIATIONS, format_date, t
 from kiosk.wait_text import wait_line
 
 PAPER_DOTS = {58: 384, 80: 576}  # printable dots per line at 203 dpi
@@ -61,6 +61,17 @@ def _date_lines(ticket: TicketContent) -> list[str]:
             f"{t('slip.printed_at', ticket.language)} {time_text}"]
 
 
+def _priority_lines(ticket: TicketContent) -> list[str]:
+    """Why this is a priority ticket, and who checks it (kiosk/walkin_guard.py)."""
+    code = ticket.priority_reason
+    if not code:
+        return []
+    key = f"priority.reason.{code}"
+    reason = t(key, ticket.language) if key in TEXTS else code
+    note = "priority.ticket.lansia" if code == "lansia" else "priority.ticket.check"
+    return [t("priority.ticket.reason", ticket.language, reason=reason), t(note, ticket.language)]
+
+
 def _footer_lines(ticket: TicketContent) -> list[str]:
     wait = [] if ticket.wait is None else [wait_line(ticket.wait, ticket.language)]
     return [t("slip.ahead", ticket.language, ahead=ticket.ahead), *wait, "",
@@ -96,6 +107,11 @@ def render_ticket(printer: Escpos, ticket: TicketContent, paper_width_mm: int) -
     printer.set(custom_size=True, width=1, height=1, bold=False)  # GS ! 0 as well as ESC ! 0
     printer.set(normal_textsize=True)
     printer._raw(b"\n")
+    if reasons := _priority_lines(ticket):
+        printer.set(bold=True)
+        for line in reasons:
+            _print_lines(printer, line, cols)
+        printer.set(bold=False)
     for line in [*_date_lines(ticket), *_footer_lines(ticket)]:
         _print_lines(printer, line, cols)
     if ticket.print_qr and ticket.ticket_id:
@@ -116,7 +132,7 @@ def render_preview(ticket: TicketContent, paper_width_mm: int) -> str:
     spaced = " ".join(ascii_safe(ticket.label))
     border = "+" + "-" * (len(spaced) + 4) + "+"
     lines += [border, f"|  {spaced}  |", border, ""]
-    for line in [*_date_lines(ticket), *_footer_lines(ticket)]:
+    for line in [*_priority_lines(ticket), *_date_lines(ticket), *_footer_lines(ticket)]:
         lines += _wrap(line, cols)
     if ticket.print_qr and ticket.ticket_id:
         lines += ["", *_wrap(f"[QR] {ticket.ticket_id}", cols)]

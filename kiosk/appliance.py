@@ -7,19 +7,26 @@ in simulation) and hands them to the domain through ``kiosk.ports``.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
 from kiosk import store
 from kiosk.booking_qr import load_public_keys
+from kiosk.call_feed import CallFeed, FeedCall
 from kiosk.checkin import CheckinPolicy, CheckinService
+from kiosk.clock_trust import ClockTrust
 from kiosk.config import Config
 from kiosk.issuing import IssuingService, utc_now
 from kiosk.ports import Simulation, TicketPrinter
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,6 +40,15 @@ class Appliance:
     closers: list[Callable[[], None]] = field(default_factory=list)
     # Where lane button presses go; the UI sets this once it is up.
     on_press: Callable[[str], None] = lambda lane: None
+    # The gpiozero pin factory build() made (None without GPIO): every device shares it.
+    pin_factory: Any = None
+    # Set by start_calling: every call, from any process, reaches the lobby through it.
+    # In-process callers (the staff screen) call ``call_feed.poke()`` after a call.
+    call_feed: CallFeed | None = None
+    display: Any = None  # hardware.now_serving.SevenSegmentBoard | CounterLamps | None
+    chime: Any = None  # hardware.now_serving.Chime | None
+    counter_buttons: Any = None  # hardware.counter_buttons.CounterButtons | None
+    notices: list[str] = field(default_factory=list)
 
     def close(self) -> None:
         for closer in reversed(self.closers):
@@ -48,16 +64,21 @@ def build(config: Config, *, with_gpio: bool = True,
 
     db = store.connect(config.database)
     printer = make_printer(config.printer)
+    # A real kiosk judges its own clock; the simulation runs on a borrowed one.
+    trust = None if config.simulation else ClockTrust.for_system()
+    if trust is not None:
+        trust.check(db.conn, clock())  # logs the clock state, anchors it if NTP synced
     if not with_gpio:
-        service = IssuingService(config, db, printer, clock=clock)
+        service = IssuingService(config, db, printer, clock=clock, clock_trust=trust)
         return Appliance(config, db, printer, service, checkin_for(config, service))
 
     from hardware.gpio_panel import ButtonPanel, FaultLamp, make_pin_factory
 
     factory = make_pin_factory("mock" if config.simulation else config.gpio.pin_factory)
     lamp = FaultLamp(config.gpio, factory)
-    service = IssuingService(config, db, printer, lamp=lamp, clock=clock)
-    appliance = Appliance(config, db, printer, service, checkin_for(config, service))
+    service = IssuingService(config, db, printer, lamp=lamp, clock=clock, clock_trust=trust)
+    appliance = Appliance(config, db, printer, service, checkin_for(config, service),
+                          pin_factory=factory)
     panel = ButtonPanel(config.gpio, lambda lane: appliance.on_press(lane), factory)
     appliance.closers += [lamp.close, panel.close]
     if panel.simulated:
@@ -91,27 +112,161 @@ def make_scanner(config: Config, on_code: Callable[[str], None],
 
 
 def start_calling(config: Config, appliance: Appliance, clock: Callable[[], datetime] = utc_now):
-    """The LAN API for counters and the lobby board, with calls spoken in the lobby.
+    """The LAN API for counters and the lobby board, with calls shown, chimed and spoken.
 
-    A port already in use or a missing espeak-ng is a notice, never a reason
-    for the ticket kiosk not to start.
+    A port already in use, a missing espeak-ng or a display that cannot start
+    is a notice, never a reason for the ticket kiosk not to start. Calling it
+    again (e.g. to retry the API on another port) reuses the lobby outputs.
+    """
+    from kiosk.lan_api import LanApi
+
+    if appliance.call_feed is None:
+        start_lobby_outputs(config, appliance, clock)
+    feed = appliance.call_feed
+    assert feed is not None
+    notices = list(appliance.notices)
+    try:
+        # The API only wakes the feed: the feed announces, so a call is shown and
+        # spoken once whichever process or button made it.
+        api = LanApi(config, on_call=lambda label, counter: feed.poke(), clock=clock).start()
+    except OSError as exc:
+        notices.append(f"LAN API {config.lan_api.host}:{config.lan_api.port}: {exc}")
+        return None, "; ".join(notices)
+    appliance.closers.append(api.close)
+    # Calls from other sources (buttons, CLI, staff screen) refresh the web board at
+    # once too, instead of at its own next poll.
+    feed.subscribe(lambda call: api.feed.poke())
+    return api, "; ".join(notices) or None
+
+
+def start_lobby_outputs(config: Config, appliance: Appliance,
+                        clock: Callable[[], datetime] = utc_now) -> CallFeed:
+    """Display, chime and voice on the call feed; the counters' GPIO buttons.
+
+    Closers run in reverse: buttons stop first, then the feed (no more
+    deliveries), then the devices it drives.
     """
     from hardware.announcer import Announcer
-    from kiosk.lan_api import LanApi
+
+    announcer = Announcer(config.calling.speech, voice=config.calling.voice)
+    appliance.closers.append(announcer.close)
+    if announcer.status:
+        appliance.notices.append(announcer.status)
+    if appliance.pin_factory is not None:
+        _make_display(config, appliance)
+    feed = CallFeed(config.database, config.office.code)
+    appliance.closers.append(feed.close)
+    appliance.call_feed = feed
+    display, chime = appliance.display, appliance.chime
+    if display is not None:
+        feed.subscribe(lambda call: display.show_call(call.label, call.counter))
+    feed.subscribe(_announce(config, announcer, chime))
+    simulation = appliance.simulation
+    if simulation is not None and hasattr(simulation, "display_changed"):
+        simulation.display, simulation.chime = display, chime  # type: ignore[attr-defined]
+        feed.subscribe(lambda call: simulation.display_changed())  # type: ignore[attr-defined]
+    feed.start()
+    if appliance.pin_factory is not None:
+        _make_counter_buttons(config, appliance, feed, clock)
+        if simulation is not None and hasattr(simulation, "counter_buttons"):
+            simulation.counter_buttons = appliance.counter_buttons  # type: ignore[attr-defined]
+    return feed
+
+
+def _announce(config: Config, announcer: Any, chime: Any) -> Callable[[FeedCall], None]:
+    """Chime, then the spoken call, on the announcer's queue so neither overlaps the last."""
     from kiosk.spoken_numbers import call_text
 
-    calling = config.calling
-    announcer = Announcer(calling.speech, voice=calling.voice)
-    appliance.closers.append(announcer.close)
+    def listener(call: FeedCall) -> None:
+        if not announcer.enabled:
+            if chime is not None:
+                chime.ring()
+            return
+        before = (lambda: chime.ring(wait=True)) if chime is not None else None
+        announcer.announce(call_text(call.label, call.counter, "id"), before=before)
+        if config.calling.speech_english:
+            announcer.announce(call_text(call.label, call.counter, "en"))
 
-    def on_call(label: str, counter: int) -> None:
-        announcer.announce(call_text(label, counter, "id"))
-        if calling.speech_english:
-            announcer.announce(call_text(label, counter, "en"))
+    return listener
 
+
+def _make_display(config: Config, appliance: Appliance) -> None:
+    """The [display] devices on build()'s pin factory; a failure is a notice."""
+    from hardware.now_serving import Chime, CounterLamps, SevenSegmentBoard
+
+    display = config.display
+    factory = appliance.pin_factory
     try:
-        api = LanApi(config, on_call=on_call, clock=clock).start()
-    except OSError as exc:
-        return None, f"LAN API {config.lan_api.host}:{config.lan_api.port}: {exc}"
-    appliance.closers.append(api.close)
-    return api, announcer.status
+        if display.kind == "seven_segment":
+            appliance.display = SevenSegmentBoard(
+                display.segment_pins, display.digit_pins, factory, dp_pin=display.dp_pin,
+                segments_active_high=display.segments_active_high,
+                digits_active_high=display.digits_active_high)
+        elif display.kind == "lamps":
+            appliance.display = CounterLamps(display.lamp_pins, factory)
+    except Exception as exc:
+        appliance.notices.append(f"Papan nomor / display: {exc}")
+        log.exception("display did not start")
+    if appliance.display is not None:
+        appliance.closers.append(appliance.display.close)
+    if display.chime_pin is None:
+        return
+    try:
+        appliance.chime = Chime(display.chime_pin, factory, tonal=display.chime_tonal)
+    except Exception as exc:
+        appliance.notices.append(f"Bel / chime: {exc}")
+        log.exception("chime did not start")
+        return
+    appliance.closers.append(appliance.chime.close)
+    if appliance.chime.notice:
+        appliance.notices.append(appliance.chime.notice)
+
+
+def _make_counter_buttons(config: Config, appliance: Appliance, feed: CallFeed,
+                          clock: Callable[[], datetime]) -> None:
+    """Each counter's "next"/"recall" buttons act on the store, then wake the feed.
+
+    A press with nobody waiting (or nothing to recall) changes nothing in the
+    lobby: a chime there would make applicants look up for a call that is not
+    coming. It is logged for staff.
+    """
+    from hardware.counter_buttons import CounterButtons
+    from kiosk.calling import CallRefused
+    from kiosk.calling_view import calling_service
+
+    pins = {(c.number, action): pin for c in config.counters
+            for action, pin in (("next", c.next_button), ("recall", c.recall_button))
+            if pin is not None}
+    if not pins:
+        return
+    db = store.connect(config.database)  # its own: never inside another thread's transaction
+    calling = calling_service(config, db, clock)
+    lock = threading.Lock()  # gpiozero may run two buttons' handlers on different threads
+
+    def pressed(counter: int, action: str) -> None:
+        with lock:
+            result = calling.call_next(counter) if action == "next" else calling.recall(counter)
+        if result is None or isinstance(result, CallRefused):
+            reason = "nobody waiting" if result is None else result.reason
+            log.info("counter %s %s button: %s", counter, action, reason)
+            return
+        feed.poke()
+
+    appliance.closers.append(db.close)
+    try:
+        appliance.counter_buttons = CounterButtons(
+            pins, pressed, appliance.pin_factory, bounce_s=config.gpio.bounce_s,
+            cooldown_s=config.gpio.cooldown_s)
+    except Exception as exc:
+        appliance.notices.append(f"Tombol loket / counter buttons: {exc}")
+        log.exception("counter buttons did not start")
+        return
+    appliance.closers.append(appliance.counter_buttons.close)
+
+
+def hardware_probes(config: Config) -> list:
+    """`kiosk doctor`'s device checks (printer, camera, GPIO, sound) as kiosk.doctor.Check
+    items; built here so the drivers load only when the doctor runs."""
+    from hardware.probes import probes
+
+    return probes(config)

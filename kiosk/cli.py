@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 
 from kiosk.config import ConfigError, config_path, load_config
 from kiosk.issuing import PRIORITY, WALKIN, Issued, Refused
+from kiosk.journal_log import setup_logging
 from kiosk.notices import notice_lines
 from kiosk.staff_pin import hash_pin
 from kiosk.texts import format_date
@@ -44,9 +46,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _command_modules() -> list:
     """Command groups kept in their own modules, each with register() and dispatch()."""
-    from kiosk import cli_admin, cli_bookings, cli_calling
+    from kiosk import cli_admin, cli_bookings, cli_calling, cli_doctor, cli_report, cli_sync
 
-    return [cli_bookings, cli_calling, cli_admin]
+    return [cli_bookings, cli_calling, cli_admin, cli_doctor, cli_report, cli_sync]
 
 
 def _refusal_text(refused: Refused, language: str) -> str:
@@ -147,24 +149,50 @@ def _cmd_run(config) -> int:
         _api, notice = start_calling(config, appliance)
         if notice:
             print(notice, file=sys.stderr)
-        app = KioskApp(config, appliance.service, appliance.simulation, appliance.checkin)
+        from kiosk.staff_desk import StaffDesk
+
+        def wake_lobby() -> None:  # a call from the staff menu reaches display and speaker now
+            if appliance.call_feed is not None:
+                appliance.call_feed.poke()
+
+        desk = StaffDesk.for_service(appliance.service, after_call=wake_lobby)
+        appliance.closers.append(desk.close)
+        app = KioskApp(config, appliance.service, appliance.simulation, appliance.checkin,
+                       desk=desk)
         try:
             app.scanner = make_scanner(config, app.code_seen, app.camera_state)
         except ValueError as exc:  # a camera problem must not stop walk-in numbers
             print(f"Kamera / camera: {exc}", file=sys.stderr)
         app.camera_ok = app.scanner is not None
         appliance.on_press = app.lane_pressed
-        app.run()
+        ending = app.run()
     finally:
         appliance.close()
+    return _end_session(ending, config)
+
+
+def _end_session(ending: str | None, config) -> int:
+    """What the staff menu asked for once the app has closed the store cleanly."""
+    from kiosk import power
+
+    if ending == "restart":
+        power.restart(sys.argv)
+    if ending == "shutdown" and not config.simulation:
+        return power.power_off()
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # The journal under systemd, else stderr; KIOSK_LOG_LEVEL=DEBUG for more detail.
+    setup_logging(os.environ.get("KIOSK_LOG_LEVEL", "INFO"))
     if args.command == "pin-hash":
         return _cmd_pin_hash()
     path = config_path(args.config)
+    for module in _command_modules():  # e.g. `doctor`, which reports a bad config itself
+        early = getattr(module, "dispatch_before_config", None)
+        if early is not None and (result := early(args, path)) is not None:
+            return result
     try:
         config = load_config(path)
     except ConfigError as exc:

@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -105,6 +105,9 @@ class CounterConfig:
     lanes: frozenset[str]
     # "sha256$<hex>" of the counter's LAN API token; None: this counter cannot use the API.
     token_hash: str | None = None
+    # GPIO pins of the counter's own "next" / "recall" push buttons (None: no button).
+    next_button: int | None = None
+    recall_button: int | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,52 @@ class LanApiConfig:
 @dataclass(frozen=True)
 class BoardConfig:
     notice: str = ""  # scrolls along the bottom of the lobby board ("" = none)
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    """The central hub (docs/sync-protocol.md); no hub_url: the kiosk works alone."""
+
+    hub_url: str = ""
+    token: str = ""
+    interval_s: float = 30.0
+    timeout_s: float = 10.0
+    batch_size: int = 500
+    backoff_max_s: float = 300.0
+    leases: bool = False  # walk-in numbers from the hub: one cap for all kiosks of the office
+    lease_block: int = 10
+    lease_low_water: int = 5
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.hub_url)
+
+
+@dataclass(frozen=True)
+class WalkinConfig:
+    """Anti-hoarding rules for walk-in numbers (kiosk/walkin_guard.py, docs/configuration.md)."""
+
+    require_nik: bool = False  # walk-in and priority numbers only after a NIK is typed
+    max_per_nik: int = 1  # numbers per NIK per lane per office day
+    per_minute: int = 6  # without NIK entry: walk-in numbers per rolling minute (0 = no limit)
+
+
+DISPLAY_KINDS = ("none", "seven_segment", "lamps")
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    """The lobby's GPIO "now serving" display and chime (docs/configuration.md)."""
+
+    kind: str = "none"  # none | seven_segment | lamps
+    segment_pins: tuple[int, ...] = ()  # a..g, shared by the five digits
+    dp_pin: int | None = None
+    digit_pins: tuple[int, ...] = ()  # digit select, left to right: lane, 3 digits, counter
+    segments_active_high: bool = True  # false for common-anode modules
+    digits_active_high: bool = True
+    lamp_pins: dict[int, int] = field(default_factory=dict)  # counter number -> pin
+    chime_pin: int | None = None
+    chime_tonal: bool = False  # passive buzzer on a PWM pin: "ding-dong"
 
 
 @dataclass(frozen=True)
@@ -152,12 +201,21 @@ class Config:
     calling: CallingConfig
     lan_api: LanApiConfig = LanApiConfig()
     board: BoardConfig = BoardConfig()
+    display: DisplayConfig = DisplayConfig()
+    # Staff with their own PIN (id -> hash): actions are logged with who did them.
+    staff_members: dict[str, str] = field(default_factory=dict)
+    staff_idle_seconds: float = 120.0  # the staff screen closes itself after this
+    screen_theme: str = "standard"  # or "high_contrast" (staff can switch it)
+    spoken_prompts: bool = False  # say short prompts after a press or scan
+    sync: SyncConfig = SyncConfig()
+    walkin: WalkinConfig = WalkinConfig()
 
     @property
     def timezone(self) -> ZoneInfo:
         return self.office.timezone
 
 
+SCREEN_THEMES = ("standard", "high_contrast")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _CODE = re.compile(r"^[A-Z0-9-]{2,16}$")
 
@@ -360,7 +418,7 @@ _HEX = re.compile(r"^[0-9a-fA-F]+$")
 def _parse_checkin(root: _Reader) -> CheckinConfig:
     sub = root.table("checkin", required=False)
     sub.unknown_keys({"early_minutes", "late_minutes", "nik_salt", "keys"})
-    salt = sub.text("nik_salt", "")
+    salt = sub.text("nik_salt", None) or ""  # no salt: bookings carry no NIKs
     if salt and (not _HEX.match(salt) or len(salt) < 32):
         raise sub.fail("nik_salt", "at least 32 hex digits (16 random bytes, e.g. from "
                        "`openssl rand -hex 16`)", salt[:8] + "...")
@@ -404,7 +462,8 @@ def _parse_counters(root: _Reader, lane_codes: set[str]) -> tuple[CounterConfig,
         if not isinstance(item, dict):
             raise root.fail(f"counters[{index}]", "a [[counters]] table", item)
         sub = _Reader(root.path, item, f"counters[{index}].")
-        sub.unknown_keys({"number", "name", "lanes", "token_hash"})
+        sub.unknown_keys({"number", "name", "lanes", "token_hash", "next_button",
+                          "recall_button"})
         number = sub.integer("number", _REQUIRED, lo=1, hi=99)
         if any(c.number == number for c in counters):
             raise sub.fail("number", "a counter number used once", number)
@@ -422,7 +481,9 @@ def _parse_counters(root: _Reader, lane_codes: set[str]) -> tuple[CounterConfig,
                 # One token must name one counter, or it could act for the wrong desk.
                 raise sub.fail("token_hash", "a different token for each counter")
         counters.append(CounterConfig(number, sub.text("name", f"Loket {number}"),
-                                      frozenset(lanes), token_hash))
+                                      frozenset(lanes), token_hash,
+                                      sub.integer("next_button", None, lo=0, hi=27),
+                                      sub.integer("recall_button", None, lo=0, hi=27)))
     return tuple(counters)
 
 
@@ -463,6 +524,82 @@ def _parse_board(root: _Reader) -> BoardConfig:
     return BoardConfig(" ".join(notice.split()))
 
 
+def _pin_list(sub: _Reader, name: str, count: int, what: str) -> tuple[int, ...]:
+    expected = f"a list of {count} GPIO numbers from 0 to 27 ({what})"
+    pins = sub._get(name, _REQUIRED, list, expected)
+    if len(pins) != count or not all(
+            isinstance(p, int) and not isinstance(p, bool) and 0 <= p <= 27 for p in pins):
+        raise sub.fail(name, expected, pins)
+    return tuple(pins)
+
+
+def _parse_display(root: _Reader, counters: tuple[CounterConfig, ...]) -> DisplayConfig:
+    sub = root.table("display", required=False)
+    sub.unknown_keys({"kind", "segment_pins", "dp_pin", "digit_pins", "segments_active_high",
+                      "digits_active_high", "lamp_pins", "chime_pin", "chime_tonal"})
+    kind = sub.choice("kind", DISPLAY_KINDS, "none")
+    segments: tuple[int, ...] = ()
+    digits: tuple[int, ...] = ()
+    if kind == "seven_segment" or "segment_pins" in sub.data:
+        segments = _pin_list(sub, "segment_pins", 7, "segments a, b, c, d, e, f, g")
+    if kind == "seven_segment" or "digit_pins" in sub.data:
+        digits = _pin_list(sub, "digit_pins", 5, "digit selects: lane, 3 digits, counter")
+    lamps_reader = sub.table("lamp_pins", required=kind == "lamps")
+    known = {c.number for c in counters}
+    lamps: dict[int, int] = {}
+    for key in lamps_reader.data:
+        if not key.isdigit() or int(key) not in known:
+            raise lamps_reader.fail(key, f"a configured counter number ({sorted(known)}) "
+                                    "with its lamp's GPIO number, e.g. 1 = 4")
+        lamps[int(key)] = lamps_reader.integer(key, _REQUIRED, lo=0, hi=27)
+    if kind == "lamps" and not lamps:
+        raise sub.fail("lamp_pins", "at least one counter lamp, e.g. { 1 = 4, 2 = 17 }")
+    return DisplayConfig(
+        kind=kind,
+        segment_pins=segments,
+        dp_pin=sub.integer("dp_pin", None, lo=0, hi=27),
+        digit_pins=digits,
+        segments_active_high=sub.boolean("segments_active_high", True),
+        digits_active_high=sub.boolean("digits_active_high", True),
+        lamp_pins=lamps,
+        chime_pin=sub.integer("chime_pin", None, lo=0, hi=27),
+        chime_tonal=sub.boolean("chime_tonal", False),
+    )
+
+
+def gpio_pins_in_use(config: Config) -> list[tuple[str, int]]:
+    """(config key, GPIO number) of every pin the kiosk will drive, in file order."""
+    used = [("gpio.walkin_button", config.gpio.walkin_button),
+            ("gpio.priority_button", config.gpio.priority_button),
+            ("gpio.paper_led", config.gpio.paper_led)]
+    display = config.display
+    if display.kind == "seven_segment":
+        used += [(f"display.segment_pins[{i}]", p) for i, p in enumerate(display.segment_pins)]
+        if display.dp_pin is not None:
+            used.append(("display.dp_pin", display.dp_pin))
+        used += [(f"display.digit_pins[{i}]", p) for i, p in enumerate(display.digit_pins)]
+    elif display.kind == "lamps":
+        used += [(f"display.lamp_pins.{c}", p) for c, p in display.lamp_pins.items()]
+    if display.chime_pin is not None:
+        used.append(("display.chime_pin", display.chime_pin))
+    for index, counter in enumerate(config.counters):
+        for name in ("next_button", "recall_button"):
+            pin = getattr(counter, name)
+            if pin is not None:
+                used.append((f"counters[{index}].{name}", pin))
+    return used
+
+
+def _check_pins_used_once(config: Config) -> None:
+    """Two devices on one pin fail in confusing ways (a button that lights a lamp): refuse."""
+    first: dict[int, str] = {}
+    for key, pin in gpio_pins_in_use(config):
+        if pin in first:
+            raise ConfigError(config.path, key, f"a GPIO number used nowhere else (GPIO {pin} "
+                              f"is already {first[pin]})", pin)
+        first[pin] = key
+
+
 def _check_demo_tokens(root: _Reader, counters: tuple[CounterConfig, ...]) -> None:
     """A real office must not accept the tokens printed in the simulation config."""
     for index, counter in enumerate(counters):
@@ -470,6 +607,28 @@ def _check_demo_tokens(root: _Reader, counters: tuple[CounterConfig, ...]) -> No
         if counter.token_hash == demo:
             raise root.fail(f"counters[{index}].token_hash", "a real token, not the demo token "
                             f"{demo_token(counter.number)} (make one with `kiosk api-token`)")
+
+
+def _parse_staff_members(staff: _Reader, simulation: bool) -> dict[str, str]:
+    """``members = [{ id = "ani", pin_hash = "scrypt$..." }, ...]``: one PIN per person."""
+    members: dict[str, str] = {}
+    for index, item in enumerate(staff._get("members", [], list,
+                                            'a list like [{ id = "ani", pin_hash = "..." }]')):
+        if not isinstance(item, dict):
+            raise staff.fail(f"members[{index}]", '{ id = "...", pin_hash = "..." }', item)
+        sub = _Reader(staff.path, item, f"{staff.prefix}members[{index}].")
+        sub.unknown_keys({"id", "pin_hash"})
+        who = sub.text("id", _REQUIRED)
+        if not re.fullmatch(r"[a-z0-9_.-]{1,32}", who) or who == "petugas" or who in members:
+            raise sub.fail("id", "a unique short id of lower-case letters/digits "
+                           "(not 'petugas', the office PIN's id)", who)
+        hashed = sub.text("pin_hash", _REQUIRED)
+        if not is_pin_hash(hashed):
+            raise sub.fail("pin_hash", "a hash made by `kiosk pin-hash` (scrypt$...)", hashed[:24])
+        if not simulation and verify_pin(DEMO_PIN, hashed):
+            raise sub.fail("pin_hash", f"a real PIN, not the demo PIN {DEMO_PIN}")
+        members[who] = hashed
+    return members
 
 
 def _parse_calling(root: _Reader) -> CallingConfig:
@@ -496,6 +655,52 @@ def _parse_calling(root: _Reader) -> CallingConfig:
     )
 
 
+_HUB_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+
+
+def _parse_sync(root: _Reader) -> SyncConfig:
+    sub = root.table("sync", required=False)
+    sub.unknown_keys({"hub_url", "token", "interval_s", "timeout_s", "batch_size",
+                      "backoff_max_s", "leases", "lease_block", "lease_low_water"})
+    if not sub.data:
+        return SyncConfig()
+    url = sub.text("hub_url", _REQUIRED).strip().rstrip("/")
+    if not _HUB_URL.match(url):
+        raise sub.fail("hub_url", 'the hub address such as "https://hub.example.go.id:8480"',
+                       url)
+    token = sub.text("token", _REQUIRED).strip()
+    if len(token) < 16:
+        raise sub.fail("token", "the kiosk token from `kiosk hub token` (43 characters)",
+                       token[:4] + "...")
+    block = sub.integer("lease_block", 10, lo=1, hi=100)
+    low = sub.integer("lease_low_water", 5, lo=0, hi=100)
+    if low >= block * 2:
+        raise sub.fail("lease_low_water", f"fewer than twice lease_block ({block * 2})", low)
+    return SyncConfig(
+        hub_url=url, token=token,
+        interval_s=sub.number("interval_s", 30.0, lo=1, hi=3600),
+        timeout_s=sub.number("timeout_s", 10.0, lo=0.5, hi=120),
+        batch_size=sub.integer("batch_size", 500, lo=1, hi=1000),
+        backoff_max_s=sub.number("backoff_max_s", 300.0, lo=1, hi=86400),
+        leases=sub.boolean("leases", False), lease_block=block, lease_low_water=low,
+    )
+
+
+def _with_walkin(root: _Reader, config: Config) -> Config:
+    sub = root.table("walkin", required=False)
+    sub.unknown_keys({"require_nik", "max_per_nik", "per_minute"})
+    walkin = WalkinConfig(
+        require_nik=sub.boolean("require_nik", False),
+        max_per_nik=sub.integer("max_per_nik", 1, lo=1, hi=10),
+        per_minute=sub.integer("per_minute", 6, lo=0, hi=600),
+    )
+    if walkin.require_nik and len(config.checkin.nik_salt) < 16:
+        # The office secret keys the stored NIK hash: without it a NIK could be recovered.
+        raise sub.fail("require_nik", "[checkin] nik_salt to be set first (32+ hex digits, "
+                       "`openssl rand -hex 16`) when require_nik = true", True)
+    return replace(config, walkin=walkin)
+
+
 def _resolve(base: Path, value: str) -> Path:
     path = Path(value).expanduser()
     return path if path.is_absolute() else (base / path).resolve()
@@ -516,7 +721,8 @@ def load_config(path: Path | str) -> Config:
     root = _Reader(path, raw)
     root.unknown_keys({"simulation", "language", "database", "office", "hours", "holidays",
                        "lanes", "printer", "gpio", "staff", "screen", "checkin", "camera",
-                       "counters", "calling", "lan_api", "board"})
+                       "counters", "calling", "lan_api", "board", "display", "sync",
+                       "walkin"})
 
     office_reader = root.table("office")
     office_reader.unknown_keys({"code", "name", "address", "timezone", "device_id"})
@@ -549,7 +755,7 @@ def load_config(path: Path | str) -> Config:
             raise root.fail("holidays", "dates as YYYY-MM-DD", item) from None
 
     staff = root.table("staff")
-    staff.unknown_keys({"pin_hash"})
+    staff.unknown_keys({"pin_hash", "members", "idle_seconds"})
     pin_hash = staff.text("pin_hash", _REQUIRED)
     if not is_pin_hash(pin_hash):
         raise staff.fail("pin_hash", "a hash made by `kiosk pin-hash` (scrypt$...)", pin_hash[:24])
@@ -557,14 +763,15 @@ def load_config(path: Path | str) -> Config:
     if not simulation and verify_pin(DEMO_PIN, pin_hash):
         raise staff.fail("pin_hash", f"a real staff PIN, not the demo PIN {DEMO_PIN} "
                          "(make one with `kiosk pin-hash`)")
+    members = _parse_staff_members(staff, simulation)
 
     screen = root.table("screen", required=False)
-    screen.unknown_keys({"ticket_seconds"})
+    screen.unknown_keys({"ticket_seconds", "theme", "spoken_prompts"})
     counters = _parse_counters(root, set(lanes))
     if not simulation:
         _check_demo_tokens(root, counters)
 
-    return Config(
+    config = Config(
         path=path,
         simulation=simulation,
         office=office,
@@ -576,14 +783,23 @@ def load_config(path: Path | str) -> Config:
         database=_resolve(base, root.text("database", _REQUIRED)),
         language=root.choice("language", LANGUAGES, "id"),
         staff_pin_hash=pin_hash,
+        staff_members=members,
+        staff_idle_seconds=staff.number("idle_seconds", 120.0, lo=15, hi=3600),
         ticket_screen_seconds=screen.number("ticket_seconds", 8.0, lo=2, hi=120),
+        screen_theme=screen.choice("theme", SCREEN_THEMES, "standard"),
+        spoken_prompts=screen.boolean("spoken_prompts", False),
         checkin=_parse_checkin(root),
         camera=_parse_camera(root, base),
         counters=counters,
         calling=_parse_calling(root),
         lan_api=_parse_lan_api(root),
         board=_parse_board(root),
+        display=_parse_display(root, counters),
+        sync=_parse_sync(root),
     )
+    config = _with_walkin(root, config)
+    _check_pins_used_once(config)
+    return config
 
 
 def config_path(cli_value: str | None) -> Path:

@@ -7,17 +7,34 @@ so it is never reused and the applicant is told to photograph it.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import sqlite_utils
 
+from kiosk.calling import Counter
+from kiosk.clock_trust import ClockTrust, ClockVerdict
 from kiosk.config import Config
+from kiosk.day_controls import DayControls
+from kiosk.nik import NikInvalid
 from kiosk.numbering import CapReached, ClockBehind, Numbering, Ticket
-from kiosk.ports import PaperStatus, PrinterError, StatusLamp, TicketContent, TicketPrinter
+from kiosk.ports import (
+    PaperStatus,
+    PrinterError,
+    StatusLamp,
+    TicketContent,
+    TicketPrinter,
+    TicketWait,
+)
 from kiosk.schedule import Schedule
+from kiosk.wait_estimate import PaceCache
+from kiosk.wait_text import ticket_wait
+from kiosk.walkin_guard import ApplicantRefused, NikLimit, WalkinGuard
+
+log = logging.getLogger(__name__)
 
 WALKIN, PRIORITY, BOOKED = "A", "P", "B"
 
@@ -36,10 +53,16 @@ class Issued:
 
 @dataclass(frozen=True)
 class Refused:
-    reason: str  # "closed" | "cap" | "paper_out" | "clock"
+    # "closed" | "paused" | "cap" | "paper_out" | "clock"; kiosk/walkin_guard.py adds
+    # "nik_required" | "nik_invalid" | "nik_limit" | "walkin_burst" | "priority_reason"
+    # | "priority_not_lansia"
+    reason: str
     lane: str
     next_opening: datetime | None = None  # office-local
     cap: int | None = None
+    earlier_label: str | None = None  # nik_limit: the number this NIK already holds today
+    earlier_at: datetime | None = None  # nik_limit: when it was issued, office-local
+    nik_problem: NikInvalid | None = None  # nik_invalid: what is wrong with the typed NIK
 
 
 @dataclass(frozen=True)
@@ -54,17 +77,32 @@ class Quota:
 
 class IssuingService:
     def __init__(self, config: Config, db: sqlite_utils.Database, printer: TicketPrinter,
-                 lamp: StatusLamp | None = None, clock: Callable[[], datetime] = utc_now) -> None:
+                 lamp: StatusLamp | None = None, clock: Callable[[], datetime] = utc_now,
+                 clock_trust: ClockTrust | None = None) -> None:
         self.config, self.db, self.printer, self.lamp, self.clock = config, db, printer, lamp, clock
         self.schedule = Schedule(config.timezone, config.hours, config.holidays)
-        self.numbering = Numbering(db, config.office.code, config.office.device_id)
+        self.numbering = Numbering(db, config.office.code, config.office.device_id, clock_trust)
         self.last_paper = PaperStatus.UNKNOWN
         # Shared with check-in: one ticket at a time on this kiosk's printer.
         self.lock = threading.Lock()
+        self.controls = DayControls(db, config.office.code, config.office.device_id)
+        self.pace = PaceCache(db, config.office.code,
+                              [Counter(c.number, c.name, c.lanes) for c in config.counters])
+        self.guard = WalkinGuard(config.walkin, config.checkin.nik_salt, db,
+                                 config.office.code, config.office.device_id)
+
+    def clock_verdict(self) -> ClockVerdict | None:
+        """Can the clock be trusted (read-only, for screens)? None: not judged here."""
+        trust = self.numbering.clock_trust
+        return None if trust is None else trust.verdict(self.db, self.clock())
 
     def quota(self, lane: str = WALKIN) -> Quota:
         day = self.schedule.office_day(self.clock())
-        return Quota(self.config.lanes[lane].cap, self.numbering.issued_count(lane, day))
+        return Quota(self.cap_for(lane, day), self.numbering.issued_count(lane, day))
+
+    def cap_for(self, lane: str, day) -> int | None:
+        """Today's cap: staff may have changed it for the day (kiosk.day_controls)."""
+        return self.controls.cap_for(lane, day, self.config.lanes[lane].cap)
 
     def content_for(self, ticket: Ticket, language: str) -> TicketContent:
         return TicketContent(
@@ -77,7 +115,21 @@ class IssuingService:
             language=language,
             ticket_id=ticket.id,
             print_qr=self.config.printer.print_qr,
+            wait=self.wait_for(ticket),
         )
+
+    def wait_for(self, ticket: Ticket) -> TicketWait | None:
+        """The ticket's estimated wait; None (no line) if it cannot be worked out.
+
+        An estimate is a courtesy: no error in it may cost anyone their number.
+        """
+        try:
+            estimate = self.pace.estimate(ticket.office_day, ticket.lane, ticket.ahead,
+                                          self.clock())
+            return ticket_wait(estimate)
+        except Exception:
+            log.exception("wait estimate for %s failed; ticket printed without it", ticket.label)
+            return None
 
     def check_paper(self) -> PaperStatus:
         status = self.printer.paper_status()
@@ -99,22 +151,46 @@ class IssuingService:
         self.numbering.mark_printed(ticket, now, printed=True)
         return Issued(ticket, content, printed=True)
 
-    def issue(self, lane: str, language: str | None = None) -> Issued | Refused:
+    def issue(self, lane: str, language: str | None = None, nik: str | None = None,
+              reason: str | None = None) -> Issued | Refused:
+        """``nik``/``reason``: typed on the NIK screen when [walkin] require_nik is on."""
         language = language or self.config.language
         with self.lock:
             now = self.clock()
             if not self.schedule.is_open(now, lane):
+                if (clock := self.clock_verdict()) is not None and not clock.trusted:
+                    return Refused("clock", lane)  # "closed" may only be the wrong clock talking
                 return Refused("closed", lane, self.schedule.next_opening(now, lane))
+            if self.controls.paused() is not None:
+                return Refused("paused", lane)
             day = self.schedule.office_day(now)
             if self.check_paper() is PaperStatus.OUT:
                 self.numbering.record("refused_paper_out", day, now, payload={"lane": lane})
                 return Refused("paper_out", lane)
-            taken = self.numbering.take(lane, day, self.config.lanes[lane].cap, now)
+            applicant = None
+            if self.guard.needs_nik(lane):
+                applicant = self.guard.check_applicant(lane, nik, reason, day)
+                if isinstance(applicant, ApplicantRefused):
+                    return Refused(applicant.reason, lane, nik_problem=applicant.problem)
+                taken = self.guard.take(self.numbering, lane, day, self.cap_for(lane, day), now,
+                                        applicant)
+            elif (burst := self.guard.burst(lane, now)) is not None:
+                self.guard.record_burst(self.numbering, burst, day, now)
+                return Refused("walkin_burst", lane)
+            else:
+                taken = self.numbering.take(lane, day, self.cap_for(lane, day), now)
+            if isinstance(taken, NikLimit):
+                return Refused("nik_limit", lane, earlier_label=taken.earlier_label,
+                               earlier_at=taken.earlier_at.astimezone(self.config.timezone))
             if isinstance(taken, CapReached):
                 return Refused("cap", lane, self.schedule.next_opening(now, lane), taken.cap)
             if isinstance(taken, ClockBehind):
                 return Refused("clock", lane)
-            return self.print_and_record(taken, self.content_for(taken, language))
+            self.guard.issued(lane, now)
+            content = self.content_for(taken, language)
+            if applicant is not None and applicant.priority_reason is not None:
+                content = replace(content, priority_reason=applicant.priority_reason)
+            return self.print_and_record(taken, content)
 
     def reprint(self, label: str, language: str | None = None) -> Issued | None:
         """Print a ticket of today again (the number stays the same)."""
@@ -124,6 +200,8 @@ class IssuingService:
             if ticket is None:
                 return None
             content = self.content_for(ticket, language or self.config.language)
+            if (reason := self.guard.priority_reason_of(ticket)) is not None:
+                content = replace(content, priority_reason=reason)
             self.numbering.record("reprint_requested", ticket.office_day, now,
                                   ticket_id=ticket.id)
             return self.print_and_record(ticket, content)

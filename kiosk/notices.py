@@ -8,6 +8,10 @@ from __future__ import annotations
 from kiosk.issuing import Refused
 from kiosk.texts import format_moment, t
 
+# Refusals of kiosk/walkin_guard.py (NIK entry, per-minute limit, priority reasons).
+WALKIN_GUARD_REASONS = ("nik_required", "nik_invalid", "nik_limit", "walkin_burst",
+                        "priority_reason", "priority_not_lansia")
+
 
 def notice_lines(refused: Refused, language: str) -> tuple[str, list[str]]:
     """Title and body lines for a refusal, in the applicant's language."""
@@ -29,4 +33,29 @@ def notice_lines(refused: Refused, language: str) -> tuple[str, list[str]]:
         return t("notice.paused.title", language), [t("notice.paused.body", language)]
     if refused.reason == "clock":
         return t("clock.title", language), [t("clock.body", language)]
+    if refused.reason in WALKIN_GUARD_REASONS:
+        return _guard_lines(refused, language)
     return t("error.title", language), [t("error.body", language)]
+
+
+def _guard_lines(refused: Refused, language: str) -> tuple[str, list[str]]:
+    if refused.reason == "nik_limit":
+        at = f"{refused.earlier_at:%H:%M}" if refused.earlier_at else "?"
+        return t("walkin.limit.title", language), [
+            t("walkin.limit.body", language, label=refused.earlier_label, time=at),
+            t("walkin.limit.keep", language)]
+    if refused.reason == "walkin_burst":
+        return t("walkin.burst.title", language), [t("walkin.burst.body", language),
+                                                   t("walkin.burst.retry", language)]
+    if refused.reason == "nik_invalid":
+        problem = refused.nik_problem.text(language) if refused.nik_problem else ""
+        return t("walkin.nik_invalid.title", language), [
+            line for line in (problem, t("walkin.nik_invalid.retry", language)) if line]
+    if refused.reason == "nik_required":
+        return t("walkin.nik_required.title", language), [t("walkin.nik_required.body",
+                                                            language)]
+    if refused.reason == "priority_not_lansia":
+        return t("priority.refused.title", language), [t("priority.not_lansia", language),
+                                                       t("priority.refused.retry", language)]
+    return t("priority.refused.title", language), [t("priority.refused.body", language),
+                                                   t("priority.refused.retry", language)]

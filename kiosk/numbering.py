@@ -11,11 +11,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from kiosk.ids import new_id
+from kiosk.leases import leased_lanes, take_leased
 from kiosk.store import immediate
+
+if TYPE_CHECKING:
+    from kiosk.clock_trust import ClockTrust
 
 # How far the clock may step back (NTP corrections) before we stop trusting it.
 CLOCK_TOLERANCE = timedelta(minutes=5)
@@ -44,10 +49,12 @@ class CapReached:
 
 @dataclass(frozen=True)
 class ClockBehind:
-    """The clock is earlier than a time this store already recorded."""
+    """The clock cannot be trusted: earlier than a time this store already recorded
+    ("behind"), or not synchronized and not confirmed (see kiosk/clock_trust.py)."""
 
     now: datetime
-    newest_seen: datetime
+    newest_seen: datetime | None
+    reason: str = "behind"
 
 
 def format_label(lane: str, number: int) -> str:
@@ -68,17 +75,27 @@ def append_event(conn, *, office_code: str, office_day: date, device_id: str, ki
 
 
 class Numbering:
-    def __init__(self, db: sqlite_utils.Database, office_code: str, device_id: str) -> None:
+    def __init__(self, db: sqlite_utils.Database, office_code: str, device_id: str,
+                 clock_trust: ClockTrust | None = None) -> None:
         self.db, self.office_code, self.device_id = db, office_code, device_id
+        # None: only the newest-time check below (tests, tools on a borrowed clock).
+        self.clock_trust = clock_trust
+        # Lanes whose numbers are leased from the hub (kiosk/leases.py); empty without a hub.
+        self.leased_lanes: frozenset[str] = leased_lanes(db)
 
     def _check_clock(self, conn, now: datetime) -> ClockBehind | None:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'newest_time'").fetchone()
-        if row is not None:
-            newest = datetime.fromisoformat(row[0])
-            if now < newest - CLOCK_TOLERANCE:
+        if self.clock_trust is not None:
+            verdict = self.clock_trust.check(conn, now)
+            if not verdict.trusted:
+                return ClockBehind(now, verdict.newest_seen, verdict.reason)
+            newest = verdict.newest_seen
+        else:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'newest_time'").fetchone()
+            newest = None if row is None else datetime.fromisoformat(row[0])
+            if newest is not None and now < newest - CLOCK_TOLERANCE:
                 return ClockBehind(now, newest)
-            if now < newest + CLOCK_RECORD_STEP:
-                return None  # recorded recently enough: skip a write on the hot path
+        if newest is not None and now < newest + CLOCK_RECORD_STEP:
+            return None  # recorded recently enough: skip a write on the hot path
         conn.execute(
             "INSERT INTO meta (key, value) VALUES ('newest_time', ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -111,7 +128,16 @@ class Numbering:
             "SELECT coalesce(max(number), 0), count(*) FILTER (WHERE status = 'waiting')"
             " FROM tickets WHERE office_code = ? AND office_day = ? AND lane = ?", key
         ).fetchone()
-        if cap is not None and last >= cap:
+        if lane in self.leased_lanes:  # one cap for the office: only numbers this kiosk holds
+            number = take_leased(conn, self.office_code, office_day, lane, cap)
+            if number is not None:
+                waiting = conn.execute(
+                    "SELECT count(*) FROM tickets WHERE office_code = ? AND office_day = ?"
+                    " AND lane = ? AND number < ? AND status = 'waiting'", (*key, number),
+                ).fetchone()[0]
+        else:
+            number = None if cap is not None and last >= cap else last + 1
+        if number is None:
             turned_away = conn.execute(
                 "INSERT INTO lane_days (office_code, office_day, lane, turned_away)"
                 " VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET turned_away = turned_away + 1"
@@ -119,9 +145,9 @@ class Numbering:
             ).fetchone()[0]
             append_event(conn, office_code=self.office_code, office_day=office_day,
                          device_id=self.device_id, kind="refused_cap", at=now,
-                         payload={"lane": lane, "cap": cap})
+                         payload={"lane": lane, "cap": cap, "leased": True}
+                         if lane in self.leased_lanes else {"lane": lane, "cap": cap})
             return CapReached(lane, cap, turned_away)
-        number = last + 1
         ticket_id = new_id(self.device_id)
         label = format_label(lane, number)
         conn.execute(

@@ -21,6 +21,7 @@ from kiosk.day_controls import DayControls, Pause
 from kiosk.issuing import Issued, IssuingService
 from kiosk.numbering import Numbering
 from kiosk.report import HourCount, hourly_counts
+from kiosk.walkin_guard import BurstReport, nik_refusals, recent_bursts
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class DayFigures:
     day: date
     lanes: list[LaneFigures]
     paused: Pause | None
+    bursts: list[BurstReport]  # walk-in presses over the per-minute limit, newest first
+    nik_refused: int  # walk-ins refused for already holding a number today (NIK entry)
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,9 @@ class StaffDesk:
                     by_status.get("called", 0), by_status.get("served", 0),
                     by_status.get("no_show", 0), row.get("turned_away", 0),
                     row.get("unprinted", 0)))
-            return DayFigures(day, lanes, self.controls.paused())
+            code = self.config.office.code
+            return DayFigures(day, lanes, self.controls.paused(),
+                              recent_bursts(self.db, code, day), nik_refusals(self.db, code, day))
 
     def hourly(self) -> tuple[HourCount, ...]:
         """Today's numbers taken and called per hour; recomputed only when the store changed."""

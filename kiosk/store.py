@@ -150,7 +150,63 @@ def _calling(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _calling]
+def _sync_leases(db: sqlite_utils.Database) -> None:
+    """Walk-in numbers leased from the hub (kiosk/leases.py), when an office shares one cap.
+
+    One row per leased number: ``free`` -> ``used`` in the issuing commit, or
+    ``free`` -> ``returning`` -> ``returned`` when handed back to the hub. Only
+    kiosks with [sync] leases = true ever write here.
+    """
+    db.execute(
+        """CREATE TABLE lease_numbers (
+            office_day TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            grant_id TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'free'
+                CHECK (state IN ('free', 'used', 'returning', 'returned')),
+            PRIMARY KEY (office_day, lane, number)
+        ) WITHOUT ROWID"""
+    )
+
+
+def _walkin_niks(db: sqlite_utils.Database) -> None:
+    """Walk-in/priority numbers per NIK per day (kiosk/walkin_guard.py), when NIK entry is on.
+
+    Only the office-keyed hash and the masked NIK (UU 27/2022); written in the
+    issuing commit only by offices with [walkin] require_nik = true.
+    """
+    db.execute(
+        """CREATE TABLE nik_tickets (
+            office_code TEXT NOT NULL,
+            office_day TEXT NOT NULL,
+            nik_hash TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            ticket_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            nik_masked TEXT NOT NULL,
+            priority_reason TEXT,
+            PRIMARY KEY (office_code, office_day, nik_hash, lane, number)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        # A counter per NIK and day: how often a holder came back for more.
+        """CREATE TABLE nik_refusals (
+            office_code TEXT NOT NULL,
+            office_day TEXT NOT NULL,
+            nik_hash TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            refused INTEGER NOT NULL DEFAULT 0,
+            last_at TEXT NOT NULL,
+            PRIMARY KEY (office_code, office_day, nik_hash, lane)
+        ) WITHOUT ROWID"""
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _calling, _sync_leases,
+                                                              _walkin_niks]
 
 
 def connect(path: Path | str) -> sqlite_utils.Database:

@@ -66,6 +66,12 @@ STAFF_TEXTS: dict[str, tuple[str, str]] = {
     "staff.hourly.title": ("Per jam: \u2588 nomor diambil, \u2592 dipanggil",
                            "Per hour: \u2588 numbers taken, \u2592 called"),
     "staff.hourly.empty": ("Belum ada nomor hari ini", "No numbers yet today"),
+    "staff.burst": ("Tombol ditekan beruntun di {device} {start}-{end}: {refused} kali ditolak"
+                    " (batas per menit)",
+                    "Button burst on {device} {start}-{end}: {refused} presses refused"
+                    " (per-minute limit)"),
+    "staff.nik_refused": ("Ditolak karena NIK sudah mendapat nomor hari ini: {count}",
+                          "Refused because the NIK already has a number today: {count}"),
     "staff.no_cap": ("tanpa batas", "no cap"),
     "staff.running": ("Pengambilan nomor: BERJALAN", "Issuing numbers: RUNNING"),
     "staff.paused": ("Pengambilan nomor: DIHENTIKAN sejak {time} oleh {who}",

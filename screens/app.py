@@ -26,6 +26,7 @@ from kiosk.watchdog import notify, ping_interval_s
 from screens.checkin import CheckedInScreen, KeypadScreen
 from screens.clock_confirm import ClockConfirmScreen
 from screens.home import HomeScreen
+from screens.nik_entry import NikEntryScreen, PriorityReasonScreen, ask_applicant
 from screens.notice import NoticeScreen
 from screens.pin import PinScreen
 from screens.staff import StaffScreen
@@ -35,6 +36,8 @@ from screens.ticket import TicketScreen
 log = logging.getLogger(__name__)
 # While staff have the kiosk, lobby buttons, scans and lobby keys wait.
 STAFF_SCREENS = PinScreen | StaffScreen | ClockConfirmScreen
+# Applicants typing on the kiosk's keypads: their digits are not a scanner burst.
+TYPING_SCREENS = KeypadScreen | NikEntryScreen | PriorityReasonScreen
 NOTICE_SECONDS = 12
 
 
@@ -135,7 +138,7 @@ class KioskApp(App[None]):
 
     # USB scanners type like a keyboard: hold printable keys briefly to tell.
     def _intercepts_keys(self) -> bool:
-        return not isinstance(self.screen, KeypadScreen | STAFF_SCREENS)
+        return not isinstance(self.screen, TYPING_SCREENS | STAFF_SCREENS)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -166,7 +169,8 @@ class KioskApp(App[None]):
             await self._release(len(self.scan_buffer.flush()))
 
     def on_code_scanned(self, message: CodeScanned) -> None:
-        if self.checkin is None or self.busy or isinstance(self.screen, STAFF_SCREENS):
+        if (self.checkin is None or self.busy
+                or isinstance(self.screen, STAFF_SCREENS | NikEntryScreen | PriorityReasonScreen)):
             return
         self.busy = True
         self.check_in(message.text, self.language)
@@ -181,7 +185,7 @@ class KioskApp(App[None]):
         self.call_from_thread(self.show_result, result)
 
     def action_keypad(self) -> None:
-        if self.checkin is None or isinstance(self.screen, KeypadScreen | STAFF_SCREENS):
+        if self.checkin is None or isinstance(self.screen, TYPING_SCREENS | STAFF_SCREENS):
             return
 
         def typed(code: str | None) -> None:
@@ -196,15 +200,28 @@ class KioskApp(App[None]):
         self.post_message(LaneButtonPressed(lane))
 
     def on_lane_button_pressed(self, message: LaneButtonPressed) -> None:
-        if self.busy or isinstance(self.screen, STAFF_SCREENS):
+        if self.busy or isinstance(self.screen, STAFF_SCREENS | TYPING_SCREENS):
+            return
+        lane = message.lane
+        if self.service.guard.needs_nik(lane):  # offices that give one number per NIK
+            today = self.service.schedule.office_day(self.service.clock())
+
+            def entered(nik: str, reason: str | None) -> None:
+                if not self.busy:
+                    self.busy = True
+                    self.issue(lane, self.language, nik, reason)
+
+            self.go_home()
+            ask_applicant(self, lane, today, entered)
             return
         self.busy = True
-        self.issue(message.lane, self.language)
+        self.issue(lane, self.language)
 
     @work(thread=True, group="issue")
-    def issue(self, lane: str, language: str) -> None:
+    def issue(self, lane: str, language: str, nik: str | None = None,
+              reason: str | None = None) -> None:
         try:
-            result = self.service.issue(lane, language)
+            result = self.service.issue(lane, language, nik=nik, reason=reason)
         except Exception:  # a store or driver bug must not take the lobby down
             log.exception("issuing failed")
             result = Refused("error", lane)

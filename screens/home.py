@@ -47,14 +47,23 @@ class HomeScreen(Screen):
                 yield Static(t("home.checkin", lang), classes="checkin-hint", id="checkin")
         yield Static(self._quota_text(), classes="quota", id="quota")
         yield Static("", classes="warning", id="paper-warning")
+        yield Static("", classes="warning", id="clock-warning")
         yield LanguageToggle(t("home.language", lang), classes="hint", id="language")
         if self.app.simulation is not None:
             yield Static(t("home.sim_keys", lang), classes="sim", id="sim-keys")
             yield Static("", classes="sim", id="sim-lamp")
+            yield Static("", classes="sim", id="sim-display")
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.refresh_status)
         self.refresh_status()
+        if self.app.simulation is not None:  # redraw the display as soon as a call lands
+            self.app.simulation.watch_display(
+                lambda: self.app.call_from_thread(self.refresh_status))
+
+    def on_unmount(self) -> None:
+        if self.app.simulation is not None:
+            self.app.simulation.watch_display(None)
 
     def on_screen_resume(self) -> None:
         self.refresh_status()
@@ -65,6 +74,8 @@ class HomeScreen(Screen):
         return f"{format_date(now.date(), self.app.language)}   {now:%H:%M:%S} {zone}"
 
     def _quota_text(self) -> str:
+        if self.app.service.controls.paused() is not None:  # staff paused issuing
+            return t("home.paused", self.app.language)
         quota = self.app.service.quota(WALKIN)
         if quota.cap is None:
             return t("home.no_cap", self.app.language)
@@ -80,6 +91,11 @@ class HomeScreen(Screen):
         low = self.app.service.last_paper is PaperStatus.LOW
         warning.update(t("home.printer_warning", self.app.language) if low else "")
         warning.display = low
+        clock = self.app.service.clock_verdict()  # None: the clock is not judged (simulation)
+        untrusted = clock is not None and not clock.trusted
+        clock_warning = self.query_one("#clock-warning", Static)
+        clock_warning.update(t("home.clock_wait", self.app.language) if untrusted else "")
+        clock_warning.display = untrusted
         if self.app.checkin is not None and self.app.scanner is not None:
             hint = self.query("#checkin")
             if hint:
@@ -89,4 +105,8 @@ class HomeScreen(Screen):
             state = t(f"lamp.{self.app.simulation.lamp_state()}", self.app.language)
             self.query_one("#sim-lamp", Static).update(
                 t("home.sim_lamp", self.app.language, state=state))
+            board = self.app.simulation.display_state()
+            shown = self.query_one("#sim-display", Static)
+            shown.update(t("home.sim_display", self.app.language, state=board) if board else "")
+            shown.display = board is not None
 

@@ -170,6 +170,13 @@ class StaffScreen(Screen[None]):
                    cap=f.cap if f.cap is not None else t("staff.no_cap", lang),
                    waiting=f.waiting, called=f.called, served=f.served, no_show=f.no_show,
                    turned_away=f.turned_away, unprinted=f.unprinted) for f in figures.lanes]
+        zone = self.app.config.timezone
+        for burst in figures.bursts[:3]:
+            lines.append(t("staff.burst", lang, device=burst.device_id, refused=burst.refused,
+                           start=f"{burst.started_at.astimezone(zone):%H:%M}",
+                           end=f"{burst.last_at.astimezone(zone):%H:%M}"))
+        if figures.nik_refused:
+            lines.append(t("staff.nik_refused", lang, count=figures.nik_refused))
         self.query_one("#figures", Static).update(escape("\n".join(lines)))
         state = self.query_one("#issuing-state", Static)
         if figures.paused is None:
