@@ -10,8 +10,9 @@ CONFIG ?= config/kiosk.toml
 # Debian packages the kiosk needs at run time: libusb for USB ticket printers,
 # libzbar0 for the pyzbar QR decoder, espeak-ng for spoken calls.
 DEB_PACKAGES := libusb-1.0-0 libzbar0 espeak-ng
-# Only for `make test`: the lobby web board is checked in headless Chromium.
-TEST_DEB_PACKAGES := chromium
+# Only for `make test`: the lobby web board is checked in headless Chromium, and
+# the hub runs its tests against a throwaway PostgreSQL server too.
+TEST_DEB_PACKAGES := chromium postgresql
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

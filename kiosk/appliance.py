@@ -47,6 +47,9 @@ class Appliance:
     call_feed: CallFeed | None = None
     display: Any = None  # hardware.now_serving.SevenSegmentBoard | CounterLamps | None
     chime: Any = None  # hardware.now_serving.Chime | None
+    # hardware.announcer.Announcer (start_lobby_outputs): calls and spoken prompts share
+    # its one queue, so a prompt never talks over a call.
+    announcer: Any = None
     counter_buttons: Any = None  # hardware.counter_buttons.CounterButtons | None
     notices: list[str] = field(default_factory=list)
 
@@ -70,7 +73,9 @@ def build(config: Config, *, with_gpio: bool = True,
         trust.check(db.conn, clock())  # logs the clock state, anchors it if NTP synced
     if not with_gpio:
         service = IssuingService(config, db, printer, clock=clock, clock_trust=trust)
-        return Appliance(config, db, printer, service, checkin_for(config, service))
+        appliance = Appliance(config, db, printer, service, checkin_for(config, service))
+        _adopt_hub_state(config, appliance)
+        return appliance
 
     from hardware.gpio_panel import ButtonPanel, FaultLamp, make_pin_factory
 
@@ -85,7 +90,21 @@ def build(config: Config, *, with_gpio: bool = True,
         from hardware.simulation import LobbySimulation
 
         appliance.simulation = LobbySimulation(panel, printer, lamp)
+    _adopt_hub_state(config, appliance)
     return appliance
+
+
+def _adopt_hub_state(config: Config, appliance: Appliance) -> None:
+    """Leased numbers and the hub's last settings, for every process on the store.
+
+    Offices without a hub skip importing the sync client (and its HTTP library).
+    """
+    from kiosk import leases
+
+    if config.sync.enabled or leases.leased_lanes(appliance.db):
+        from kiosk.sync_client import adopt_hub_state
+
+        adopt_hub_state(config, appliance)
 
 
 def checkin_for(config: Config, service: IssuingService) -> CheckinService:
@@ -148,8 +167,10 @@ def start_lobby_outputs(config: Config, appliance: Appliance,
     """
     from hardware.announcer import Announcer
 
-    announcer = Announcer(config.calling.speech, voice=config.calling.voice)
+    announcer = Announcer(config.calling.speech or config.spoken_prompts,
+                          voice=config.calling.voice)
     appliance.closers.append(announcer.close)
+    appliance.announcer = announcer
     if announcer.status:
         appliance.notices.append(announcer.status)
     if appliance.pin_factory is not None:
@@ -173,12 +194,22 @@ def start_lobby_outputs(config: Config, appliance: Appliance,
     return feed
 
 
+def prompt_speaker(config: Config, appliance: Appliance) -> Callable[[str], None] | None:
+    """What the kiosk screen speaks prompts with ([screen] spoken_prompts), or None.
+
+    The announcer only queues: the screen never waits for espeak-ng.
+    """
+    if not config.spoken_prompts or appliance.announcer is None:
+        return None
+    return appliance.announcer.announce
+
+
 def _announce(config: Config, announcer: Any, chime: Any) -> Callable[[FeedCall], None]:
     """Chime, then the spoken call, on the announcer's queue so neither overlaps the last."""
     from kiosk.spoken_numbers import call_text
 
     def listener(call: FeedCall) -> None:
-        if not announcer.enabled:
+        if not (announcer.enabled and config.calling.speech):  # on for prompts only
             if chime is not None:
                 chime.ring()
             return

@@ -141,7 +141,7 @@ def _cmd_pin_hash() -> int:
 
 
 def _cmd_run(config) -> int:
-    from kiosk.appliance import build, make_scanner, start_calling
+    from kiosk.appliance import build, make_scanner, prompt_speaker, start_calling
     from screens.app import KioskApp
 
     appliance = build(config)
@@ -155,10 +155,14 @@ def _cmd_run(config) -> int:
             if appliance.call_feed is not None:
                 appliance.call_feed.poke()
 
+        if config.sync.enabled:  # the outbox, bookings and settings with the hub, in a thread
+            from kiosk.sync_client import start_sync
+
+            appliance.closers.append(start_sync(config, appliance))
         desk = StaffDesk.for_service(appliance.service, after_call=wake_lobby)
         appliance.closers.append(desk.close)
         app = KioskApp(config, appliance.service, appliance.simulation, appliance.checkin,
-                       desk=desk)
+                       desk=desk, speak=prompt_speaker(config, appliance))
         try:
             app.scanner = make_scanner(config, app.code_seen, app.camera_state)
         except ValueError as exc:  # a camera problem must not stop walk-in numbers

@@ -41,6 +41,7 @@ from kiosk.clock_trust import (
 )
 from kiosk.config import Config, ConfigError, load_config
 from kiosk.issuing import utc_now
+from kiosk.sync_protocol import PREFIX as SYNC_PREFIX
 from kiosk.texts import format_moment, t
 
 Status = Literal["pass", "warn", "fail", "skip"]
@@ -64,7 +65,7 @@ SYSTEMD_DIR = Path("/run/systemd/system")  # exists exactly when systemd is PID 
 DISPLAY_UNITS = ("kiosk.service", "kiosk-tty.service", "kiosk-board.service")
 KIOSK_UNITS = ("kiosk.service", "kiosk-tty.service")
 BACKUP_TIMER = "kiosk-backup.timer"
-HUB_HEALTH_PATH = "/v1/health"  # the lead confirms this against the hub's API (issue 5)
+HUB_SETTINGS_PATH = f"{SYNC_PREFIX}/settings"  # needs the kiosk's token (docs/sync-protocol.md)
 
 
 @dataclass(frozen=True)
@@ -534,36 +535,23 @@ def lan_api_check(config: Config, systemd_dir: Path = SYSTEMD_DIR) -> CheckResul
     return result("lan_api", "pass", "doctor.lan_api.ok", url=url, office=office)
 
 
-def _sync_token(sync: Any) -> str:
-    token = getattr(sync, "token", None) or ""
-    token_file = getattr(sync, "token_file", None)
-    if not token and token_file:
-        try:
-            token = Path(token_file).read_text(encoding="utf-8").strip()
-        except OSError:
-            return ""
-    return str(token).strip()
-
-
 def hub_check(config: Any) -> CheckResult:
-    """GET {url}/v1/health with the kiosk's token: the hub is there and knows this kiosk.
+    """GET the kiosk's own office settings with its token: the hub is there and knows it.
 
-    Reads ``config.sync`` defensively (url, token or token_file, timeout_s):
-    the [sync] section is optional and may come from a newer config module.
-    An unreachable hub is a warning: the kiosk issues offline and its events
-    wait in the outbox; a refused token is a failure that never heals itself.
+    The hub's /health answers anyone; /settings needs this kiosk's token, so a
+    200 proves both. An unreachable hub is a warning: the kiosk issues offline
+    and its events wait in the outbox; a refused token never heals by itself.
     """
-    sync = getattr(config, "sync", None)
-    url = str(getattr(sync, "url", "") or "").rstrip("/")
+    sync = config.sync
+    url = sync.hub_url.rstrip("/")
     if not url:
         return result("hub", "skip", "doctor.hub.not_configured", "doctor.hub.not_configured.fix")
-    token = _sync_token(sync)
+    token = sync.token.strip()
     if not token:
         return result("hub", "fail", "doctor.hub.no_token", "doctor.hub.no_token.fix", url=url)
-    timeout_s = min(float(getattr(sync, "timeout_s", HTTP_TIMEOUT_S) or HTTP_TIMEOUT_S),
-                    TIMEOUTS_S["hub"] - 2)
+    timeout_s = min(float(sync.timeout_s or HTTP_TIMEOUT_S), TIMEOUTS_S["hub"] - 2)
     try:
-        status, _body = _get(url + HUB_HEALTH_PATH, {"Authorization": f"Bearer {token}"},
+        status, _body = _get(url + HUB_SETTINGS_PATH, {"Authorization": f"Bearer {token}"},
                              timeout_s)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         return result("hub", "warn", "doctor.hub.unreachable", "doctor.hub.unreachable.fix",

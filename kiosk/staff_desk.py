@@ -45,6 +45,7 @@ class DayFigures:
     paused: Pause | None
     bursts: list[BurstReport]  # walk-in presses over the per-minute limit, newest first
     nik_refused: int  # walk-ins refused for already holding a number today (NIK entry)
+    sync_line: str = ""  # connection to the hub, when the office has one
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ class StaffDesk:
 
     # -- the day ---------------------------------------------------------------
 
-    def figures(self) -> DayFigures:
+    def figures(self, language: str = "id") -> DayFigures:
         day = self.today()
         with self.lock:
             counts: dict[str, dict[str, int]] = {}
@@ -156,7 +157,18 @@ class StaffDesk:
                     row.get("unprinted", 0)))
             code = self.config.office.code
             return DayFigures(day, lanes, self.controls.paused(),
-                              recent_bursts(self.db, code, day), nik_refusals(self.db, code, day))
+                              recent_bursts(self.db, code, day), nik_refusals(self.db, code, day),
+                              self._sync_line(language))
+
+    def _sync_line(self, language: str) -> str:
+        if not self.config.sync.enabled:
+            return ""
+        from kiosk.sync_client import read_status
+        from kiosk.sync_view import sync_line
+
+        now = self.service.clock()
+        return sync_line(read_status(self.db, self.service.config, now), self.config.timezone,
+                         now, language)
 
     def hourly(self) -> tuple[HourCount, ...]:
         """Today's numbers taken and called per hour; recomputed only when the store changed."""

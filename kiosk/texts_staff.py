@@ -102,6 +102,17 @@ STAFF_TEXTS: dict[str, tuple[str, str]] = {
     "staff.confirm": ("Tekan sekali lagi untuk memastikan: {action}",
                       "Press again to confirm: {action}"),
     "staff.error": ("Gagal: {error}", "Failed: {error}"),
+    "sync.online": ("Terhubung ke pusat \u00b7 sinkron terakhir {last} \u00b7 {pending} data"
+                    " menunggu dikirim",
+                    "Connected to the centre \u00b7 last sync {last} \u00b7 {pending} records"
+                    " waiting to be sent"),
+    "sync.offline": ("Tidak terhubung ke pusat (kiosk tetap memberi nomor) \u00b7 sinkron"
+                     " terakhir {last} \u00b7 {pending} data menunggu dikirim",
+                     "Not connected to the centre (the kiosk keeps issuing) \u00b7 last sync"
+                     " {last} \u00b7 {pending} records waiting to be sent"),
+    "sync.never": ("belum pernah", "never"),
+    "sync.leased": (" \u00b7 {free} nomor umum dipegang kiosk ini",
+                    " \u00b7 {free} walk-in numbers held by this kiosk"),
     "home.paused": ("Pengambilan nomor dihentikan sementara oleh petugas",
                     "Issuing numbers is paused by staff"),
     "notice.paused.title": ("Pengambilan Nomor Dihentikan Sementara", "Issuing Is Paused"),

@@ -49,6 +49,8 @@ class HomeScreen(Screen):
         yield Static("", classes="warning", id="paper-warning")
         yield Static("", classes="warning", id="clock-warning")
         yield LanguageToggle(t("home.language", lang), classes="hint", id="language")
+        if self.app.config.sync.enabled:
+            yield Static("", classes="hint", id="sync")
         if self.app.simulation is not None:
             yield Static(t("home.sim_keys", lang), classes="sim", id="sim-keys")
             yield Static("", classes="sim", id="sim-lamp")
@@ -73,6 +75,16 @@ class HomeScreen(Screen):
         zone = ZONE_ABBREVIATIONS.get(str(self.app.config.timezone), "")
         return f"{format_date(now.date(), self.app.language)}   {now:%H:%M:%S} {zone}"
 
+    def _sync_text(self) -> str:
+        # Only offices with a hub pay for importing the sync client (httpx) at start.
+        from kiosk.sync_client import read_status
+        from kiosk.sync_view import sync_line
+
+        service, config = self.app.service, self.app.config
+        now = service.clock()
+        return sync_line(read_status(service.db, config, now), config.timezone, now,
+                         self.app.language)
+
     def _quota_text(self) -> str:
         if self.app.service.controls.paused() is not None:  # staff paused issuing
             return t("home.paused", self.app.language)
@@ -91,6 +103,8 @@ class HomeScreen(Screen):
         low = self.app.service.last_paper is PaperStatus.LOW
         warning.update(t("home.printer_warning", self.app.language) if low else "")
         warning.display = low
+        if self.app.config.sync.enabled:
+            self.query_one("#sync", Static).update(self._sync_text())
         clock = self.app.service.clock_verdict()  # None: the clock is not judged (simulation)
         untrusted = clock is not None and not clock.trusted
         clock_warning = self.query_one("#clock-warning", Static)

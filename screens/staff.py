@@ -154,7 +154,7 @@ class StaffScreen(Screen[None]):
 
     @work(thread=True, group="staff-read", exclusive=True)
     def _load(self, counter: int | None) -> None:
-        figures = self.desk.figures()
+        figures = self.desk.figures(self.lang)
         hourly = self.desk.hourly()
         queue = self.desk.queue() if counter is not None else []
         current = self.desk.current(counter) if counter is not None else None
@@ -177,6 +177,8 @@ class StaffScreen(Screen[None]):
                            end=f"{burst.last_at.astimezone(zone):%H:%M}"))
         if figures.nik_refused:
             lines.append(t("staff.nik_refused", lang, count=figures.nik_refused))
+        if figures.sync_line:
+            lines.append(figures.sync_line)
         self.query_one("#figures", Static).update(escape("\n".join(lines)))
         state = self.query_one("#issuing-state", Static)
         if figures.paused is None:

@@ -18,9 +18,9 @@ SERVICE_USER=kiosk
 WANTED_GROUPS=(gpio lp dialout video audio)
 # cage + foot show the kiosk full-screen; libpam-systemd gives them a seat.
 DEB_PACKAGES=(python3-venv python3-lgpio libusb-1.0-0 libzbar0 espeak-ng cage foot
-              fonts-dejavu-core libpam-systemd sqlite3)
+              fonts-dejavu-core libpam-systemd sqlite3 polkitd)
 UNITS=(kiosk.service kiosk-tty.service kiosk-board.service kiosk-backup.service
-       kiosk-backup.timer)
+       kiosk-backup.timer kiosk-hub.service)
 DISPLAY_UNITS=(kiosk.service kiosk-tty.service kiosk-board.service)
 KEEP_PRE_UPDATE_BACKUPS=5
 # Debian's own Python: its dist-packages hold python3-lgpio for gpiozero.
@@ -88,6 +88,7 @@ DATA=$(in_root /var/lib/antrian-kiosk)
 UNIT_DIR=$(in_root /etc/systemd/system)
 UDEV_RULE=$(in_root /etc/udev/rules.d/60-antrian-kiosk-printer.rules)
 PAM_FILE=$(in_root /etc/pam.d/antrian-kiosk)
+POLKIT_RULE=$(in_root /etc/polkit-1/rules.d/50-antrian-kiosk.rules)
 CONFIG=$ETC/kiosk.toml
 
 cleanup() {
@@ -415,6 +416,20 @@ account  required  pam_unix.so
 session  required  pam_unix.so
 session  required  pam_systemd.so
 EOF
+    write_generated "$POLKIT_RULE" 0644 <<'EOF' || true
+// antrian-kiosk: the staff menu's "shut the kiosk down safely" runs
+// `systemctl poweroff` as the kiosk user after closing the store. Only that
+// user, only power-off and reboot. Written by systemd/install.sh.
+polkit.addRule(function (action, subject) {
+    if (subject.user == "kiosk" &&
+        (action.id == "org.freedesktop.login1.power-off" ||
+         action.id == "org.freedesktop.login1.power-off-multiple-sessions" ||
+         action.id == "org.freedesktop.login1.reboot" ||
+         action.id == "org.freedesktop.login1.reboot-multiple-sessions")) {
+        return polkit.Result.YES;
+    }
+});
+EOF
     if ((UDEV_CHANGED)) && live && command -v udevadm >/dev/null && [[ -d /run/udev ]]; then
         say "reloading the udev rules (a plugged-in printer gets the new permissions)"
         udevadm control --reload-rules
@@ -624,7 +639,7 @@ main_uninstall() {
         fi
     done
     local file
-    for file in "$UDEV_RULE" "$PAM_FILE"; do
+    for file in "$UDEV_RULE" "$PAM_FILE" "$POLKIT_RULE"; do
         if [[ -e $file ]]; then
             rm -f "$file"
             say "removed $file"

@@ -20,7 +20,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import SimpleNamespace
 
 import cv2
 import numpy as np
@@ -30,7 +29,7 @@ from gpiozero.pins.mock import MockFactory
 from hardware.gpio_panel import ButtonPanel, running_on_pi
 from hardware.probes import camera_probe, find_voice, gpio_probe, printer_probe, sound_probe
 from kiosk import doctor, store
-from kiosk.config import Config, LanApiConfig
+from kiosk.config import Config, LanApiConfig, SyncConfig
 from kiosk.doctor import (
     CHECK_NAMES,
     Check,
@@ -404,18 +403,13 @@ def test_lan_api_not_listening_while_the_kiosk_is_off_is_skipped(config: Config,
 
 
 class Recorder(BaseHTTPRequestHandler):
-    """A stand-in for whatever answers: the hub (token check) or another program on a port."""
+    """Another program answering on the kiosk's port."""
 
-    good_token = "hub-token-1"
     seen: list[str | None] = []
 
     def do_GET(self) -> None:
         Recorder.seen.append(self.headers.get("Authorization"))
-        if self.path == "/v1/health":
-            ok = self.headers.get("Authorization") == f"Bearer {self.good_token}"
-            code, body = (200, b'{"ok": true}') if ok else (401, b'{"error": "token"}')
-        else:
-            code, body = 404, b"not here"
+        code, body = 404, b"not here"
         self.send_response(code)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -443,31 +437,36 @@ def test_another_program_on_the_lan_api_port_fails(config: Config, http_server,
     assert "used by another program" in text_of(found)
 
 
-def hub_config(url: str, token: str) -> SimpleNamespace:
-    return SimpleNamespace(sync=SimpleNamespace(url=url, token=token))
+def hub_config(config: Config, url: str, token: str) -> Config:
+    return dataclasses.replace(config, sync=SyncConfig(hub_url=url, token=token, timeout_s=2))
 
 
-def test_hub_accepts_the_token(http_server) -> None:
-    url = f"http://127.0.0.1:{http_server.server_address[1]}"
-    found = hub_check(hub_config(url + "/", Recorder.good_token))
-    assert found.status == "pass"
-    assert Recorder.seen == ["Bearer hub-token-1"]
+@pytest.fixture
+def hub(tmp_path: Path):
+    from tests.sync_harness import Hub
+
+    running = Hub(tmp_path / "hub.db")
+    yield running
+    running.close()
 
 
-def test_hub_refusing_the_token_fails(http_server) -> None:
-    url = f"http://127.0.0.1:{http_server.server_address[1]}"
-    found = hub_check(hub_config(url, "stolen"))
+def test_the_real_hub_accepts_this_kiosks_token(config: Config, hub) -> None:
+    found = hub_check(hub_config(config, hub.url + "/", hub.kiosk_token(config.office.device_id)))
+    assert found.status == "pass", text_of(found)
+
+
+def test_the_real_hub_refusing_the_token_fails(config: Config, hub) -> None:
+    found = hub_check(hub_config(config, hub.url, "stolen"))
     assert found.status == "fail"
     assert "REFUSED" in text_of(found) and "401" in text_of(found)
 
 
 def test_hub_not_reachable_is_a_warning_and_unconfigured_is_skipped(config: Config) -> None:
-    found = hub_check(hub_config(f"http://127.0.0.1:{free_port()}", "t"))
+    found = hub_check(hub_config(config, f"http://127.0.0.1:{free_port()}", "t"))
     assert found.status == "warn"
     assert "keeps giving numbers" in text_of(found)
-    assert hub_check(config).status == "skip"  # the config has no [sync]
-    assert hub_check(hub_config("", "t")).status == "skip"
-    assert hub_check(hub_config("http://127.0.0.1:1", "")).status == "fail"
+    assert hub_check(config).status == "skip"  # the simulation config has no hub
+    assert hub_check(hub_config(config, "http://127.0.0.1:1", "")).status == "fail"
 
 
 def fake_systemctl(tmp_path: Path, states: list[str]) -> Path:

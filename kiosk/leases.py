@@ -1,0 +1,126 @@
+"""Number leases: one walk-in cap shared by every kiosk of an office.
+
+The hub owns the office's numbers 1..cap and lends each kiosk a block; a
+kiosk issues only numbers it holds, so with no network at all the office
+still never goes over its cap and never prints one number twice. The price
+(docs/sync-protocol.md, "Number leases"): a kiosk cut off from the hub can
+refuse a walk-in while another kiosk still holds unused numbers.
+
+Kiosk side only; every function here runs inside a transaction the caller
+holds (the issuing commit, or the sync worker's short ``immediate`` one).
+``lease_lanes`` in ``meta`` switches a lane to leased numbers for every
+process sharing the store (the kiosk UI, ``kiosk issue``, check-in), so no
+path can fall back to "max + 1" while leases are on.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import sqlite_utils
+
+from kiosk.store import immediate
+
+LEASE_LANES_KEY = "lease_lanes"
+
+
+def leased_lanes(db: sqlite_utils.Database | sqlite3.Connection) -> frozenset[str]:
+    """The lanes whose numbers come from hub leases (empty on a kiosk without a hub)."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (LEASE_LANES_KEY,)).fetchone()
+    return frozenset(row[0]) if row else frozenset()
+
+
+def set_leased_lanes(db: sqlite_utils.Database, lanes: str) -> None:
+    with immediate(db) as conn:
+        if lanes:
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key)"
+                         " DO UPDATE SET value = excluded.value", (LEASE_LANES_KEY, lanes))
+        else:
+            conn.execute("DELETE FROM meta WHERE key = ?", (LEASE_LANES_KEY,))
+
+
+def take_leased(conn: sqlite3.Connection, office_code: str, office_day: date, lane: str,
+                cap: int | None) -> int | None:
+    """The lowest held number not yet on a ticket, marked used; None when none is left.
+
+    A number already on a ticket (issued before leases were switched on) is
+    skipped, so switching mid-day can never print a number twice here.
+    """
+    day = office_day.isoformat()
+    row = conn.execute(
+        "SELECT number FROM lease_numbers AS l WHERE office_day = ? AND lane = ?"
+        " AND state = 'free' AND number <= ? AND NOT EXISTS (SELECT 1 FROM tickets AS t"
+        " WHERE t.office_code = ? AND t.office_day = l.office_day AND t.lane = l.lane"
+        " AND t.number = l.number) ORDER BY number LIMIT 1",
+        (day, lane, cap if cap is not None else 2**62, office_code),
+    ).fetchone()
+    if row is None:
+        return None
+    conn.execute("UPDATE lease_numbers SET state = 'used' WHERE office_day = ? AND lane = ?"
+                 " AND number = ?", (day, lane, row[0]))
+    return row[0]
+
+
+def free_count(conn: sqlite3.Connection, office_day: date, lane: str) -> int:
+    return conn.execute("SELECT count(*) FROM lease_numbers WHERE office_day = ? AND lane = ?"
+                        " AND state = 'free'", (office_day.isoformat(), lane)).fetchone()[0]
+
+
+def add_grant(conn: sqlite3.Connection, office_day: date, lane: str, grant_id: str,
+              numbers: tuple[int, ...]) -> int:
+    """Hold newly leased numbers; a number this kiosk gave back earlier may come again."""
+    added = 0
+    for number in numbers:
+        added += conn.execute(
+            "INSERT INTO lease_numbers (office_day, lane, number, grant_id) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (office_day, lane, number) DO UPDATE SET grant_id = excluded.grant_id,"
+            " state = 'free' WHERE lease_numbers.state = 'returned'",
+            (office_day.isoformat(), lane, number, grant_id)).rowcount
+    # Numbers already on a ticket here (issued before leases were on) count as used.
+    conn.execute("UPDATE lease_numbers SET state = 'used' WHERE office_day = ? AND lane = ?"
+                 " AND state = 'free' AND number IN (SELECT number FROM tickets"
+                 " WHERE office_day = ? AND lane = ?)",
+                 (office_day.isoformat(), lane, office_day.isoformat(), lane))
+    return added
+
+
+def start_return(conn: sqlite3.Connection, office_day: date, lane: str, count: int
+                 ) -> list[int]:
+    """Stop using the ``count`` highest free numbers; they go back to the hub next."""
+    day = office_day.isoformat()
+    numbers = [r[0] for r in conn.execute(
+        "SELECT number FROM lease_numbers WHERE office_day = ? AND lane = ? AND state = 'free'"
+        " ORDER BY number DESC LIMIT ?", (day, lane, count))]
+    conn.executemany("UPDATE lease_numbers SET state = 'returning' WHERE office_day = ?"
+                     " AND lane = ? AND number = ?", [(day, lane, n) for n in numbers])
+    return numbers
+
+
+def pending_returns(conn: sqlite3.Connection) -> list[tuple[date, str, str, tuple[int, ...]]]:
+    """(day, lane, grant id, numbers) handed back locally but not yet acknowledged by the hub."""
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for day, lane, grant_id, number in conn.execute(
+            "SELECT office_day, lane, grant_id, number FROM lease_numbers"
+            " WHERE state = 'returning' ORDER BY office_day, lane, grant_id, number"):
+        groups.setdefault((day, lane, grant_id), []).append(number)
+    return [(date.fromisoformat(day), lane, grant_id, tuple(numbers))
+            for (day, lane, grant_id), numbers in groups.items()]
+
+
+def finish_return(conn: sqlite3.Connection, office_day: date, lane: str, grant_id: str,
+                  numbers: tuple[int, ...]) -> None:
+    conn.executemany("UPDATE lease_numbers SET state = 'returned' WHERE office_day = ?"
+                     " AND lane = ? AND number = ? AND grant_id = ? AND state = 'returning'",
+                     [(office_day.isoformat(), lane, n, grant_id) for n in numbers])
+
+
+def held_numbers(db: sqlite_utils.Database | sqlite3.Connection, office_day: date, lane: str
+                 ) -> dict[str, list[int]]:
+    """State -> numbers, for status screens and tests."""
+    held: dict[str, list[int]] = {}
+    for state, number in db.execute(
+            "SELECT state, number FROM lease_numbers WHERE office_day = ? AND lane = ?"
+            " ORDER BY number", (office_day.isoformat(), lane)):
+        held.setdefault(state, []).append(number)
+    return held

@@ -1,0 +1,200 @@
+"""One walk-in cap for an office with several kiosks: numbers leased from the hub.
+
+Two real kiosks (appliances with their own stores) and a real hub; one kiosk
+reaches the hub through a fault proxy, which cuts it off for part of the day.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import date
+
+import pytest
+
+from kiosk import leases, store
+from kiosk.appliance import build
+from kiosk.config import Config
+from kiosk.issuing import Issued, Refused
+from kiosk.sync_client import (
+    HubClient,
+    SyncWorker,
+    apply_to_appliance,
+    pending_events,
+    prepare_store,
+)
+from tests.conftest import MovableClock
+from tests.sync_harness import FaultProxy, Hub, synced
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def hub(tmp_path):
+    hub = Hub(tmp_path / "hub.db")
+    yield hub
+    hub.close()
+
+
+@pytest.fixture
+def proxy(hub: Hub):
+    proxy = FaultProxy(hub.server.port)
+    yield proxy
+    proxy.close()
+
+
+class LeasingKiosk:
+    def __init__(self, config: Config, hub: Hub, device: str, clock: MovableClock, tmp_path,
+                 url: str | None = None) -> None:
+        token = hub.kiosk_token(device)
+        cfg = synced(config, url or hub.url, token, device, leases=True, lease_block=5,
+                     lease_low_water=2, timeout_s=2.0)
+        self.config = dataclasses.replace(cfg, database=tmp_path / f"{device}.db")
+        self.appliance = build(self.config, with_gpio=False, clock=clock)
+        self.appliance.service.numbering.leased_lanes = prepare_store(self.config,
+                                                                       self.appliance.db)
+        self.db = store.connect(self.config.database)
+        self.worker = SyncWorker(self.config, self.db, clock=clock,
+                                 on_settings=lambda new: apply_to_appliance(self.appliance, new))
+        self.clock = clock
+
+    def issue(self) -> Issued | Refused:
+        self.clock.advance(seconds=15)  # people, not a burst: the walk-in guard stays quiet
+        return self.appliance.service.issue("A")
+
+    def numbers(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT number FROM tickets WHERE lane = 'A'")]
+
+    def held(self) -> dict[str, list[int]]:
+        return leases.held_numbers(self.db, TODAY, "A")
+
+    def close(self) -> None:
+        self.worker.client.close()
+        self.db.close()
+        self.appliance.close()
+
+
+@pytest.fixture
+def kiosks(config: Config, hub: Hub, clock: MovableClock, tmp_path):
+    made: list[LeasingKiosk] = []
+
+    def make(device: str, url: str | None = None) -> LeasingKiosk:
+        made.append(LeasingKiosk(config, hub, device, clock, tmp_path, url))
+        return made[-1]
+
+    yield make
+    for kiosk in made:
+        kiosk.close()
+
+
+def test_a_kiosk_issues_only_numbers_it_holds(hub: Hub, kiosks) -> None:
+    hub.store.set_settings("KUP", {"caps": {"A": 60}})
+    kiosk = kiosks("KUP-K1")
+    refused = kiosk.issue()  # never synced: no numbers yet, and no guessing
+    assert isinstance(refused, Refused) and refused.reason == "cap"
+    assert kiosk.worker.sync_once().leased == 5
+    labels = [kiosk.issue().ticket.label for _ in range(4)]
+    assert labels == ["A001", "A002", "A003", "A004"]
+    assert kiosk.worker.sync_once().leased == 5  # below the low-water mark: topped up
+    assert kiosk.held() == {"used": [1, 2, 3, 4], "free": [5, 6, 7, 8, 9, 10]}
+    assert hub.store.leases("KUP", TODAY, "A") == {"KUP-K1": list(range(1, 11))}
+    # `kiosk issue` on the same store (another process) also takes leased numbers only.
+    other = build(kiosk.config, with_gpio=False, clock=kiosk.appliance.service.clock)
+    try:
+        assert other.service.issue("A").ticket.label == "A005"
+    finally:
+        other.close()
+
+
+def test_two_kiosks_one_partitioned_never_exceed_the_cap_nor_share_a_number(
+        hub: Hub, kiosks, proxy: FaultProxy, clock: MovableClock) -> None:
+    cap = 60
+    hub.store.set_settings("KUP", {"caps": {"A": cap}, "lease_block": 5})
+    first, second = kiosks("KUP-K1"), kiosks("KUP-K2", proxy.url)
+    rng = random.Random(5)
+    issued_while_cut_off = 0
+    refusals = 0
+    for step in range(400):
+        proxy.default = "down" if 60 <= step < 160 else "pass"  # K2 cut off mid-morning
+        kiosk = rng.choice((first, second))
+        result = kiosk.issue() if rng.random() < 0.35 else None
+        if result is None:
+            pass
+        elif isinstance(result, Issued):
+            issued_while_cut_off += kiosk is second and proxy.default == "down"
+        else:
+            assert result.reason == "cap"
+            refusals += 1
+        if step % 3 == 0:
+            first.worker.sync_once()
+            second.worker.sync_once()
+        clock.advance(seconds=30)
+        numbers = first.numbers() + second.numbers()
+        assert len(numbers) == len(set(numbers)), f"a number issued twice at step {step}"
+        assert len(numbers) <= cap
+    assert issued_while_cut_off > 0  # the cut-off kiosk kept issuing from its block
+    assert refusals > 0
+    # Once everyone is back in touch, every number of the cap got used, none twice.
+    assert sorted(first.numbers() + second.numbers()) == list(range(1, cap + 1))
+
+
+def test_the_trade_off_a_cut_off_kiosk_holds_numbers_another_needs(
+        hub: Hub, kiosks, proxy: FaultProxy) -> None:
+    hub.store.set_settings("KUP", {"caps": {"A": 10}, "lease_block": 5})
+    first, second = kiosks("KUP-K1"), kiosks("KUP-K2", proxy.url)
+    first.worker.sync_once()
+    second.worker.sync_once()
+    assert second.held() == {"free": [6, 7, 8, 9, 10]}
+    proxy.default = "down"
+    for _ in range(5):
+        assert isinstance(first.issue(), Issued)
+    first.worker.sync_once()  # asks for more: the office has none left to lend
+    refused = first.issue()
+    assert isinstance(refused, Refused) and refused.reason == "cap"  # though K2 holds five
+    assert not second.worker.sync_once().ok
+    proxy.default = "pass"
+    report = second.worker.sync_once()  # back: the hub asks it to share
+    assert report.returned == 2 and second.held()["returned"] == [9, 10]
+    assert first.worker.sync_once().leased == 2
+    assert [first.issue().ticket.label for _ in range(2)] == ["A009", "A010"]
+    assert sorted(first.numbers() + [n for n in range(6, 9)]) == list(range(1, 11))
+
+
+def test_a_lost_lease_answer_is_asked_again_and_no_number_leaks(
+        hub: Hub, kiosks, proxy: FaultProxy) -> None:
+    hub.store.set_settings("KUP", {"caps": {"A": 20}})
+    kiosk = kiosks("KUP-K1", proxy.url)
+    assert pending_events(kiosk.db) == 0  # nothing to push: settings come first, then leases
+    proxy.faults.extend(["pass", "reset_after"])
+    assert not kiosk.worker.sync_once().ok
+    assert hub.store.leases("KUP", TODAY, "A") == {"KUP-K1": [1, 2, 3, 4, 5]}
+    assert kiosk.held() == {}
+    proxy.faults.extend(["pass", "duplicate"])
+    assert kiosk.worker.sync_once().ok
+    assert kiosk.held() == {"free": [1, 2, 3, 4, 5]}  # the same grant, not a second one
+    assert hub.store.leases("KUP", TODAY, "A") == {"KUP-K1": [1, 2, 3, 4, 5]}
+
+
+def test_switching_leases_on_mid_day_never_reissues_a_number(hub: Hub, config: Config,
+                                                            clock, tmp_path) -> None:
+    hub.store.set_settings("KUP", {"caps": {"A": 60}})
+    token = hub.kiosk_token(config.office.device_id)
+    plain = dataclasses.replace(config, database=tmp_path / "k.db")
+    appliance = build(plain, with_gpio=False, clock=clock)
+    try:
+        assert [appliance.service.issue("A").ticket.number for _ in range(3)] == [1, 2, 3]
+        clock.advance(minutes=2)  # later in the morning (and no burst for the walk-in guard)
+        cfg = synced(plain, hub.url, token, None, leases=True, lease_block=5)
+        appliance.service.numbering.leased_lanes = prepare_store(cfg, appliance.db)
+        worker = SyncWorker(cfg, appliance.db, clock=clock,
+                            client=HubClient(hub.url, token, 5.0))
+        assert worker.sync_once().ok
+        assert leases.held_numbers(appliance.db, TODAY, "A") == {"free": [4, 5],
+                                                                 "used": [1, 2, 3]}
+        assert [appliance.service.issue("A").ticket.number for _ in range(2)] == [4, 5]
+        assert appliance.service.issue("A").reason == "cap"  # none held until the next round
+        assert worker.sync_once().leased == 5
+        assert appliance.service.issue("A").ticket.number == 6
+        worker.client.close()
+    finally:
+        appliance.close()
