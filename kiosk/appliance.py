@@ -18,7 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from kiosk import store
-from kiosk.booking_qr import load_public_keys
+from kiosk.booking_qr import PublicKeys, load_public_keys
 from kiosk.call_feed import CallFeed, FeedCall
 from kiosk.checkin import CheckinPolicy, CheckinService
 from kiosk.clock_trust import ClockTrust
@@ -293,6 +293,18 @@ def _make_counter_buttons(config: Config, appliance: Appliance, feed: CallFeed,
         log.exception("counter buttons did not start")
         return
     appliance.closers.append(appliance.counter_buttons.close)
+
+
+def load_deferred_drivers(appliance: Appliance) -> None:
+    """Import the printer drivers and make the booking keys now. Both are left out of
+    the first frame (docs/design.md, "Start-up"); the first ticket or scan should not
+    wait for them either."""
+    from hardware.printers import load_drivers
+
+    load_drivers()
+    keys = appliance.checkin.policy.public_keys
+    if isinstance(keys, PublicKeys):
+        keys.load_all()
 
 
 def hardware_probes(config: Config) -> list:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -20,11 +21,12 @@ from kiosk.notices import notice_lines
 from kiosk.staff_pin import hash_pin
 from kiosk.texts import format_date
 
+log = logging.getLogger(__name__)
 EXIT_CONFIG, EXIT_REFUSED, EXIT_UNPRINTED, EXIT_NOT_FOUND = 1, 3, 4, 5
 LANE_WORDS = {"walkin": WALKIN, "priority": PRIORITY}
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(with_modules: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="antrian-kiosk queue kiosk")
     parser.add_argument("--config", help="config file (default: $KIOSK_CONFIG or "
                         "config/kiosk.toml)")
@@ -39,9 +41,19 @@ def _parser() -> argparse.ArgumentParser:
     reprint.add_argument("number")
     sub.add_parser("pin-hash", help="make a staff PIN hash for the config's [staff] pin_hash")
     sub.add_parser("check-config", help="validate the config file and exit")
-    for module in _command_modules():
+    for module in _command_modules() if with_modules else []:
         module.register(sub)
     return parser
+
+
+def _is_run(argv: Sequence[str]) -> bool:
+    """`kiosk [--config F] [--lang L] run`, as systemd starts the kiosk: parsed without
+    importing the other commands' modules (~40 ms of the start, bench/startup.py)."""
+    probe = argparse.ArgumentParser(add_help=False)
+    probe.add_argument("--config")
+    probe.add_argument("--lang")
+    _known, rest = probe.parse_known_args(argv)
+    return rest == ["run"]
 
 
 def _command_modules() -> list:
@@ -141,38 +153,67 @@ def _cmd_pin_hash() -> int:
 
 
 def _cmd_run(config) -> int:
-    from kiosk.appliance import build, make_scanner, prompt_speaker, start_calling
+    from kiosk.appliance import build, prompt_speaker
     from screens.app import KioskApp
 
     appliance = build(config)
     try:
-        _api, notice = start_calling(config, appliance)
-        if notice:
-            print(notice, file=sys.stderr)
         from kiosk.staff_desk import StaffDesk
 
         def wake_lobby() -> None:  # a call from the staff menu reaches display and speaker now
             if appliance.call_feed is not None:
                 appliance.call_feed.poke()
 
-        if config.sync.enabled:  # the outbox, bookings and settings with the hub, in a thread
-            from kiosk.sync_client import start_sync
+        def speak(text: str) -> None:  # the announcer starts after the first frame
+            if (speaker := prompt_speaker(config, appliance)) is not None:
+                speaker(text)
 
-            appliance.closers.append(start_sync(config, appliance))
         desk = StaffDesk.for_service(appliance.service, after_call=wake_lobby)
         appliance.closers.append(desk.close)
         app = KioskApp(config, appliance.service, appliance.simulation, appliance.checkin,
-                       desk=desk, speak=prompt_speaker(config, appliance))
-        try:
-            app.scanner = make_scanner(config, app.code_seen, app.camera_state)
-        except ValueError as exc:  # a camera problem must not stop walk-in numbers
-            print(f"Kamera / camera: {exc}", file=sys.stderr)
-        app.camera_ok = app.scanner is not None
+                       desk=desk, speak=speak if config.spoken_prompts else None,
+                       start_later=lambda: _start_after_first_frame(config, appliance, app))
         appliance.on_press = app.lane_pressed
         ending = app.run()
     finally:
         appliance.close()
     return _end_session(ending, config)
+
+
+def _start_after_first_frame(config, appliance, app) -> None:
+    """What the home screen does not need, started once it is drawn (docs/design.md,
+    "Start-up"): the lobby sees the kiosk sooner after a power cut. Each part that
+    fails is a notice in the journal, never a reason for the others not to start."""
+    from kiosk.appliance import load_deferred_drivers, make_scanner, start_calling
+
+    def calling() -> None:
+        _api, notice = start_calling(config, appliance)
+        if notice:
+            log.warning("%s", notice)
+
+    def sync() -> None:  # the outbox, bookings and settings with the hub, in a thread
+        from kiosk.sync_client import start_sync
+
+        appliance.closers.append(start_sync(config, appliance))
+
+    def camera() -> None:
+        try:
+            scanner = make_scanner(config, app.code_seen, app.camera_state)
+        except ValueError as exc:  # a camera problem must not stop walk-in numbers
+            log.warning("Kamera / camera: %s", exc)
+            return
+        if scanner is not None:
+            app.scanner_ready(scanner)
+
+    def drivers() -> None:  # first: a lane press needs them (it would import them itself)
+        load_deferred_drivers(appliance)
+
+    steps = [drivers, calling, *([sync] if config.sync.enabled else []), camera]
+    for step in steps:
+        try:
+            step()
+        except Exception:
+            log.exception("start-up step %s failed", step.__name__)
 
 
 def _end_session(ending: str | None, config) -> int:
@@ -187,13 +228,15 @@ def _end_session(ending: str | None, config) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with_modules = not _is_run(argv)
+    args = _parser(with_modules).parse_args(argv)
     # The journal under systemd, else stderr; KIOSK_LOG_LEVEL=DEBUG for more detail.
     setup_logging(os.environ.get("KIOSK_LOG_LEVEL", "INFO"))
     if args.command == "pin-hash":
         return _cmd_pin_hash()
     path = config_path(args.config)
-    for module in _command_modules():  # e.g. `doctor`, which reports a bad config itself
+    for module in _command_modules() if with_modules else []:  # `doctor` reports a bad config
         early = getattr(module, "dispatch_before_config", None)
         if early is not None and (result := early(args, path)) is not None:
             return result

@@ -63,6 +63,14 @@ class CameraStatus(Message):
         self.state = state  # "camera_lost" | "camera_ok"
 
 
+class ScannerReady(Message):
+    """The camera scanner, built after the first frame; posted from the start-up thread."""
+
+    def __init__(self, scanner: Any) -> None:
+        super().__init__()
+        self.scanner = scanner
+
+
 class KioskApp(App[None]):
     CSS_PATH = "kiosk.tcss"
     TITLE = "antrian-kiosk"
@@ -86,8 +94,12 @@ class KioskApp(App[None]):
     def __init__(self, config: Config, service: IssuingService,
                  simulation: Simulation | None = None, checkin: CheckinService | None = None,
                  scanner: Any = None, desk: StaffDesk | None = None,
-                 speak: Callable[[str], None] | None = None) -> None:
+                 speak: Callable[[str], None] | None = None,
+                 start_later: Callable[[], None] | None = None) -> None:
         super().__init__()
+        # Devices the home screen does not need (`kiosk run`: LAN API, lobby outputs,
+        # camera, printer drivers): started in a thread once the home screen is drawn.
+        self.start_later = start_later
         install_themes(self, config.screen_theme)
         # Spoken prompts ([screen] spoken_prompts): must only queue, never block the screen.
         self.speak = speak
@@ -110,6 +122,35 @@ class KioskApp(App[None]):
             self.set_interval(interval, lambda: notify("WATCHDOG=1"))
         if self.scanner is not None:
             self.run_worker(self._scan, thread=True, group="camera", exit_on_error=False)
+        if self.start_later is not None:
+            self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self, drawn: bool = False) -> None:
+        """Once the home screen is mounted and one refresh has drawn it, run start_later."""
+        if not (isinstance(self.screen, HomeScreen) and self.screen.is_mounted):
+            self.call_after_refresh(self._after_first_frame)
+        elif not drawn:
+            self.call_after_refresh(self._after_first_frame, True)
+        else:
+            self._start_later()
+
+    @work(thread=True, group="startup", exit_on_error=False)
+    def _start_later(self) -> None:
+        try:
+            self.start_later()
+        except Exception:  # each device reports its own failure; this is a last resort
+            log.exception("starting the devices after the first frame failed")
+
+    def scanner_ready(self, scanner: Any) -> None:
+        """Called from any thread; never blocks (the app may be closing)."""
+        self.post_message(ScannerReady(scanner))
+
+    def on_scanner_ready(self, message: ScannerReady) -> None:
+        if self.scanner is not None or self._stop_camera.is_set():
+            return
+        self.scanner, self.camera_ok = message.scanner, True
+        self.run_worker(self._scan, thread=True, group="camera", exit_on_error=False)
+        self.refresh_home()
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         # Stop the camera thread first: Textual waits for thread workers on exit.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from textual.widgets import Static, TabbedContent
@@ -81,7 +82,7 @@ async def test_priority_for_lansia_is_granted_from_the_nik_and_printed(config, c
             await pilot.press("enter")
             await settle(pilot)
         assert isinstance(app.screen, TicketScreen)
-    printed = open(config.printer.params["output"], "rb").read()
+    printed = Path(config.printer.params["output"]).read_bytes()
     assert b"LANSIA" in printed.upper()
     assert LANSIA.encode() not in printed
 
