@@ -29,7 +29,7 @@ from tests.conftest import ROOT
 SYSTEMD = ROOT / "systemd"
 INSTALL = SYSTEMD / "install.sh"
 UNITS = ["kiosk.service", "kiosk-tty.service", "kiosk-board.service", "kiosk-backup.service",
-         "kiosk-backup.timer"]
+         "kiosk-backup.timer", "kiosk-hub.service"]
 APP_BIN = "/opt/antrian-kiosk/current/.venv/bin/kiosk"
 
 
