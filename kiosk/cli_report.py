@@ -22,7 +22,8 @@ FORMATS = ("table", "csv", "json", "html")
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "report", help="figures of a day or a range: issued, served, waits, counters, check-ins")
+        "report", help="figures of a day or a range: issued, served, waits, counters, check-ins,"
+        " refused presses, priority reasons, staff actions")
     when = parser.add_mutually_exclusive_group()
     when.add_argument("--date", metavar="YYYY-MM-DD", help="one office day (default: today)")
     when.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",

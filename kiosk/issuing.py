@@ -160,10 +160,14 @@ class IssuingService:
             if not self.schedule.is_open(now, lane):
                 if (clock := self.clock_verdict()) is not None and not clock.trusted:
                     return Refused("clock", lane)  # "closed" may only be the wrong clock talking
+                # Demand outside the hours is worth knowing (kiosk report), so it is recorded.
+                self.numbering.record("refused_closed", self.schedule.office_day(now), now,
+                                      payload={"lane": lane})
                 return Refused("closed", lane, self.schedule.next_opening(now, lane))
-            if self.controls.paused() is not None:
-                return Refused("paused", lane)
             day = self.schedule.office_day(now)
+            if self.controls.paused() is not None:
+                self.numbering.record("refused_paused", day, now, payload={"lane": lane})
+                return Refused("paused", lane)
             if self.check_paper() is PaperStatus.OUT:
                 self.numbering.record("refused_paper_out", day, now, payload={"lane": lane})
                 return Refused("paper_out", lane)

@@ -3,10 +3,13 @@
 The office head asked where the day went (issue 7): how many numbers each
 lane gave out and served, when the walk-in quota ran out and how many people
 were turned away after that, how long people waited and were served, what each
-counter got through, and how online check-ins ended. Everything here is
-computed from rows the kiosk already writes (tickets, calls, lane_days and the
-events outbox); nothing is written. Renderers (table, CSV, JSON, HTML) only
-format the dataclasses built here.
+counter got through, and how online check-ins ended. Later (issue 7 again):
+everything else that kept applicants from a number (paper out, a NIK already
+holding one, the per-minute walk-in limit), priority tickets by reason, and what
+staff changed (pauses, today's cap, reprints and restarts, clock confirmations).
+Everything here is computed from rows the kiosk already writes (tickets, calls,
+lane_days and the events outbox); nothing is written. Renderers (table, CSV,
+JSON, HTML) only format the dataclasses built here.
 
 Definitions (docs/report.md says the same for staff):
 - wait = issued -> *first* call (a no-show who came back is not counted twice);
@@ -17,6 +20,19 @@ Definitions (docs/report.md says the same for staff):
   served counts as served.
 - hours a counter was active: its first call of the day to its last call,
   serve or no-show, added up over the days.
+- refused presses: one event per refused press (``refused_paper_out``,
+  ``refused_nik_limit``, ``walkin_burst``, ``refused_paused``,
+  ``refused_closed``); the cap's are the lane's turned-away count (lane_days),
+  so they are counted once. Refusals with an untrusted clock (its time would be
+  wrong too) and NIK typing mistakes are not recorded (NOT_RECORDED) and so
+  cannot be counted.
+- paused minutes: per office day, pause to resume, clipped to the day's opening
+  hours. A pause still open at the end of the day counts until closing time (or
+  until the report was made, if that is earlier); a resume without a pause that
+  day (the pause began on an earlier day) counts from opening time. A day
+  without opening hours (closed, a holiday) counts no paused minutes: the kiosk
+  refused everyone as closed anyway. A day with no pause or resume event counts
+  nothing, even if issuing stayed paused through it.
 """
 
 from __future__ import annotations
@@ -28,13 +44,15 @@ import statistics
 from collections import Counter as Tally
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
 from kiosk.checkin import REASONS
 from kiosk.config import Config, CounterConfig, Lane
+from kiosk.schedule import Schedule
+from kiosk.walkin_guard import BURST_GAP, CHECKED_AT_COUNTER, PRIORITY, PRIORITY_REASONS
 
 MAX_DAYS = 366  # a year per report: enough for an annual review, bounded for a Pi
 # Wait-distribution buckets in minutes: [lower, upper); None = open-ended.
@@ -45,6 +63,19 @@ WAIT_BUCKETS: tuple[tuple[int, int | None], ...] = (
 _USUAL = ("valid", "wrong_day", "too_late", "too_early", "already_checked_in", "cancelled",
           "unknown_code", "bad_signature", "unknown_key", "wrong_office", "closed", "cap")
 CHECKIN_OUTCOMES = _USUAL + tuple(r for r in REASONS if r not in _USUAL and r != "malformed")
+# Refused walk-in/priority presses, by reason, in the order the report lists them.
+REFUSAL_EVENTS = {"paper_out": "refused_paper_out", "nik_limit": "refused_nik_limit",
+                  "walkin_burst": "walkin_burst", "paused": "refused_paused",
+                  "closed": "refused_closed"}
+REFUSALS = ("cap", *REFUSAL_EVENTS)
+# Refusals kiosk/issuing.py and kiosk/walkin_guard.py return without recording an event:
+# the report cannot count them (docs/report.md).
+NOT_RECORDED = ("clock", "nik_required", "nik_invalid", "priority_reason",
+                "priority_not_lansia")
+STAFF_EVENTS = ("issuing_paused", "issuing_resumed", "cap_changed", "staff_action",
+                "clock_confirmed")
+_EVENT_KINDS = ("refused_cap", "checkin_refused", "booking_checked_in", "priority_reason",
+                *REFUSAL_EVENTS.values(), *STAFF_EVENTS)
 
 
 @dataclass(frozen=True)
@@ -121,6 +152,58 @@ class WaitBucket:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """Walk-in/priority presses that got no number, for one reason."""
+
+    reason: str  # one of REFUSALS
+    presses: int
+    bursts: int | None = None  # walkin_burst only: refused presses < 1 min apart are one
+
+
+@dataclass(frozen=True)
+class PriorityCount:
+    reason: str  # one of PRIORITY_REASONS, or "unrecorded" (issued without NIK entry)
+    check: str  # "nik" (60+ by the NIK), "counter" (the applicant's word) or "" (unrecorded)
+    tickets: int
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    """One thing staff did, in the order it happened."""
+
+    at: datetime  # office-local
+    by: str | None
+    # "pause" | "resume" | "cap_changed" | "clock_confirmed" | a staff_action: "reprint",
+    # "restart", "shutdown", "exit", ...
+    action: str
+    lane: str | None = None  # cap_changed
+    old: int | None = None  # cap_changed: None = no cap
+    new: int | None = None
+    label: str | None = None  # reprint: the ticket printed again
+    previous: datetime | None = None  # clock_confirmed: the newest time recorded before, local
+    minutes: float | None = None  # pause / carried-over resume: paused minutes counted
+    open: bool = False  # pause: not resumed that day; resume: the pause began on an earlier day
+
+    @property
+    def detail(self) -> str:
+        """A language-neutral one-line summary (CSV, JSON)."""
+        if self.action == "cap_changed":
+            return f"{self.lane}: {_cap_text(self.old)} -> {_cap_text(self.new)}"
+        if self.action == "pause" or (self.action == "resume" and self.open):
+            minutes = f"{self.minutes:g} min"
+            if self.action == "resume":
+                return f"paused since an earlier day, {minutes} today"
+            return f"{minutes}, not resumed" if self.open else minutes
+        if self.action == "clock_confirmed" and self.previous is not None:
+            return f"was {self.previous:%Y-%m-%d %H:%M}"
+        return self.label or ""
+
+
+def _cap_text(cap: int | None) -> str:
+    return "none" if cap is None else str(cap)
+
+
+@dataclass(frozen=True)
 class Figures:
     """The figures of one office day (first == last) or of a whole range."""
 
@@ -133,6 +216,11 @@ class Figures:
     wait: Stats
     service: Stats
     wait_histogram: tuple[WaitBucket, ...]
+    refusals: tuple[Refusal, ...] = ()
+    priority: tuple[PriorityCount, ...] = ()
+    pauses: int = 0
+    paused_minutes: float = 0.0
+    staff_actions: tuple[StaffAction, ...] = ()
 
     @property
     def issued(self) -> int:
@@ -149,6 +237,17 @@ class Figures:
     @property
     def turned_away(self) -> int:
         return sum(lane.turned_away for lane in self.lanes)
+
+    @property
+    def refused(self) -> int:
+        """Every recorded refused press, whatever the reason (cap counted once)."""
+        return sum(r.presses for r in self.refusals)
+
+    def refusal(self, reason: str) -> Refusal:
+        return next(r for r in self.refusals if r.reason == reason)
+
+    def priority_of(self, reason: str) -> PriorityCount:
+        return next(p for p in self.priority if p.reason == reason)
 
     def lane(self, code: str) -> LaneFigures:
         return next(lane for lane in self.lanes if lane.lane == code)
@@ -233,6 +332,7 @@ class _Event:
     at: datetime
     kind: str
     payload: dict
+    device: str = ""
 
 
 @dataclass(frozen=True)
@@ -282,11 +382,13 @@ def _read(db: sqlite_utils.Database, office_code: str, first: date, last: date,
             f"SELECT office_day, ticket_id, counter, at, kind FROM calls {where} ORDER BY seq",
             span)
     ]
+    kinds = ", ".join("?" * len(_EVENT_KINDS))
     events = [
-        _Event(date.fromisoformat(day), datetime.fromisoformat(at), kind, json.loads(payload))
-        for day, at, kind, payload in db.execute(
-            f"SELECT office_day, at, kind, payload FROM events {where} AND kind IN"
-            " ('refused_cap', 'checkin_refused', 'booking_checked_in') ORDER BY seq", span)
+        _Event(date.fromisoformat(day), datetime.fromisoformat(at), kind,
+               json.loads(payload or "{}"), device)
+        for day, at, kind, payload, device in db.execute(
+            f"SELECT office_day, at, kind, payload, device_id FROM events {where}"
+            f" AND kind IN ({kinds}) ORDER BY seq", (*span, *_EVENT_KINDS))
     ] if with_events else []
     turned_away = {
         (date.fromisoformat(day), lane): count
@@ -469,11 +571,110 @@ def _histogram(waits: Iterable[float]) -> tuple[WaitBucket, ...]:
     return tuple(WaitBucket(low, high, counts[low]) for low, high in WAIT_BUCKETS)
 
 
-def _figures(rows: _Rows, first: date, last: date, days: Sequence[date], config: Config
-             ) -> Figures:
+def _refusals(rows: _Rows) -> tuple[Refusal, ...]:
+    """Refused presses by reason: one event per press (a burst event's ``refused`` is a
+    running count within the burst, so the events are counted, not summed)."""
+    kinds = {kind: reason for reason, kind in REFUSAL_EVENTS.items()}
+    presses: Tally[str] = Tally()
+    bursts, last_refusal = 0, {}  # (day, device) -> last refused press
+    for event in rows.events:
+        if event.kind not in kinds:
+            continue
+        presses[kinds[event.kind]] += 1
+        if event.kind == "walkin_burst":  # as the staff screen groups them (recent_bursts)
+            key = (event.day, event.device)
+            if key not in last_refusal or event.at - last_refusal[key] >= BURST_GAP:
+                bursts += 1
+            last_refusal[key] = event.at
+    cap = Refusal("cap", sum(rows.turned_away.values()))
+    return (cap, *(Refusal(reason, presses[reason], bursts if reason == "walkin_burst" else None)
+                   for reason in REFUSAL_EVENTS))
+
+
+def _priority(rows: _Rows) -> tuple[PriorityCount, ...]:
+    """Priority tickets by the reason granted; lane P tickets with none recorded at the end."""
+    counts: Tally[tuple[str, str]] = Tally(
+        (str(e.payload.get("reason")), str(e.payload.get("check", "")))
+        for e in rows.events if e.kind == "priority_reason")
+    usual = [(r, "counter" if r in CHECKED_AT_COUNTER else "nik") for r in PRIORITY_REASONS]
+    order = usual + sorted(set(counts) - set(usual))
+    issued = sum(1 for t in rows.tickets if t.lane == PRIORITY)
+    unrecorded = max(0, issued - sum(counts.values()))
+    return (*(PriorityCount(r, c, counts[(r, c)]) for r, c in order),
+            PriorityCount("unrecorded", "", unrecorded))
+
+
+def _day_bounds(schedule: Schedule, day: date) -> tuple[datetime, datetime]:
+    """Opening and closing of the office day (aware); a closed day opens and closes at once."""
+    hours = schedule.hours_on(day)
+    if hours is None:  # closed anyway: a pause kept nobody from a number
+        midnight = datetime.combine(day, time(0), tzinfo=schedule.timezone)
+        return midnight, midnight
+    opens = datetime.combine(day, hours.opens, tzinfo=schedule.timezone)
+    closes = (datetime.combine(day + timedelta(days=1), time(0), tzinfo=schedule.timezone)
+              if hours.closes == time.max  # "24:00"
+              else datetime.combine(day, hours.closes, tzinfo=schedule.timezone))
+    return opens, closes
+
+
+def _staff(rows: _Rows, config: Config, now: datetime | None
+           ) -> tuple[int, float, tuple[StaffAction, ...]]:
+    """(pauses, paused minutes, every staff action) over the rows' days."""
+    zone, schedule = config.timezone, Schedule(config.timezone, config.hours, config.holidays)
+    pauses, paused, actions = 0, 0.0, []
+    for day, day_rows in rows.by_day().items():
+        events = [e for e in day_rows.events if e.kind in STAFF_EVENTS]
+        if not events:
+            continue
+        opens, closes = _day_bounds(schedule, day)
+
+        def minutes(start: datetime, end: datetime, opens=opens, closes=closes) -> float:
+            return round(max(0.0, _minutes(max(start, opens), min(end, closes))), 2)
+
+        pause_index: int | None = None
+        for event in events:
+            local, by = event.at.astimezone(zone), event.payload.get("by")
+            if event.kind == "issuing_paused":
+                pauses += 1
+                pause_index = len(actions)
+                actions.append(StaffAction(local, by, "pause", open=True))
+            elif event.kind == "issuing_resumed":
+                if pause_index is not None:
+                    pause = actions[pause_index]
+                    counted = minutes(pause.at, event.at)
+                    actions[pause_index] = dataclasses.replace(pause, minutes=counted, open=False)
+                    actions.append(StaffAction(local, by, "resume"))
+                else:  # paused on an earlier day: counted from opening time
+                    counted = minutes(opens, event.at)
+                    actions.append(StaffAction(local, by, "resume", minutes=counted, open=True))
+                paused += counted
+                pause_index = None
+            elif event.kind == "cap_changed":
+                p = event.payload
+                actions.append(StaffAction(local, by, "cap_changed", lane=p.get("lane"),
+                                           old=p.get("old"), new=p.get("new")))
+            elif event.kind == "clock_confirmed":
+                previous = _when(event.payload.get("previous_newest"))
+                actions.append(StaffAction(local, by, "clock_confirmed", previous=(
+                    previous.astimezone(zone) if previous is not None else None)))
+            else:
+                label = event.payload.get("label")
+                actions.append(StaffAction(local, by, str(event.payload.get("action", "?")),
+                                           label=str(label) if label is not None else None))
+        if pause_index is not None:  # still paused at the end of the day
+            pause = actions[pause_index]
+            counted = minutes(pause.at, closes if now is None else min(closes, now))
+            actions[pause_index] = dataclasses.replace(pause, minutes=counted)
+            paused += counted
+    return pauses, round(paused, 2), tuple(actions)
+
+
+def _figures(rows: _Rows, first: date, last: date, days: Sequence[date], config: Config,
+             now: datetime | None = None) -> Figures:
     zone = config.timezone
     first_calls = _first_calls(rows.calls)
     waits = _waits(rows.tickets, first_calls)
+    pauses, paused_minutes, staff_actions = _staff(rows, config, now)
     return Figures(
         first=first, last=last,
         lanes=_lane_figures(rows, config.lanes, first_calls, days, zone),
@@ -483,6 +684,11 @@ def _figures(rows: _Rows, first: date, last: date, days: Sequence[date], config:
         wait=stats(waits),
         service=stats(_services(rows.tickets)),
         wait_histogram=_histogram(waits),
+        refusals=_refusals(rows),
+        priority=_priority(rows),
+        pauses=pauses,
+        paused_minutes=paused_minutes,
+        staff_actions=staff_actions,
     )
 
 
@@ -494,18 +700,22 @@ def build_report(db: sqlite_utils.Database, config: Config, first: date, last: d
     if (last - first).days + 1 > MAX_DAYS:
         raise ValueError(f"a report covers at most {MAX_DAYS} days")
     rows = _read(db, config.office.code, first, last)
-    days = tuple(_figures(day_rows, day, day, [day], config)
+    days = tuple(_figures(day_rows, day, day, [day], config, now)
                  for day, day_rows in rows.by_day().items())
     span = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     total = (days[0] if first == last and days
-             else _figures(rows, first, last, span, config))
+             else _figures(rows, first, last, span, config, now))
     return Report(config.office.code, config.office.name, config.timezone.key, first, last,
                   now.astimezone(config.timezone), days, total)
 
 
-def day_figures(db: sqlite_utils.Database, config: Config, day: date) -> Figures:
-    """One office day's figures (the staff screen's "today")."""
-    return _figures(_read(db, config.office.code, day, day), day, day, [day], config)
+def day_figures(db: sqlite_utils.Database, config: Config, day: date,
+                now: datetime | None = None) -> Figures:
+    """One office day's figures (the staff screen's "today").
+
+    ``now``: a pause still open counts until then (if before closing time).
+    """
+    return _figures(_read(db, config.office.code, day, day), day, day, [day], config, now)
 
 
 def hourly_counts(db: sqlite_utils.Database, office_code: str, office_day: date,
@@ -541,7 +751,10 @@ def _plain(value: object) -> object:
 def _figures_dict(figures: Figures) -> dict:
     data = dataclasses.asdict(figures)
     data["totals"] = {"issued": figures.issued, "served": figures.served,
-                      "no_show": figures.no_show, "turned_away": figures.turned_away}
+                      "no_show": figures.no_show, "turned_away": figures.turned_away,
+                      "refused": figures.refused}
+    for action, row in zip(figures.staff_actions, data["staff_actions"], strict=True):
+        row["detail"] = action.detail
     for bucket, row in zip(figures.wait_histogram, data["wait_histogram"], strict=True):
         row["label"] = bucket.label
     return data
@@ -553,6 +766,7 @@ def report_dict(report: Report) -> dict:
         "office": report.office_code, "office_name": report.office_name,
         "timezone": report.timezone, "first": report.first, "last": report.last,
         "generated_at": report.generated_at,
+        "refusals_not_recorded": list(NOT_RECORDED),
         "days": [_figures_dict(day) for day in report.days],
         "total": _figures_dict(report.total),
     })  # type: ignore[return-value]
@@ -565,7 +779,8 @@ def report_rows(report: Report) -> list[tuple[str, str, str, str, object]]:
     """One figure per row (day, section, item, metric, value): easy to filter or pivot.
 
     ``day`` is the office day, or "total" for the whole range; empty values
-    (no median when nobody was served) are empty strings.
+    (no median when nobody was served) are empty strings. Staff actions are
+    listed under their day only (for a range the total has their counts).
     """
     rows: list[tuple[str, str, str, str, object]] = []
     if report.single_day:  # the day is the total: say it once
@@ -610,4 +825,22 @@ def report_rows(report: Report) -> list[tuple[str, str, str, str, object]]:
                 add(day, "hour", f"{hour.hour:02d}", metric, getattr(hour, metric))
         for bucket in figures.wait_histogram:
             add(day, "wait_minutes", bucket.label, "count", bucket.count)
+        for refusal in figures.refusals:
+            add(day, "refusal", refusal.reason, "presses", refusal.presses)
+            if refusal.bursts is not None:
+                add(day, "refusal", refusal.reason, "bursts", refusal.bursts)
+        add(day, "refusal", "all", "presses", figures.refused)
+        for priority in figures.priority:
+            add(day, "priority", priority.reason, "tickets", priority.tickets)
+            if priority.check:
+                add(day, "priority", priority.reason, "checked_by", priority.check)
+        add(day, "staff", "all", "pauses", figures.pauses)
+        add(day, "staff", "all", "paused_minutes", figures.paused_minutes)
+        for name, count in sorted(Tally(a.action for a in figures.staff_actions).items()):
+            add(day, "staff", "all", f"{name}_count", count)
+        if day != "total":
+            for action in figures.staff_actions:
+                add(day, "staff_action", action.at.strftime("%H:%M"), action.action,
+                    f"{action.by or '-'}: {action.detail}" if action.detail
+                    else action.by or "-")
     return rows

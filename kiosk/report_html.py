@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.report import Figures, Report, Stats
+from kiosk.report import Figures, Report, StaffAction, Stats
 from kiosk.texts import TEXTS, ZONE_ABBREVIATIONS, format_date, t
 
 COLOURS = {"issued": "#1d4ed8", "called": "#047857", "served": "#047857",
@@ -39,6 +39,7 @@ h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-t
 table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .92rem; }
 th, td { border: 1px solid #9ca3af; padding: .25rem .55rem; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
+table.words th, table.words td { text-align: left; }
 thead th { background: #e5e7eb; }
 .chart { max-width: 100%; height: auto; }
 .chart text { font-size: 11px; fill: #111827; }
@@ -216,6 +217,65 @@ def hourly_table(figures: Figures, language: str) -> tuple[list[str], list[list]
     return head, rows
 
 
+def _named(prefix: str, key: str, language: str) -> str:
+    """A text for a known key; the raw key for one the report does not know yet."""
+    return t(f"{prefix}.{key}", language) if f"{prefix}.{key}" in TEXTS else key
+
+
+def refusal_table(figures: Figures, language: str) -> tuple[list[str], list[list]]:
+    head = [t(f"report.col.{k}", language) for k in ("reason", "presses", "bursts")]
+    rows: list[list] = [[_named("report.refusal", r.reason, language), r.presses,
+                         "" if r.bursts is None else r.bursts] for r in figures.refusals]
+    rows.append([t("report.refusal.all", language), figures.refused, ""])
+    return head, rows
+
+
+def priority_table(figures: Figures, language: str) -> tuple[list[str], list[list]]:
+    head = [t(f"report.col.{k}", language) for k in ("reason", "checked_by", "tickets")]
+    rows = [[_named("report.priority", p.reason, language),
+             _named("report.check", p.check, language) if p.check else "-", p.tickets]
+            for p in figures.priority]
+    return head, rows
+
+
+def pause_table(figures: Figures, language: str) -> tuple[list[str], list[list]]:
+    head = [t(f"report.col.{k}", language) for k in ("pauses", "paused_minutes")]
+    return head, [[figures.pauses, number(figures.paused_minutes, language, 2)]]
+
+
+def action_detail(action: StaffAction, language: str) -> str:
+    """The action's details in the reader's language."""
+    minutes = number(action.minutes, language, 2)
+    if action.action == "cap_changed":
+        def cap(value: int | None) -> str:
+            return t("report.detail.no_cap", language) if value is None else str(value)
+        return t("report.detail.cap", language, lane=action.lane, old=cap(action.old),
+                 new=cap(action.new))
+    if action.action == "pause":
+        return t("report.detail.open" if action.open else "report.detail.paused", language,
+                 minutes=minutes)
+    if action.action == "resume" and action.open:
+        return t("report.detail.carried", language, minutes=minutes)
+    if action.action == "clock_confirmed" and action.previous is not None:
+        return t("report.detail.clock_was", language,
+                 when=f"{action.previous:%Y-%m-%d} {clock(action.previous)}")
+    return action.label or ""
+
+
+def staff_table(figures: Figures, language: str, single_day: bool
+                ) -> tuple[list[str], list[list]]:
+    keys = ("time", "by", "action", "detail") if single_day else (
+        "day", "time", "by", "action", "detail")
+    head = [t(f"report.col.{k}", language) for k in keys]
+    rows = []
+    for action in figures.staff_actions:
+        row = [clock(action.at), action.by or "-", _named("report.action", action.action,
+                                                          language),
+               action_detail(action, language)]
+        rows.append(row if single_day else [f"{action.at:%d/%m/%Y}", *row])
+    return head, rows
+
+
 def wait_table(figures: Figures, language: str) -> tuple[list[str], list[list]]:
     head = [t("report.col.minutes", language), t("report.col.count", language)]
     return head, [[b.label, b.count] for b in figures.wait_histogram]
@@ -224,11 +284,14 @@ def wait_table(figures: Figures, language: str) -> tuple[list[str], list[list]]:
 # --- the page ---------------------------------------------------------------------
 
 
-def _table(head: Sequence[str], rows: Sequence[Sequence[object]], table_id: str) -> str:
+def _table(head: Sequence[str], rows: Sequence[Sequence[object]], table_id: str,
+           words: bool = False) -> str:
+    """``words``: a table of text (names, times, details), aligned left."""
     cells = "".join(f"<th scope=\"col\">{html.escape(str(h))}</th>" for h in head)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
-    return (f'<table id="{table_id}"><thead><tr>{cells}</tr></thead>'
+    kind = ' class="words"' if words else ""
+    return (f'<table id="{table_id}"{kind}><thead><tr>{cells}</tr></thead>'
             f"<tbody>{body}</tbody></table>")
 
 
@@ -277,7 +340,7 @@ def render_html(report: Report, language: str = "id") -> str:
         "</p>",
     ]
     cards = [("issued", total.issued), ("served", total.served), ("no_show", total.no_show),
-             ("turned_away", total.turned_away),
+             ("turned_away", total.turned_away), ("refused_all", total.refused),
              ("wait_median", number(total.wait.median, language)),
              ("wait_p90", number(total.wait.p90, language))]
     parts.append('<div class="cards">' + "".join(
@@ -302,6 +365,16 @@ def render_html(report: Report, language: str = "id") -> str:
     parts.append(_table(*counter_table(total, language), "table-counters"))
     parts.append(f"<h2>{html.escape(t('report.checkins', language))}</h2>")
     parts.append(_table(*checkin_table(total, language), "table-checkins"))
+    parts.append(f"<h2>{html.escape(t('report.refusals', language))}</h2>")
+    parts.append(_table(*refusal_table(total, language), "table-refusals"))
+    parts.append(f'<p class="note">{html.escape(t("report.refusals_note", language))}</p>')
+    parts.append(f"<h2>{html.escape(t('report.priority', language))}</h2>")
+    parts.append(_table(*priority_table(total, language), "table-priority"))
+    parts.append(f"<h2>{html.escape(t('report.staff', language))}</h2>")
+    parts.append(_table(*pause_table(total, language), "table-pauses"))
+    parts.append(_table(*staff_table(total, language, report.single_day), "table-staff",
+                        words=True))
+    parts.append(f'<p class="note">{html.escape(t("report.staff_note", language))}</p>')
     parts.append(f'<p class="note">{html.escape(t("report.note", language))}</p>')
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
@@ -351,8 +424,15 @@ def render_table(report: Report, language: str = "id") -> str:
     sections += [("report.counters", counter_table(total, language)),
                  ("report.checkins", checkin_table(total, language)),
                  ("report.hourly", hourly_table(total, language)),
-                 ("report.waits", wait_table(total, language))]
+                 ("report.waits", wait_table(total, language)),
+                 ("report.refusals", refusal_table(total, language)),
+                 ("report.priority", priority_table(total, language)),
+                 ("report.staff", pause_table(total, language))]
     for key, (head, rows) in sections:
         lines += [t(key, language), *_text_table(head, rows), ""]
-    lines.append(t("report.note", language))
+    head, rows = staff_table(total, language, report.single_day)
+    if rows:
+        lines += [*_text_table(head, rows), ""]
+    lines += [t("report.note", language), t("report.refusals_note", language),
+              t("report.staff_note", language)]
     return "\n".join(lines) + "\n"

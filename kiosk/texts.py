@@ -348,12 +348,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.refusal.nik_limit": ("NIK sudah memegang nomor hari ini",
                                  "NIK already holds a number today"),
     "report.refusal.walkin_burst": ("Batas nomor per menit", "Per-minute limit"),
+    "report.refusal.paused": ("Pengambilan nomor dijeda petugas", "Issuing paused by staff"),
+    "report.refusal.closed": ("Di luar jam layanan", "Outside opening hours"),
     "report.refusal.all": ("Semua alasan", "All reasons"),
     "report.refusals_note": (
-        "Tidak tercatat sehingga tidak terhitung: tombol ditekan saat layanan tutup, saat"
-        " pengambilan nomor dijeda, saat jam kios diragukan, dan NIK yang salah ketik.",
-        "Not recorded, so not counted: presses while closed, while issuing was paused, while"
-        " the kiosk clock was in doubt, and mistyped NIKs."),
+        "Tidak tercatat sehingga tidak terhitung: tombol ditekan saat jam kios diragukan,"
+        " dan NIK yang salah ketik.",
+        "Not recorded, so not counted: presses while the kiosk clock was in doubt, and"
+        " mistyped NIKs."),
     "report.priority.lansia": ("Lansia", "Elderly"),
     "report.priority.balita": ("Membawa balita", "With a small child"),
     "report.priority.disabilitas": ("Disabilitas", "Disability"),

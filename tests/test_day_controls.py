@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -111,3 +112,18 @@ def test_power_off_reports_a_refusal(capsys) -> None:
     assert "cannot power off" in capsys.readouterr().err
     assert power.power_off(("true",)) == 0
     assert power.power_off(("/nonexistent/systemctl",)) == 1
+
+
+def test_presses_while_paused_or_closed_are_recorded_for_the_report(config, db, clock) -> None:
+    service = IssuingService(config, db, PaperPrinter(), clock=clock)
+    day = service.schedule.office_day(clock())
+    service.controls.pause("ani", day, clock())
+    assert service.issue("A").reason == "paused"
+    closed = dataclasses.replace(config, hours={d: None for d in range(6)} | {6: config.hours[6]})
+    if service.schedule.is_open(clock(), "A"):
+        service = IssuingService(closed, db, PaperPrinter(), clock=clock)
+    assert service.issue("P").reason == "closed"
+    kinds = [(k, json.loads(p)["lane"]) for k, p in db.execute(
+        "SELECT kind, payload FROM events WHERE kind LIKE 'refused_%' ORDER BY seq")]
+    assert kinds == [("refused_paused", "A"), ("refused_closed", "P")]
+    assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 0
