@@ -206,7 +206,7 @@ def _hub(args: argparse.Namespace) -> int:
                 for kiosk in office["kiosks"]:
                     seen = kiosk["last_seen_at"] or "never"
                     print(f"    {kiosk['device_id']:<16} last seen {seen}"
-                          f"  clock {kiosk['clock_skew_s'] or 0:+.0f} s")
+                          f"  clock {round(kiosk['clock_skew_s'] or 0) or 0:+d} s")
         return 0
     except (HubError, ProtocolError, ValueError, OSError) as exc:
         print(f"hub: {getattr(exc, 'message', None) or exc}", file=sys.stderr)

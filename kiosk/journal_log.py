@@ -175,6 +175,9 @@ def setup_logging(level: int | str = logging.INFO, *,
         handler.setFormatter(logging.Formatter(STDERR_FORMAT))
     handler._kiosk_logging = True  # type: ignore[attr-defined]
     root.addHandler(handler)
+    # httpx logs every request at INFO: a sync round every 30 s would fill the journal.
+    for chatty in ("httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     try:
         root.setLevel(level.upper() if isinstance(level, str) else level)
     except ValueError:  # a typo in KIOSK_LOG_LEVEL must not stop the kiosk
