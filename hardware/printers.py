@@ -4,6 +4,12 @@ python-escpos talks to the device; this module adds what a lobby kiosk needs
 on top: lazy opening (the kiosk starts with the printer unplugged), one write
 per ticket, bounded status queries, plain-language errors for staff, and
 reopening after any failure because printers get re-plugged and rebooted.
+
+The drivers (python-escpos with PIL, qrcode, barcode and yaml; pyusb; pyserial)
+take 0.1-0.3 s to import, so they load on first use, not when this module is
+imported: the kiosk draws its home screen first and calls ``load_drivers()``
+right after (docs/design.md, "Start-up"), and a press in between just imports
+them in the issuing thread.
 """
 
 from __future__ import annotations
@@ -13,29 +19,50 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-
-import serial
-import usb.core
-from escpos import exceptions as escpos_errors
-from escpos.escpos import Escpos
-from escpos.printer import Dummy, File, Network, Serial, Usb
+from typing import TYPE_CHECKING
 
 from hardware.sim_printer import SimulationPrinter
 from hardware.ticket_layout import render_ticket
 from kiosk.config import PrinterConfig
 from kiosk.ports import PaperStatus, PrinterError, TicketContent, TicketPrinter
 
+if TYPE_CHECKING:
+    from escpos.escpos import Escpos
+    from escpos.printer import Network, Serial, Usb
+
 STATUS_REQUEST = b"\x10\x04\x04"  # DLE EOT 4: real-time paper roll sensor status
 DEFAULT_USB_TIMEOUT_MS = 2000  # libusb's default 0 means "wait forever"
 
-DRIVER_ERRORS: tuple[type[BaseException], ...] = (
-    escpos_errors.Error,
-    OSError,  # includes socket timeouts, usb.core.USBError and serial.SerialException
-    usb.core.NoBackendError,  # libusb missing: a ValueError, not a USBError
-    AssertionError,  # python-escpos asserts the device is not None before each write
-    ValueError,  # settings pyserial/pyusb reject
-)
+
+@cache
+def driver_errors() -> tuple[type[BaseException], ...]:
+    """What a driver raises for a device problem (imports the drivers)."""
+    import usb.core
+    from escpos import exceptions as escpos_errors
+
+    return (
+        escpos_errors.Error,
+        OSError,  # includes socket timeouts, usb.core.USBError and serial.SerialException
+        usb.core.NoBackendError,  # libusb missing: a ValueError, not a USBError
+        AssertionError,  # python-escpos asserts the device is not None before each write
+        ValueError,  # settings pyserial/pyusb reject
+    )
+
+
+def load_drivers() -> None:
+    """Import the printer drivers now (after the first frame), not on the first ticket."""
+    import escpos.printer  # noqa: F401
+
+    driver_errors()
+
+
+def __getattr__(name: str) -> object:
+    """``DRIVER_ERRORS`` as before, computed on first access (PEP 562)."""
+    if name == "DRIVER_ERRORS":
+        return driver_errors()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def parse_paper_status(reply: bytes) -> PaperStatus:
@@ -54,6 +81,8 @@ def parse_paper_status(reply: bytes) -> PaperStatus:
 
 def describe(device: Escpos) -> str:
     """Where the printer is, in the words staff see in error messages."""
+    from escpos.printer import File, Network, Serial, Usb
+
     if isinstance(device, Usb):
         vendor, product = device.usb_args.get("idVendor", 0), device.usb_args.get("idProduct", 0)
         return f"USB {vendor:04x}:{product:04x}"
@@ -67,6 +96,8 @@ def describe(device: Escpos) -> str:
 
 
 def write_timeout_s(device: Escpos) -> float | None:
+    from escpos.printer import Network, Serial, Usb
+
     if isinstance(device, Usb):
         return device.timeout / 1000
     if isinstance(device, Network | Serial):
@@ -76,6 +107,10 @@ def write_timeout_s(device: Escpos) -> float | None:
 
 def explain(exc: BaseException, where: str, timeout_s: float | None) -> str:
     """Turn a driver exception into one sentence staff can act on."""
+    import serial
+    import usb.core
+    from escpos import exceptions as escpos_errors
+
     within = f" within {timeout_s:.1f} s" if timeout_s else ""
     if isinstance(exc, TimeoutError | usb.core.USBTimeoutError | serial.SerialTimeoutException):
         return f"printer did not accept data{within} ({where})"
@@ -171,6 +206,8 @@ class EscposTicketPrinter:
     def _connected(
         self, connect_within: float | None = None, unopened: Escpos | None = None
     ) -> Escpos:
+        from escpos.printer import Network, Serial
+
         if self._device is not None:
             if not isinstance(self._device, Network):
                 return self._device
@@ -207,6 +244,9 @@ class EscposTicketPrinter:
 
     def print_ticket(self, ticket: TicketContent) -> None:
         """Send the whole ticket in one write, so a retry never follows half a ticket."""
+        from escpos import exceptions as escpos_errors
+        from escpos.printer import Dummy, Network
+
         buffer = Dummy()
         try:
             render_ticket(buffer, ticket, self.paper_width_mm)
@@ -219,7 +259,7 @@ class EscposTicketPrinter:
                 device._raw(buffer.output)
                 if isinstance(device, Network):
                     self._confirm_delivery(device)
-            except DRIVER_ERRORS as exc:
+            except driver_errors() as exc:
                 timeout = write_timeout_s(device) if device is not None else None
                 self._drop()
                 raise PrinterError(explain(exc, self._where, timeout)) from exc
@@ -241,13 +281,16 @@ class EscposTicketPrinter:
             return parse_paper_status(self._query(remaining))
         except TimeoutError:
             return PaperStatus.UNKNOWN  # silent printer: keep the connection
-        except DRIVER_ERRORS + (RuntimeError,):
+        except driver_errors() + (RuntimeError,):
             self._drop()
             return PaperStatus.UNKNOWN
         finally:
             self._lock.release()
 
     def _query(self, timeout_s: float) -> bytes:
+        import usb.core
+        from escpos.printer import Network, Serial, Usb
+
         unopened = self.open_device() if self._device is None else None
         if not isinstance(self._device or unopened, Network | Serial | Usb):
             return b""  # write-only devices (files, /dev/usb/lp0) cannot report paper
@@ -266,6 +309,13 @@ class EscposTicketPrinter:
             self._drop()
 
 
+def _device_class(name: str) -> type[Escpos]:
+    """A python-escpos device class, imported when the first device is built."""
+    import escpos.printer
+
+    return getattr(escpos.printer, name)
+
+
 def make_printer(config: PrinterConfig) -> TicketPrinter:
     """Build the configured printer without touching the device yet."""
     params = config.params
@@ -273,22 +323,22 @@ def make_printer(config: PrinterConfig) -> TicketPrinter:
     if config.backend == "simulation":
         return SimulationPrinter(Path(params.get("output", "var/tickets.bin")), width)
     factories: dict[str, Callable[[], Escpos]] = {
-        "usb": lambda: Usb(
+        "usb": lambda: _device_class("Usb")(
             idVendor=params["vendor_id"],
             idProduct=params["product_id"],
             timeout=int(params.get("timeout_ms") or DEFAULT_USB_TIMEOUT_MS),
             in_ep=params.get("in_ep", 0x82),
             out_ep=params.get("out_ep", 0x01),
         ),
-        "serial": lambda: Serial(
+        "serial": lambda: _device_class("Serial")(
             devfile=params["device"],
             baudrate=params.get("baudrate", 19200),
             timeout=params.get("timeout_s", 2.0),
         ),
-        "network": lambda: Network(
+        "network": lambda: _device_class("Network")(
             host=params["host"], port=params.get("port", 9100), timeout=params.get("timeout_s", 3.0)
         ),
-        "file": lambda: File(devfile=params["path"]),
+        "file": lambda: _device_class("File")(devfile=params["path"]),
     }
     if config.backend not in factories:
         raise ValueError(f"unknown printer backend {config.backend!r}")

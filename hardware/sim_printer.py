@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from escpos.printer import Dummy
-
 from hardware.ticket_layout import render_preview, render_ticket
 from kiosk.ports import PaperStatus, PrinterError, TicketContent
 
@@ -30,6 +28,8 @@ class SimulationPrinter:
     def print_ticket(self, ticket: TicketContent) -> None:
         if self.paper_out:
             raise PrinterError("printer is out of paper (simulation)")
+        from escpos.printer import Dummy  # on first use: see hardware/printers.py
+
         buffer = Dummy()
         render_ticket(buffer, ticket, self.paper_width_mm)
         try:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import textwrap
 import unicodedata
 from functools import lru_cache
-
-from escpos.escpos import Escpos
+from typing import TYPE_CHECKING
 
 from kiosk.ports import TicketContent
 from kiosk.texts import TEXTS, ZONE_ABBREVIATIONS, format_date, t
 from kiosk.wait_text import wait_line
+
+if TYPE_CHECKING:  # only types: the driver loads when a ticket is printed
+    from escpos.escpos import Escpos
 
 PAPER_DOTS = {58: 384, 80: 576}  # printable dots per line at 203 dpi
 FONT_A_DOTS = 12  # font A glyph width: 32 columns on 58 mm, 48 on 80 mm

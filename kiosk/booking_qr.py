@@ -5,6 +5,9 @@ list, so the QR must prove itself: the booking system signs it and the kiosk
 holds only public keys. Everything a scanner or keyboard can deliver reaches
 ``parse_payload``, so it validates strictly and never raises. The format is
 documented byte by byte in docs/booking-qr.md.
+
+cryptography is imported where keys are made or used, not with this module:
+its ~50 ms would otherwise delay the kiosk's first frame (docs/design.md).
 """
 
 from __future__ import annotations
@@ -13,14 +16,10 @@ import base64
 import binascii
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, time
-from typing import Literal
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from typing import TYPE_CHECKING, Literal
 
 from kiosk.bookings import CODE_PATTERN, MAX_APPLICANTS, OFFICE_PATTERN
 
@@ -36,6 +35,12 @@ _HHMM = re.compile(r"([01][0-9]|2[0-3])([0-5][0-9])")
 _COUNT = re.compile(f"[1-{MAX_APPLICANTS}]")
 _UNIX = re.compile(r"0|[1-9][0-9]{0,11}")
 _TYPED_SEPARATORS = str.maketrans("", "", " -")  # "ab12-cd34" typed from an e-mail
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 FailureReason = Literal["malformed", "unknown_key", "bad_signature"]
 
@@ -181,6 +186,8 @@ def parse_payload(text: str, public_keys: Mapping[str, Ed25519PublicKey]
     key = public_keys.get(key_id)
     if key is None:
         return ParseFailure("unknown_key", f"no public key with id {key_id}")
+    from cryptography.exceptions import InvalidSignature
+
     try:
         key.verify(signature, _signed_part(fields_b64, key_id))
     except InvalidSignature:
@@ -192,6 +199,8 @@ def parse_payload(text: str, public_keys: Mapping[str, Ed25519PublicKey]
 
 
 def generate_private_key() -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     return Ed25519PrivateKey.generate()
 
 
@@ -214,24 +223,63 @@ def _raw32(text: str, what: str) -> bytes:
 
 
 def load_private_key(text: str) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     return Ed25519PrivateKey.from_private_bytes(_raw32(text, "an Ed25519 private key"))
 
 
 def load_public_key(text: str) -> Ed25519PublicKey:
-    return Ed25519PublicKey.from_public_bytes(_raw32(text, "an Ed25519 public key"))
+    return _public_key(_raw32(text, "an Ed25519 public key"))
 
 
-def load_public_keys(keys: Mapping[str, str]) -> dict[str, Ed25519PublicKey]:
+def _public_key(raw: bytes) -> Ed25519PublicKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+class PublicKeys(Mapping[str, "Ed25519PublicKey"]):
+    """Checked public keys, made into cryptography key objects on first use.
+
+    Everything that can be wrong with a configured key (its id, base64, length)
+    is checked when this is built; any 32 bytes then make an Ed25519 public key.
+    """
+
+    def __init__(self, raw: Mapping[str, bytes]) -> None:
+        self._raw = dict(raw)
+        self._keys: dict[str, Ed25519PublicKey] = {}
+
+    def __getitem__(self, key_id: str) -> Ed25519PublicKey:
+        key = self._keys.get(key_id)
+        if key is None:
+            key = self._keys[key_id] = _public_key(self._raw[key_id])
+        return key
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def load_all(self) -> None:
+        """Make every key object now (after the first frame), not on the first scan."""
+        for key_id in self._raw:
+            self[key_id]
+
+
+def load_public_keys(keys: Mapping[str, str]) -> PublicKeys:
     """{key id: base64 public key} from the config, checked, for CheckinPolicy."""
-    loaded = {}
+    raw = {}
     for key_id, text in keys.items():
         if not KEY_ID_PATTERN.fullmatch(key_id):
             raise ValueError(f"key id {key_id!r}: use 1-16 letters, digits, '_' or '-'")
-        loaded[key_id] = load_public_key(text)
-    return loaded
+        raw[key_id] = _raw32(text, "an Ed25519 public key")
+    return PublicKeys(raw)
 
 
 def key_id_for(public_key: Ed25519PublicKey) -> str:
     """A default key id derived from the key, so two keys never share one by accident."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     raw = public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
     return "k" + hashlib.sha256(raw).hexdigest()[:8]

@@ -299,3 +299,51 @@ async def test_every_screen_fits_small_and_large_terminals(config, clock, make_a
                     f"{type(app.screen).__name__} #{widget.id} is cut off at {size}")
                 assert visible.right <= size[0] and visible.bottom <= size[1]
         assert seen == ["HomeScreen", "TicketScreen", "NoticeScreen", "NoticeScreen"]
+
+
+async def test_kiosk_run_draws_home_first_then_starts_every_device(config, clock, tmp_path,
+                                                                  make_app) -> None:
+    """`kiosk run` starts the LAN API, lobby outputs and camera once the home screen is
+    drawn (docs/design.md, "Start-up"); a press meanwhile is not lost."""
+    import socket
+    import threading
+    import urllib.request
+
+    from kiosk import cli
+    from kiosk.config import LanApiConfig
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    cfg = dataclasses.replace(
+        quick_buttons(config), lan_api=LanApiConfig("127.0.0.1", port),
+        calling=dataclasses.replace(config.calling, speech=False),
+        camera=dataclasses.replace(config.camera, source=str(tmp_path / "camera")))
+    app, appliance = make_app(cfg, clock)
+    seen: list[tuple[str, bool, bool]] = []
+    started = threading.Event()
+
+    def start_later() -> None:
+        screen = app.screen
+        seen.append((type(screen).__name__, screen.is_mounted,
+                     threading.current_thread() is threading.main_thread()))
+        cli._start_after_first_frame(cfg, appliance, app)
+        started.set()
+
+    app.start_later = start_later
+    assert appliance.call_feed is None and app.scanner is None  # nothing started yet
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")  # at once: the start-up may still be running
+        for _ in range(200):  # finished workers leave app.workers: poll for the outcome
+            if started.is_set() and isinstance(app.screen, TicketScreen) and app.scanner:
+                break
+            await pilot.pause(0.05)
+        assert seen == [("HomeScreen", True, False)]
+        assert isinstance(app.screen, TicketScreen)
+        assert app.screen.query_one(BigNumber).label == "A001"
+        assert b"A001" in Path(cfg.printer.params["output"]).read_bytes()
+        assert appliance.call_feed is not None and appliance.display is not None
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/board", timeout=5) as reply:
+            assert reply.status == 200
+        assert app.scanner is not None and app.camera_ok
+        assert [w for w in app.workers if w.group == "camera" and w.is_running]
