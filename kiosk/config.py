@@ -7,6 +7,8 @@ naming the file, the key and what was expected.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import os
 import re
@@ -148,7 +150,7 @@ class WalkinConfig:
 
     require_nik: bool = False  # walk-in and priority numbers only after a NIK is typed
     max_per_nik: int = 1  # numbers per NIK per lane per office day
-    per_minute: int = 6  # without NIK entry: walk-in numbers per rolling minute (0 = no limit)
+    per_minute: int = 10  # without NIK entry: walk-in numbers per rolling minute (0 = no limit)
 
 
 DISPLAY_KINDS = ("none", "seven_segment", "lamps")
@@ -428,13 +430,16 @@ def _parse_checkin(root: _Reader) -> CheckinConfig:
         if not _KEY_ID.match(key_id):
             raise keys_reader.fail(key_id, "a key id of 1-16 letters, digits, '_' or '-'")
         value = keys_reader.text(key_id, _REQUIRED)
+        # Base64 of 32 bytes is all kiosk.booking_qr.load_public_keys needs (any 32 bytes
+        # make an Ed25519 key); checked here without importing cryptography, which
+        # `kiosk run` loads only after its first frame (docs/design.md, "Start-up").
         try:
-            from kiosk.booking_qr import load_public_key
-
-            load_public_key(value)
-        except ValueError:
+            raw = base64.b64decode(value.strip(), validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32:
             raise keys_reader.fail(key_id, "a base64 Ed25519 public key (32 bytes)",
-                                   value[:12]) from None
+                                   value[:12])
         keys[key_id] = value
     return CheckinConfig(
         early_minutes=sub.integer("early_minutes", 60, lo=0, hi=1440),
@@ -692,7 +697,7 @@ def _with_walkin(root: _Reader, config: Config) -> Config:
     walkin = WalkinConfig(
         require_nik=sub.boolean("require_nik", False),
         max_per_nik=sub.integer("max_per_nik", 1, lo=1, hi=10),
-        per_minute=sub.integer("per_minute", 6, lo=0, hi=600),
+        per_minute=sub.integer("per_minute", 10, lo=0, hi=600),
     )
     if walkin.require_nik and len(config.checkin.nik_salt) < 16:
         # The office secret keys the stored NIK hash: without it a NIK could be recovered.

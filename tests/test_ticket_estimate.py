@@ -27,7 +27,7 @@ from kiosk.booking_samples import make_sample_bookings
 from kiosk.bookings import import_bookings
 from kiosk.calling_view import calling_service
 from kiosk.checkin import CheckedIn, CheckinPolicy, CheckinService
-from kiosk.config import Config, CounterConfig
+from kiosk.config import Config, CounterConfig, WalkinConfig
 from kiosk.issuing import Issued, IssuingService
 from kiosk.ports import TicketWait
 from kiosk.wait_estimate import PaceCache, WaitEstimate
@@ -44,6 +44,8 @@ class DummyService:
     """IssuingService printing through EscposTicketPrinter into one Dummy device."""
 
     def __init__(self, cfg: Config, clock: MovableClock) -> None:
+        # Queues are built at one instant here: the per-minute walk-in limit is not under test.
+        cfg = dataclasses.replace(cfg, walkin=WalkinConfig(per_minute=0))
         self.device = Dummy()
         printer = EscposTicketPrinter(lambda: self.device, cfg.printer.paper_width_mm, 0.2)
         self.db = store.connect(cfg.database)

@@ -75,7 +75,7 @@ def write_config(tmp_path: Path, extra: str, salt: bool = True) -> Path:
 
 
 def test_walkin_table_is_optional_and_validated(tmp_path: Path) -> None:
-    assert load_config(SIM_CONFIG).walkin == WalkinConfig(False, 1, 6)
+    assert load_config(SIM_CONFIG).walkin == WalkinConfig(False, 1, 10)
     loaded = load_config(write_config(
         tmp_path, "[walkin]\nrequire_nik = true\nmax_per_nik = 2\nper_minute = 0\n"))
     assert loaded.walkin == WalkinConfig(True, 2, 0)
