@@ -9,22 +9,25 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from kiosk import store
 from kiosk.booking_qr import PublicKeys, load_public_keys
 from kiosk.call_feed import CallFeed, FeedCall
 from kiosk.checkin import CheckinPolicy, CheckinService
 from kiosk.clock_trust import ClockTrust
-from kiosk.config import Config
 from kiosk.issuing import IssuingService, utc_now
-from kiosk.ports import Simulation, TicketPrinter
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    import sqlite_utils
+
+    from kiosk.config import Config
+    from kiosk.ports import Simulation, TicketPrinter
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,7 @@ import time
 from datetime import date
 from datetime import time as clock_time
 from pathlib import Path
-from typing import NamedTuple
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typing import TYPE_CHECKING, NamedTuple
 
 from kiosk.booking_qr import (
     BookingClaim,
@@ -27,6 +25,9 @@ from kiosk.booking_qr import (
     sign_payload,
 )
 from kiosk.bookings import MAX_APPLICANTS, booking_rows
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 BOOKINGS_FILE = "bookings.json"  # written next to the PNGs, ready for `kiosk bookings import`
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: people type these

@@ -15,17 +15,19 @@ import hmac
 import io
 import json
 import re
-import sqlite3
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from kiosk.numbering import append_event
 from kiosk.store import immediate
+
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable, Iterable
+
+    import sqlite_utils
 
 # Booking codes are what people type from an e-mail: capitals and digits only.
 CODE_PATTERN = re.compile(r"[A-Z0-9]{6,16}")

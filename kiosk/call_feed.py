@@ -19,12 +19,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from pathlib import Path
-from typing import NamedTuple
-
-import sqlite_utils
+from typing import TYPE_CHECKING, NamedTuple
 
 from kiosk import store
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 

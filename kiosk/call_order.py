@@ -36,9 +36,11 @@ those ``a``. Hence the person at the head of lane L is called after at most
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence, Set
 
 PRIORITY, BOOKED, WALKIN = "P", "B", "A"
 LANES = (PRIORITY, BOOKED, WALKIN)  # also the fixed order of "strict" mode

@@ -21,19 +21,20 @@ Choices made here (the lead may revisit):
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
-
-import sqlite_utils
 
 from kiosk.call_order import CallPolicy, choose_next
 from kiosk.numbering import append_event
 from kiosk.store import immediate
 
 if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable
+
+    import sqlite_utils
+
     from kiosk.schedule import Schedule
 
 _TICKET_COLUMNS = "id, lane, number, label, status, counter, called_at, recalls"

@@ -8,16 +8,19 @@ second costs one indexed read, not a board's worth of queries.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from kiosk.call_order import CallPolicy
 from kiosk.calling import CallingService, Counter
-from kiosk.config import Config
 from kiosk.schedule import Schedule
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    import sqlite_utils
+
+    from kiosk.config import Config
 
 LAST_CALLS = 6  # enough to find a missed call, few enough to read from a chair
 

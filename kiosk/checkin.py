@@ -9,16 +9,12 @@ two taps or a replayed screenshot can never check one booking in twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-import sqlite_utils
-
 from kiosk.booking_qr import BookingClaim, ParseFailure, parse_payload
 from kiosk.bookings import Booking, insert_from_claim, load_booking, mark_checked_in
-from kiosk.config import Config
 from kiosk.issuing import BOOKED, Issued, IssuingService, utc_now
 from kiosk.numbering import CapReached, ClockBehind, Ticket, append_event, format_label
 from kiosk.ports import PaperStatus, TicketPrinter
@@ -26,7 +22,12 @@ from kiosk.store import immediate
 from kiosk.texts import ZONE_ABBREVIATIONS, format_date, format_moment, t
 
 if TYPE_CHECKING:  # cryptography loads when a signed QR is checked (kiosk/booking_qr.py)
+    from collections.abc import Callable, Mapping
+
+    import sqlite_utils
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from kiosk.config import Config
 
 REASONS = ("malformed", "bad_signature", "unknown_key", "wrong_office", "unknown_code",
            "cancelled", "already_checked_in", "wrong_day", "too_late", "too_early", "closed",

@@ -12,18 +12,21 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from kiosk.config import ConfigError, config_path, load_config
-from kiosk.issuing import PRIORITY, WALKIN, Issued, Refused
 from kiosk.journal_log import setup_logging
-from kiosk.notices import notice_lines
-from kiosk.staff_pin import hash_pin
-from kiosk.texts import format_date
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from kiosk.issuing import Issued, Refused
 
 log = logging.getLogger(__name__)
 EXIT_CONFIG, EXIT_REFUSED, EXIT_UNPRINTED, EXIT_NOT_FOUND = 1, 3, 4, 5
-LANE_WORDS = {"walkin": WALKIN, "priority": PRIORITY}
+# `kiosk issue LANE`; the domain modules load in the commands that need them, so `kiosk
+# run` draws its first frame sooner (docs/design.md, "Start-up").
+LANE_CHOICES = ("priority", "walkin")
 
 
 def _parser(with_modules: bool = True) -> argparse.ArgumentParser:
@@ -34,7 +37,7 @@ def _parser(with_modules: bool = True) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start the full-screen kiosk")
     issue = sub.add_parser("issue", help="issue and print one ticket without the UI")
-    issue.add_argument("lane", choices=sorted(LANE_WORDS))
+    issue.add_argument("lane", choices=LANE_CHOICES)
     status = sub.add_parser("status", help="today per lane: issued, left, turned away, unprinted")
     status.add_argument("--json", action="store_true")
     reprint = sub.add_parser("reprint", help="print one of today's tickets again, e.g. A012")
@@ -64,6 +67,8 @@ def _command_modules() -> list:
 
 
 def _refusal_text(refused: Refused, language: str) -> str:
+    from kiosk.notices import notice_lines
+
     title, body = notice_lines(refused, language)
     return " ".join([title + "."] + [line.replace("\n", " ") for line in body])
 
@@ -79,10 +84,12 @@ def _report_issued(result: Issued) -> int:
 
 def _cmd_issue(args: argparse.Namespace, config) -> int:
     from kiosk.appliance import build
+    from kiosk.issuing import PRIORITY, WALKIN, Refused
 
     appliance = build(config, with_gpio=False)
     try:
-        result = appliance.service.issue(LANE_WORDS[args.lane], args.lang)
+        lane = {"walkin": WALKIN, "priority": PRIORITY}[args.lane]
+        result = appliance.service.issue(lane, args.lang)
     finally:
         appliance.close()
     if isinstance(result, Refused):
@@ -110,6 +117,7 @@ def _cmd_status(args: argparse.Namespace, config) -> int:
     from kiosk.issuing import utc_now
     from kiosk.numbering import Numbering
     from kiosk.schedule import Schedule
+    from kiosk.texts import format_date
 
     db = store.connect(config.database)
     try:
@@ -140,6 +148,8 @@ def _cmd_status(args: argparse.Namespace, config) -> int:
 
 
 def _cmd_pin_hash() -> int:
+    from kiosk.staff_pin import hash_pin
+
     pin = getpass.getpass("New staff PIN (4-12 digits): ")
     if getpass.getpass("Again: ") != pin:
         print("The two PINs differ.", file=sys.stderr)
@@ -153,31 +163,60 @@ def _cmd_pin_hash() -> int:
 
 
 def _cmd_run(config) -> int:
-    from kiosk.appliance import build, prompt_speaker
     from screens.app import KioskApp
 
-    appliance = build(config)
+    started: list = []  # the Appliance, once the start-up thread has built it
+
+    def speak(text: str) -> None:  # the announcer starts after the first frame
+        from kiosk.appliance import prompt_speaker
+
+        if started and (speaker := prompt_speaker(config, started[0])) is not None:
+            speaker(text)
+
+    # The store, services and devices are built after the first frame (start_later).
+    app = KioskApp(config, None, speak=speak if config.spoken_prompts else None,
+                   start_later=lambda: _start_kiosk(config, started, app))
     try:
-        from kiosk.staff_desk import StaffDesk
-
-        def wake_lobby() -> None:  # a call from the staff menu reaches display and speaker now
-            if appliance.call_feed is not None:
-                appliance.call_feed.poke()
-
-        def speak(text: str) -> None:  # the announcer starts after the first frame
-            if (speaker := prompt_speaker(config, appliance)) is not None:
-                speaker(text)
-
-        desk = StaffDesk.for_service(appliance.service, after_call=wake_lobby)
-        appliance.closers.append(desk.close)
-        app = KioskApp(config, appliance.service, appliance.simulation, appliance.checkin,
-                       desk=desk, speak=speak if config.spoken_prompts else None,
-                       start_later=lambda: _start_after_first_frame(config, appliance, app))
-        appliance.on_press = app.lane_pressed
         ending = app.run()
     finally:
-        appliance.close()
+        if started:
+            started[0].close()
     return _end_session(ending, config)
+
+
+def _build_for_app(config, started: list, app, **build_options):
+    """The store, issuing and check-in services, printer object, GPIO lane buttons and
+    lamp (kiosk.appliance.build), handed to the app; None (and the app shows why) if
+    they cannot be built."""
+    from kiosk.appliance import build
+    from kiosk.staff_desk import StaffDesk
+
+    try:
+        appliance = build(config, **build_options)
+    except Exception as exc:  # e.g. the store unreadable: say so on screen, not just exit
+        log.exception("the store and devices could not start")
+        app.start_failed(str(exc) or type(exc).__name__)
+        return None
+    started.append(appliance)
+
+    def wake_lobby() -> None:  # a call from the staff menu reaches display and speaker now
+        if appliance.call_feed is not None:
+            appliance.call_feed.poke()
+
+    desk = StaffDesk.for_service(appliance.service, after_call=wake_lobby)
+    appliance.closers.append(desk.close)
+    appliance.on_press = app.lane_pressed
+    app.appliance_ready(appliance.service, appliance.checkin, appliance.simulation, desk)
+    return appliance
+
+
+def _start_kiosk(config, started: list, app, **build_options) -> None:
+    """`kiosk run`'s start-up thread, once the home screen is drawn: the store and the
+    services first (without them nothing else starts), then the other devices.
+    ``build_options`` go to kiosk.appliance.build (tests pass a clock)."""
+    appliance = _build_for_app(config, started, app, **build_options)
+    if appliance is not None:
+        _start_after_first_frame(config, appliance, app)
 
 
 def _start_after_first_frame(config, appliance, app) -> None:
@@ -208,7 +247,12 @@ def _start_after_first_frame(config, appliance, app) -> None:
     def drivers() -> None:  # first: a lane press needs them (it would import them itself)
         load_deferred_drivers(appliance)
 
-    steps = [drivers, calling, *([sync] if config.sync.enabled else []), camera]
+    def screens() -> None:  # the ticket, notice, staff... screens, off the UI thread
+        from screens.app import load_screens
+
+        load_screens()
+
+    steps = [drivers, screens, calling, *([sync] if config.sync.enabled else []), camera]
     for step in steps:
         try:
             step()

@@ -7,12 +7,16 @@ next in both languages, because this is run rarely and under stress.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.backup import DEFAULT_KEEP_DAYS, BackupError, StoreInUse, list_backups
-from kiosk.config import Config
+
+if TYPE_CHECKING:
+    import argparse
+
+    from kiosk.config import Config
 
 EXIT_FAILED, EXIT_REFUSED = 2, 3
 

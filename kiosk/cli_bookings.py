@@ -7,12 +7,15 @@ messages as the kiosk screen, with a non-zero exit code when refused.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.config import Config
+if TYPE_CHECKING:
+    import argparse
+
+    from kiosk.config import Config
 
 EXIT_REFUSED, EXIT_UNPRINTED, EXIT_BAD_INPUT = 3, 4, 2
 

@@ -17,9 +17,12 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from kiosk.config import Config
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from kiosk.config import Config
 
 EXIT_CONFIG, EXIT_USAGE, EXIT_NOTHING = 1, 2, 3
 TOKEN_ENV = "KIOSK_COUNTER_TOKEN"  # read by screens/counter_client.py

@@ -8,10 +8,8 @@ longer than that check's deadline. Exit code 0 when no check failed
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.config import Config
 from kiosk.doctor import (
     CHECK_NAMES,
     DEFAULT_MIN_FREE_MB,
@@ -22,6 +20,12 @@ from kiosk.doctor import (
     report_text,
 )
 from kiosk.texts import t
+
+if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
+
+    from kiosk.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:

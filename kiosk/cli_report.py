@@ -6,15 +6,18 @@ that does not exist is reported, not created (connecting would make an empty one
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.config import Config
+if TYPE_CHECKING:
+    import argparse
+
+    from kiosk.config import Config
 
 EXIT_NO_STORE, EXIT_USAGE = 1, 2
 FORMATS = ("table", "csv", "json", "html")

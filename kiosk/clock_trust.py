@@ -36,16 +36,18 @@ import logging
 import subprocess
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.numbering import CLOCK_TOLERANCE, append_event
 from kiosk.store import immediate
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 

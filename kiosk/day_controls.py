@@ -16,11 +16,13 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from kiosk.numbering import append_event
 from kiosk.store import immediate
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 MAX_CAP = 9999

@@ -22,11 +22,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kiosk import store
 from kiosk.clock_trust import (
@@ -43,6 +42,9 @@ from kiosk.config import Config, ConfigError, load_config
 from kiosk.issuing import utc_now
 from kiosk.sync_protocol import PREFIX as SYNC_PREFIX
 from kiosk.texts import format_moment, t
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 Status = Literal["pass", "warn", "fail", "skip"]
 STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "skip")

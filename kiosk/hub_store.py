@@ -20,12 +20,11 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.bookings import ImportFileError, ImportReport, RowProblem, _NewBooking, _read_json
 from kiosk.config import _CODE, OFFICE_TIMEZONES
@@ -39,6 +38,9 @@ from kiosk.sync_protocol import (
     PushResult,
     parse_settings,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
 
 BUSY_TIMEOUT_S = 10.0
 RECLAIM_WINDOW = timedelta(minutes=10)  # how long an empty kiosk's request counts as demand

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from kiosk.calling import Counter
-from kiosk.clock_trust import ClockTrust, ClockVerdict
-from kiosk.config import Config
 from kiosk.day_controls import DayControls
-from kiosk.nik import NikInvalid
 from kiosk.numbering import CapReached, ClockBehind, Numbering, Ticket
 from kiosk.ports import (
     PaperStatus,
@@ -33,6 +28,15 @@ from kiosk.schedule import Schedule
 from kiosk.wait_estimate import PaceCache
 from kiosk.wait_text import ticket_wait
 from kiosk.walkin_guard import ApplicantRefused, NikLimit, WalkinGuard
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import sqlite_utils
+
+    from kiosk.clock_trust import ClockTrust, ClockVerdict
+    from kiosk.config import Config
+    from kiosk.nik import NikInvalid
 
 log = logging.getLogger(__name__)
 

@@ -29,16 +29,19 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk import store
 from kiosk.calling import CalledTicket, CallingService, CallRefused
 from kiosk.calling_view import board_state, calling_service, change_marker
-from kiosk.config import Config, CounterConfig
 from kiosk.issuing import utc_now
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from kiosk.config import Config, CounterConfig
 
 log = logging.getLogger(__name__)
 

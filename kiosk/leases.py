@@ -15,12 +15,15 @@ path can fall back to "max + 1" while leases are on.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from kiosk.store import immediate
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    import sqlite_utils
 
 LEASE_LANES_KEY = "lease_lanes"
 

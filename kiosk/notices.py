@@ -5,8 +5,12 @@ Shared by the kiosk screens and the CLI so both always say the same thing.
 
 from __future__ import annotations
 
-from kiosk.issuing import Refused
+from typing import TYPE_CHECKING
+
 from kiosk.texts import format_moment, t
+
+if TYPE_CHECKING:
+    from kiosk.issuing import Refused
 
 # Refusals of kiosk/walkin_guard.py (NIK entry, per-minute limit, priority reasons).
 WALKIN_GUARD_REASONS = ("nik_required", "nik_invalid", "nik_limit", "walkin_burst",

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-import sqlite_utils
-
 from kiosk.ids import new_id
 from kiosk.leases import leased_lanes, take_leased
 from kiosk.store import immediate
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from kiosk.clock_trust import ClockTrust
 
 # How far the clock may step back (NTP corrections) before we stop trusting it.

@@ -42,17 +42,21 @@ import json
 import math
 import statistics
 from collections import Counter as Tally
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from kiosk.checkin import REASONS
-from kiosk.config import Config, CounterConfig, Lane
 from kiosk.schedule import Schedule
 from kiosk.walkin_guard import BURST_GAP, CHECKED_AT_COUNTER, PRIORITY, PRIORITY_REASONS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+    from zoneinfo import ZoneInfo
+
+    import sqlite_utils
+
+    from kiosk.config import Config, CounterConfig, Lane
 
 MAX_DAYS = 366  # a year per report: enough for an annual review, bounded for a Pi
 # Wait-distribution buckets in minutes: [lower, upper); None = open-ended.

@@ -13,12 +13,16 @@ from __future__ import annotations
 import html
 import math
 import textwrap
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from typing import TYPE_CHECKING
 
-from kiosk.report import Figures, Report, StaffAction, Stats
 from kiosk.texts import TEXTS, ZONE_ABBREVIATIONS, format_date, t
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    from kiosk.report import Figures, Report, StaffAction, Stats
 
 COLOURS = {"issued": "#1d4ed8", "called": "#047857", "served": "#047857",
            "turned_away": "#b91c1c", "waits": "#6d28d9"}

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
-from kiosk.config import DayHours
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from kiosk.config import DayHours
 
 
 @dataclass(frozen=True)

@@ -10,18 +10,22 @@ Reprints go through the issuing service, which has the printer and its lock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from kiosk.calling import CalledTicket, CallingService, CallRefused
 from kiosk.day_controls import DayControls, Pause
-from kiosk.issuing import Issued, IssuingService
 from kiosk.numbering import Numbering
 from kiosk.report import HourCount, hourly_counts
 from kiosk.walkin_guard import BurstReport, nik_refusals, recent_bursts
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import sqlite_utils
+
+    from kiosk.issuing import Issued, IssuingService
 
 
 @dataclass(frozen=True)

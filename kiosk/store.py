@@ -8,11 +8,14 @@ processes can never read the same "last number" and both add one to it.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    import sqlite_utils
 
 BUSY_TIMEOUT_S = 10.0
 
@@ -217,6 +220,10 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     conn = sqlite3.connect(
         str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
     )
+    # Imported here: sqlite-utils imports numpy, and `kiosk run` draws its first frame
+    # before any store opens (docs/design.md, "Start-up").
+    import sqlite_utils
+
     # No sqlite-utils plugins: none is used, and finding them scans every installed
     # package (~20 ms of the kiosk's start, bench/startup.py).
     db = sqlite_utils.Database(conn, execute_plugins=False)

@@ -31,10 +31,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-import sqlite_utils
 
 from kiosk import leases, store
 from kiosk.bookings import ImportReport, _apply, _NewApplicant, _NewBooking, _write, load_booking
@@ -59,6 +58,9 @@ from kiosk.sync_protocol import (
     push_request_json,
     salt_fingerprint,
 )
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 

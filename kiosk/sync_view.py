@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
-from kiosk.sync_client import SyncStatus
 from kiosk.texts import t
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from kiosk.sync_client import SyncStatus
 
 
 def _when(moment: datetime | None, zone: ZoneInfo, now: datetime, language: str) -> str:

@@ -6,7 +6,10 @@ so a test can prove no key exists in one language only.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
 
 DAYS = {
     "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
@@ -28,6 +31,16 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "Press the BLUE button for priority:\nelderly, infants, disabled, pregnant"),
     "home.quota": ("Sisa kuota hari ini: {left}/{cap}", "Numbers left today: {left}/{cap}"),
     "home.no_cap": ("Antrian umum tanpa batas kuota", "Walk-in numbers are not capped"),
+    # `kiosk run` draws the home screen before the store is open (docs/design.md, "Start-up").
+    "home.starting": ("Menyiapkan kiosk…", "Getting the kiosk ready…"),
+    "home.start_failed": ("Kios tidak dapat dimulai: {reason}. Silakan hubungi petugas.",
+                          "The kiosk could not start: {reason}. Please ask a member of staff."),
+    "start_failed.body": ("Kios tidak dapat dimulai: {reason}",
+                          "The kiosk could not start: {reason}"),
+    "start_failed.help": ("Nomor belum dapat diberikan. Silakan hubungi petugas.\n"
+                          "Petugas: jalankan `kiosk doctor`, lalu mulai ulang kios.",
+                          "No numbers can be given yet. Please ask a member of staff.\n"
+                          "Staff: run `kiosk doctor`, then restart the kiosk."),
     "home.walkin_closed_today": ("Hari ini hanya layanan prioritas",
                                  "Today: priority applicants only"),
     "home.language": ("English: tekan L", "Bahasa Indonesia: press L"),

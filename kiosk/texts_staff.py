@@ -8,6 +8,11 @@ STAFF_TEXTS: dict[str, tuple[str, str]] = {
     "staff.title": ("Menu Petugas \u2014 {who}", "Staff Menu \u2014 {who}"),
     "staff.hint": ("Esc: kembali ke layar antrian (otomatis setelah {seconds} detik diam)",
                    "Esc: back to the queue screen (by itself after {seconds} s idle)"),
+    "staff.not_ready": ("Kios masih bersiap: menu petugas terbuka sebentar lagi.",
+                        "The kiosk is still getting ready: the staff menu opens in a moment."),
+    "staff.start_failed": ("Menu petugas tidak tersedia: kios tidak dapat dimulai ({reason}).",
+                           "The staff menu is not available: the kiosk could not start "
+                           "({reason})."),
     "staff.tab.counters": ("Loket", "Counters"),
     "staff.tab.today": ("Hari Ini", "Today"),
     "staff.tab.system": ("Sistem", "System"),

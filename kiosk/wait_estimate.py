@@ -10,13 +10,16 @@ served yet today. With no counter open we say "unknown" rather than guess.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
-from kiosk.calling import Counter
+    import sqlite_utils
+
+    from kiosk.calling import Counter
 
 DEFAULT_MINUTES = 12.0  # DOMAIN.md: a first visit at the counter takes about 10-15 minutes
 LAST_N = 10  # today's latest services that set the pace

@@ -9,10 +9,13 @@ and rather long than short: an applicant who waits less is not annoyed.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from kiosk.ports import TicketWait
 from kiosk.texts import t
-from kiosk.wait_estimate import WaitEstimate
+
+if TYPE_CHECKING:
+    from kiosk.wait_estimate import WaitEstimate
 
 SHORT_STEP, LONG_STEP, LONG_FROM = 5, 15, 60  # minutes
 

@@ -22,13 +22,16 @@ import json
 from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import sqlite_utils
-
-from kiosk.config import WalkinConfig
 from kiosk.nik import NikInfo, NikInvalid, is_lansia, mask_nik, parse_nik, salted_hash
 from kiosk.numbering import CapReached, ClockBehind, Numbering, Ticket, append_event
 from kiosk.store import immediate
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from kiosk.config import WalkinConfig
 
 WALKIN, PRIORITY = "A", "P"
 WINDOW = timedelta(minutes=1)

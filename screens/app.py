@@ -6,39 +6,69 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 
-from kiosk.checkin import CheckedIn, CheckinRefused, CheckinService
-from kiosk.config import Config
-from kiosk.issuing import PRIORITY, WALKIN, Issued, IssuingService, Refused
-from kiosk.ports import Simulation
-from kiosk.prompts import prompt_for
 from kiosk.scan_burst import ScanBuffer
-from kiosk.staff_desk import StaffDesk
 from kiosk.staff_pin import PinGuard
+from kiosk.texts import t
 from kiosk.watchdog import notify, ping_interval_s
-from screens.checkin import CheckedInScreen, KeypadScreen
-from screens.clock_confirm import ClockConfirmScreen
 from screens.home import HomeScreen
-from screens.nik_entry import NikEntryScreen, PriorityReasonScreen, ask_applicant
-from screens.notice import NoticeScreen
 from screens.pin import PinScreen
-from screens.staff import StaffScreen
 from screens.themes import install_themes, theme_setting
-from screens.ticket import TicketScreen
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.screen import Screen
+
+    from kiosk.checkin import CheckedIn, CheckinRefused, CheckinService
+    from kiosk.config import Config
+    from kiosk.issuing import Issued, IssuingService, Refused
+    from kiosk.ports import Simulation
+    from kiosk.staff_desk import StaffDesk
 
 log = logging.getLogger(__name__)
-# While staff have the kiosk, lobby buttons, scans and lobby keys wait.
-STAFF_SCREENS = PinScreen | StaffScreen | ClockConfirmScreen
-# Applicants typing on the kiosk's keypads: their digits are not a scanner burst.
-TYPING_SCREENS = KeypadScreen | NikEntryScreen | PriorityReasonScreen
 NOTICE_SECONDS = 12
+# The first frame needs only the home screen: the other screens and the domain modules
+# they use are imported on first use, or by load_screens() in `kiosk run`'s start-up
+# thread (docs/design.md, "Start-up"); tests/test_startup_imports.py keeps it so.
+
+
+def load_screens() -> None:
+    """Import every screen now, off the UI thread, so the first press does not wait."""
+    import screens.checkin
+    import screens.clock_confirm
+    import screens.nik_entry
+    import screens.notice
+    import screens.staff
+    import screens.ticket  # noqa: F401
+
+
+def staff_screen(screen: Screen) -> bool:
+    """While staff have the kiosk (PIN, menu, clock confirmation), lobby input waits."""
+    from screens.clock_confirm import ClockConfirmScreen
+    from screens.staff import StaffScreen
+
+    return isinstance(screen, PinScreen | StaffScreen | ClockConfirmScreen)
+
+
+def applicant_entry_screen(screen: Screen) -> bool:
+    """NIK or priority reason being typed: scans wait too."""
+    from screens.nik_entry import NikEntryScreen, PriorityReasonScreen
+
+    return isinstance(screen, NikEntryScreen | PriorityReasonScreen)
+
+
+def typing_screen(screen: Screen) -> bool:
+    """Applicants typing on the kiosk's keypads: their digits are not a scanner burst."""
+    from screens.checkin import KeypadScreen
+
+    return isinstance(screen, KeypadScreen) or applicant_entry_screen(screen)
 
 
 class LaneButtonPressed(Message):
@@ -71,6 +101,24 @@ class ScannerReady(Message):
         self.scanner = scanner
 
 
+class ApplianceReady(Message):
+    """`kiosk run`: the store, services and lane buttons, built after the first frame."""
+
+    def __init__(self, service: IssuingService, checkin: CheckinService | None,
+                 simulation: Simulation | None, desk: StaffDesk | None) -> None:
+        super().__init__()
+        self.service, self.checkin, self.simulation, self.desk = (
+            service, checkin, simulation, desk)
+
+
+class StartFailed(Message):
+    """`kiosk run`: the store or the devices could not be built; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
 class KioskApp(App[None]):
     CSS_PATH = "kiosk.tcss"
     TITLE = "antrian-kiosk"
@@ -91,12 +139,18 @@ class KioskApp(App[None]):
         Binding("b", "keypad", show=False),
     ]
 
-    def __init__(self, config: Config, service: IssuingService,
+    def __init__(self, config: Config, service: IssuingService | None,
                  simulation: Simulation | None = None, checkin: CheckinService | None = None,
                  scanner: Any = None, desk: StaffDesk | None = None,
                  speak: Callable[[str], None] | None = None,
                  start_later: Callable[[], None] | None = None) -> None:
         super().__init__()
+        # service None (`kiosk run`): the store and services come later, from start_later
+        # through appliance_ready(); until then the home screen says it is getting ready
+        # and lobby input waits in ``_waiting`` (docs/design.md, "Start-up").
+        self.start_error: str | None = None
+        self._waiting: list[tuple[str, str]] = []  # ("lane" | "simulate" | "code", value)
+        self._staff_waiting: str | None = None  # staff id whose menu opens once ready
         # Devices the home screen does not need (`kiosk run`: LAN API, lobby outputs,
         # camera, printer drivers): started in a thread once the home screen is drawn.
         self.start_later = start_later
@@ -141,6 +195,53 @@ class KioskApp(App[None]):
         except Exception:  # each device reports its own failure; this is a last resort
             log.exception("starting the devices after the first frame failed")
 
+    @property
+    def starting(self) -> bool:
+        """The store and services are still being built (`kiosk run`'s first second)."""
+        return self.service is None and self.start_error is None
+
+    # Called from the start-up thread; never block (the app may be closing).
+    def appliance_ready(self, service: IssuingService, checkin: CheckinService | None,
+                        simulation: Simulation | None, desk: StaffDesk | None) -> None:
+        self.post_message(ApplianceReady(service, checkin, simulation, desk))
+
+    def start_failed(self, reason: str) -> None:
+        self.post_message(StartFailed(reason))
+
+    def on_appliance_ready(self, message: ApplianceReady) -> None:
+        self.service, self.checkin = message.service, message.checkin
+        self.simulation = message.simulation
+        if message.desk is not None:
+            self._desk, self._own_desk = message.desk, False
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.services_attached()
+        waiting, self._waiting = self._waiting, []
+        for kind, value in waiting:  # in arrival order, as if they came now
+            if kind == "lane":
+                self.post_message(LaneButtonPressed(value))
+            elif kind == "code":
+                self.post_message(CodeScanned(value))
+            else:
+                self.action_simulate(value)
+        if self._staff_waiting is not None:
+            who, self._staff_waiting = self._staff_waiting, None
+            self._open_staff_menu(who)
+
+    def on_start_failed(self, message: StartFailed) -> None:
+        from screens.notice import StartFailedScreen
+
+        log.error("the kiosk could not start: %s", message.reason)
+        self.start_error = message.reason
+        if self._waiting:
+            log.warning("dropped %d lobby inputs that came before the failure",
+                        len(self._waiting))
+        self._waiting.clear()
+        self._staff_waiting = None
+        self.go_home()
+        self.refresh_home()
+        self.push_screen(StartFailedScreen(message.reason))
+
     def scanner_ready(self, scanner: Any) -> None:
         """Called from any thread; never blocks (the app may be closing)."""
         self.post_message(ScannerReady(scanner))
@@ -179,7 +280,7 @@ class KioskApp(App[None]):
 
     # USB scanners type like a keyboard: hold printable keys briefly to tell.
     def _intercepts_keys(self) -> bool:
-        return not isinstance(self.screen, TYPING_SCREENS | STAFF_SCREENS)
+        return not (typing_screen(self.screen) or staff_screen(self.screen))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -210,8 +311,11 @@ class KioskApp(App[None]):
             await self._release(len(self.scan_buffer.flush()))
 
     def on_code_scanned(self, message: CodeScanned) -> None:
+        if self.starting and not staff_screen(self.screen):
+            self._waiting.append(("code", message.text))
+            return
         if (self.checkin is None or self.busy
-                or isinstance(self.screen, STAFF_SCREENS | NikEntryScreen | PriorityReasonScreen)):
+                or staff_screen(self.screen) or applicant_entry_screen(self.screen)):
             return
         self.busy = True
         self.check_in(message.text, self.language)
@@ -222,12 +326,16 @@ class KioskApp(App[None]):
             result = self.checkin.check_in(text, language)
         except Exception:  # scanner garbage must never take the lobby down
             log.exception("check-in failed")
+            from kiosk.issuing import Refused
+
             result = Refused("error", "B")
         self.call_from_thread(self.show_result, result)
 
     def action_keypad(self) -> None:
-        if self.checkin is None or isinstance(self.screen, TYPING_SCREENS | STAFF_SCREENS):
+        if ((self.checkin is None and not self.starting)
+                or typing_screen(self.screen) or staff_screen(self.screen)):
             return
+        from screens.checkin import KeypadScreen
 
         def typed(code: str | None) -> None:
             if code:
@@ -241,7 +349,11 @@ class KioskApp(App[None]):
         self.post_message(LaneButtonPressed(lane))
 
     def on_lane_button_pressed(self, message: LaneButtonPressed) -> None:
-        if self.busy or isinstance(self.screen, STAFF_SCREENS | TYPING_SCREENS):
+        if self.busy or staff_screen(self.screen) or typing_screen(self.screen):
+            return
+        if self.service is None:  # starting: handled once ready; failed: the screen says so
+            if self.starting:
+                self._waiting.append(("lane", message.lane))
             return
         lane = message.lane
         if self.service.guard.needs_nik(lane):  # offices that give one number per NIK
@@ -253,6 +365,8 @@ class KioskApp(App[None]):
                     self.issue(lane, self.language, nik, reason)
 
             self.go_home()
+            from screens.nik_entry import ask_applicant
+
             ask_applicant(self, lane, today, entered)
             return
         self.busy = True
@@ -265,10 +379,18 @@ class KioskApp(App[None]):
             result = self.service.issue(lane, language, nik=nik, reason=reason)
         except Exception:  # a store or driver bug must not take the lobby down
             log.exception("issuing failed")
+            from kiosk.issuing import Refused
+
             result = Refused("error", lane)
         self.call_from_thread(self.show_result, result)
 
     def show_result(self, result: Issued | Refused | CheckedIn | CheckinRefused) -> None:
+        from kiosk.checkin import CheckedIn
+        from kiosk.issuing import Issued
+        from screens.checkin import CheckedInScreen
+        from screens.notice import NoticeScreen
+        from screens.ticket import TicketScreen
+
         self.busy = False
         if isinstance(result, Issued):
             screen = TicketScreen(result, self.config.ticket_screen_seconds)
@@ -284,6 +406,8 @@ class KioskApp(App[None]):
         """The prompt for what the screen now shows; a broken voice never stops the kiosk."""
         if self.speak is None:
             return
+        from kiosk.prompts import prompt_for
+
         try:
             self.speak(prompt_for(result, self.language))
         except Exception:
@@ -306,6 +430,8 @@ class KioskApp(App[None]):
 
     def action_toggle_language(self) -> None:
         self.language = "en" if self.language == "id" else "id"
+        from screens.staff import StaffScreen
+
         if isinstance(self.screen, StaffScreen):  # staff switch from their menu and stay there
             for screen in self.screen_stack:
                 screen.refresh(recompose=True)
@@ -314,8 +440,14 @@ class KioskApp(App[None]):
         self.screen.refresh(recompose=True)
 
     def action_simulate(self, lane: str) -> None:
-        if self.simulation is not None and lane in (WALKIN, PRIORITY):
+        from kiosk.issuing import PRIORITY, WALKIN
+
+        if lane not in (WALKIN, PRIORITY):
+            return
+        if self.simulation is not None:
             self.simulation.press(lane)
+        elif self.starting and self.config.simulation:  # the mock buttons are not built yet
+            self._waiting.append(("simulate", lane))
 
     def action_simulate_counter(self, action: str) -> None:
         """Counter 1's mock button; a thread, as the press writes to the store."""
@@ -333,19 +465,36 @@ class KioskApp(App[None]):
     def desk(self) -> StaffDesk:
         """Built on first use: most lobby hours nobody opens the staff menu."""
         if self._desk is None:
+            if self.service is None:
+                raise RuntimeError("the staff desk needs the store, which is not open yet")
+            from kiosk.staff_desk import StaffDesk
+
             self._desk = StaffDesk.for_service(self.service)
         return self._desk
 
     def action_staff(self) -> None:
-        if isinstance(self.screen, STAFF_SCREENS):
+        if staff_screen(self.screen):
             return
 
         def open_menu(who: str | None) -> None:
-            if who:
-                self.go_home()
-                self.push_screen(StaffScreen(self.desk, who))
+            if not who:
+                return
+            if self.service is not None:
+                self._open_staff_menu(who)
+            elif self.starting:  # the menu opens by itself once the store is open
+                self._staff_waiting = who
+                self.notify(t("staff.not_ready", self.language))
+            else:
+                self.notify(t("staff.start_failed", self.language, reason=self.start_error),
+                            severity="error")
 
         self.push_screen(PinScreen(), open_menu)
+
+    def _open_staff_menu(self, who: str) -> None:
+        from screens.staff import StaffScreen
+
+        self.go_home()
+        self.push_screen(StaffScreen(self.desk, who))
 
     def end_session(self, action: str, who: str) -> None:
         """Restart, shut down or close, as the staff menu asked; `kiosk run` does the rest."""

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import TYPE_CHECKING
+
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from kiosk.checkin import CheckedIn
 from kiosk.texts import t
 from kiosk.wait_text import wait_line
 from screens.bigtext import BigNumber
 from screens.countdown import CountdownScreen
 from screens.ticket import UNPRINTED_FACTOR
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from kiosk.checkin import CheckedIn
 
 KEYS = "1234567890QWERTYUIOPASDFGHJKLZXCVBNM"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from typing import TYPE_CHECKING
 
-from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -19,6 +19,9 @@ from textual.widgets import Button, Static
 from kiosk.clock_trust import ClockTrust
 from kiosk.texts import ZONE_ABBREVIATIONS, format_date, format_moment, t
 from screens.bigtext import render_big
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
 
 log = logging.getLogger(__name__)
 

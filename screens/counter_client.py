@@ -17,8 +17,7 @@ import os
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from textual import work
@@ -28,6 +27,9 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from screens.bigtext import big_size, render_big
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 TOKEN_ENV = "KIOSK_COUNTER_TOKEN"
 DEFAULT_URL = "http://127.0.0.1:8470"

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-from kiosk.issuing import PRIORITY, WALKIN
 from kiosk.ports import PaperStatus
 from kiosk.texts import ZONE_ABBREVIATIONS, format_date, format_moment, t
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
 
 
 class LanguageToggle(Static):
@@ -21,16 +23,26 @@ class LanguageToggle(Static):
 
 
 class HomeScreen(Screen):
+    """Also drawn before the store is open (`kiosk run`, app.service None): office, clock,
+    the usual instructions and "getting ready" instead of the quota."""
+
     def _lanes_open(self) -> tuple[bool, bool]:
+        if self.app.service is None:  # not known yet: recomposed once the service is there
+            return True, True
+        from kiosk.issuing import PRIORITY, WALKIN
+
         schedule, now = self.app.service.schedule, self.app.service.clock()
         return schedule.is_open(now, WALKIN), schedule.is_open(now, PRIORITY)
 
     def compose(self) -> ComposeResult:
         lang = self.app.language
         self.composed_for = walkin_open, priority_open = self._lanes_open()
+        self.composed_ready = self.app.service is not None
         yield Static(self.app.config.office.name, classes="office", id="office")
         yield Static(self._clock_text(), classes="clock", id="clock")
         if not (walkin_open or priority_open):
+            from kiosk.issuing import PRIORITY, WALKIN
+
             yield Static(t("closed.title", lang), classes="notice-title", id="closed")
             when = self.app.service.schedule.next_opening_any(
                 self.app.service.clock(), [WALKIN, PRIORITY])
@@ -43,7 +55,7 @@ class HomeScreen(Screen):
             else:
                 yield Static(t("home.walkin_closed_today", lang), classes="hint", id="walkin")
             yield Static(t("home.priority", lang), classes="button-priority", id="priority")
-            if self.app.checkin is not None:
+            if self.app.checkin is not None or self.app.starting:
                 yield Static(t("home.checkin", lang), classes="checkin-hint", id="checkin")
         yield Static(self._quota_text(), classes="quota", id="quota")
         yield Static("", classes="warning", id="paper-warning")
@@ -59,6 +71,22 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         self.set_interval(1.0, self.refresh_status)
         self.refresh_status()
+        self._watch_simulation()
+
+    def services_attached(self) -> None:
+        """The app got its service after this screen was drawn: the full home screen now."""
+        self._watch_simulation()
+        self.call_later(self._recompose_ready)
+
+    async def _recompose_ready(self) -> None:
+        self.recomposing = True  # refresh_status (timer, go_home) waits: no widgets meanwhile
+        try:
+            await self.recompose()
+        finally:
+            self.recomposing = False
+        self.refresh_status()
+
+    def _watch_simulation(self) -> None:
         if self.app.simulation is not None:  # redraw the display as soon as a call lands
             self.app.simulation.watch_display(
                 lambda: self.app.call_from_thread(self.refresh_status))
@@ -71,9 +99,13 @@ class HomeScreen(Screen):
         self.refresh_status()
 
     def _clock_text(self) -> str:
-        now: datetime = self.app.service.clock().astimezone(self.app.config.timezone)
+        now: datetime = self._now().astimezone(self.app.config.timezone)
         zone = ZONE_ABBREVIATIONS.get(str(self.app.config.timezone), "")
         return f"{format_date(now.date(), self.app.language)}   {now:%H:%M:%S} {zone}"
+
+    def _now(self) -> datetime:
+        service = self.app.service
+        return service.clock() if service is not None else datetime.now(UTC)
 
     def _sync_text(self) -> str:
         # Only offices with a hub pay for importing the sync client (httpx) at start.
@@ -86,19 +118,33 @@ class HomeScreen(Screen):
                          self.app.language)
 
     def _quota_text(self) -> str:
+        if self.app.start_error is not None:
+            return t("home.start_failed", self.app.language, reason=self.app.start_error)
+        if self.app.service is None:
+            return t("home.starting", self.app.language)
         if self.app.service.controls.paused() is not None:  # staff paused issuing
             return t("home.paused", self.app.language)
+        from kiosk.issuing import WALKIN
+
         quota = self.app.service.quota(WALKIN)
         if quota.cap is None:
             return t("home.no_cap", self.app.language)
         return t("home.quota", self.app.language, left=quota.left, cap=quota.cap)
 
+    recomposing = False
+
     def refresh_status(self) -> None:
+        if self.recomposing:
+            return
         if self._lanes_open() != self.composed_for:  # opening or closing time passed
             self.refresh(recompose=True)
             return
         self.query_one("#clock", Static).update(self._clock_text())
         self.query_one("#quota", Static).update(self._quota_text())
+        if self.app.service is None or not self.composed_ready:  # the store is not open yet
+            for warning in self.query(".warning"):
+                warning.display = False
+            return
         warning = self.query_one("#paper-warning", Static)
         low = self.app.service.last_paper is PaperStatus.LOW
         warning.update(t("home.printer_warning", self.app.language) if low else "")

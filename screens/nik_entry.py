@@ -10,11 +10,8 @@ sentences), so a typing slip costs a retry, not a trip back to the button.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from datetime import date
+from typing import TYPE_CHECKING
 
-from textual import events
-from textual.app import App, ComposeResult
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -22,6 +19,13 @@ from textual.widgets import Button, Static
 from kiosk.nik import NIK_LENGTH, NikInvalid, is_lansia, parse_nik
 from kiosk.texts import t
 from kiosk.walkin_guard import CHECKED_AT_COUNTER, PRIORITY
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date
+
+    from textual import events
+    from textual.app import App, ComposeResult
 
 IDLE_SECONDS = 60.0
 SHOWN = 4  # digits shown at each end; the middle eight are masked

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import TYPE_CHECKING
+
+from textual.screen import Screen
 from textual.widgets import Static
 
 from kiosk.checkin import CheckinRefused, refusal_text
-from kiosk.issuing import Refused
 from kiosk.notices import notice_lines
+from kiosk.texts import t
 from screens.countdown import CountdownScreen
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from kiosk.issuing import Refused
 
 
 class NoticeScreen(CountdownScreen):
@@ -32,3 +39,20 @@ class NoticeScreen(CountdownScreen):
         for index, line in enumerate(body):
             yield Static(line, classes="notice-body", id=f"notice-{index}")
         yield Static("", classes="countdown", id="countdown")
+
+
+class StartFailedScreen(Screen):
+    """`kiosk run` could not open the store or build the devices: it stays up, with the
+    reason, until staff fix it and restart; no countdown, nothing to go home to."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        lang = self.app.language
+        yield Static(self.app.config.office.name, classes="office")
+        yield Static(t("error.title", lang), classes="notice-title", id="notice-title")
+        yield Static(t("start_failed.body", lang, reason=self.reason), classes="notice-body",
+                     id="notice-0")
+        yield Static(t("start_failed.help", lang), classes="notice-body", id="notice-1")

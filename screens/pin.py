@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import TYPE_CHECKING
+
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from kiosk.texts import t
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
 
 
 class PinScreen(ModalScreen[str | None]):

@@ -10,21 +10,25 @@ mis-tap on a touch screen must not empty the lobby's screen.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from kiosk.calling import CalledTicket, CallRefused
-from kiosk.issuing import Issued
-from kiosk.report import HourCount
-from kiosk.staff_desk import DayFigures, QueueRow, StaffDesk
 from kiosk.texts import t
 from screens.clock_confirm import ClockConfirmScreen
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from kiosk.issuing import Issued
+    from kiosk.report import HourCount
+    from kiosk.staff_desk import DayFigures, QueueRow, StaffDesk
 
 CONFIRM_S = 5.0  # a second press within this confirms an app-ending action
 REFRESH_S = 3.0  # queue and figures: others (counters, the lobby) change them too

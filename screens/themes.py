@@ -89,7 +89,21 @@ def install_themes(app: App, setting: str) -> None:
     """Register both looks and switch to the configured one ("standard" / "high_contrast")."""
     app.register_theme(STANDARD)
     app.register_theme(HIGH_CONTRAST)
-    app.theme = THEMES[setting]
+    name = THEMES[setting]
+    if app.is_running:
+        app.theme = name
+        return
+    # Before the app runs no CSS is parsed yet: the first parse takes this theme's
+    # variables. Setting ``app.theme`` here would parse every stylesheet a second time
+    # (~30 ms of `kiosk run`'s first frame, bench/startup.py); only the classes its
+    # watcher sets and the stylesheet's variables are needed (both looks are dark, as
+    # Textual's default theme is, so its ANSI colour mapping stays as it is).
+    app.set_reactive(App.theme, name)
+    theme = app.current_theme
+    app.update_classes({**{c: False for c in app.classes if c.startswith("-theme-")},
+                        f"-theme-{name}": True, "-dark-mode": theme.dark,
+                        "-light-mode": not theme.dark}, update=False)
+    app.stylesheet.set_variables(app.get_css_variables())  # made with the default theme
 
 
 def theme_setting(app: App) -> str:

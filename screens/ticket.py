@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import TYPE_CHECKING
+
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from kiosk.issuing import Issued
 from kiosk.texts import t
 from kiosk.wait_text import wait_line
 from screens.bigtext import BigNumber
 from screens.countdown import CountdownScreen
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from kiosk.issuing import Issued
 
 # An unprinted number must stay up long enough to be photographed.
 UNPRINTED_FACTOR = 4

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from kiosk import backup, cli_admin, store
 from kiosk.numbering import Numbering, Ticket
@@ -162,7 +163,7 @@ def test_migrate_copy_upgrades_an_old_store_copy_only(tmp_path: Path) -> None:
     """The updater's dry run: migrate a copy of a version-1 store with this code."""
     old = tmp_path / "old.db"
     conn = sqlite3.connect(old, isolation_level=None)
-    raw = store.sqlite_utils.Database(conn)
+    raw = sqlite_utils.Database(conn)
     store.MIGRATIONS[0](raw)
     conn.execute("PRAGMA user_version = 1")
     conn.close()
