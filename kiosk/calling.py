@@ -267,6 +267,25 @@ class CallingService:
                 return CallRefused("not_waiting", row[3], row[4])
             return self._call(conn, c, day, *parsed, now, out_of_order=True)
 
+    def act(self, counter: int, action: str, label: str = ""
+            ) -> CalledTicket | CallRefused | None:
+        """One staff action by name, for every place staff press it (LAN API, staff menu).
+
+        ``action``: next | recall | served | no_show | call | bring_back; ``label``
+        for call and bring_back. None: "next" found nobody waiting.
+        """
+        actions: dict[str, Callable[[], CalledTicket | CallRefused | None]] = {
+            "next": lambda: self.call_next(counter),
+            "recall": lambda: self.recall(counter),
+            "served": lambda: self.mark_served(counter),
+            "no_show": lambda: self.mark_no_show(counter),
+            "call": lambda: self.call_specific(counter, label),
+            "bring_back": lambda: self.bring_back(label),
+        }
+        if action not in actions:
+            raise ValueError(f"unknown action {action!r}")
+        return actions[action]()
+
     def recall(self, counter: int) -> CalledTicket | CallRefused:
         """Announce the counter's current applicant again, and count it."""
         return self._change_current(counter, "recalls = recalls + 1", False, "recalled",

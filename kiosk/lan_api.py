@@ -303,22 +303,12 @@ class LanApi:
 
     def act(self, number: int, action: str, body: dict[str, Any]) -> dict[str, Any]:
         """One staff action; announces calls and recalls through ``on_call`` after commit."""
-        calling = self.calling
-        with self.lock:
-            if action == "next":
-                result: CalledTicket | CallRefused | None = calling.call_next(number)
-            elif action == "recall":
-                result = calling.recall(number)
-            elif action == "served":
-                result = calling.mark_served(number)
-            elif action == "no-show":
-                result = calling.mark_no_show(number)
-            else:
-                label = body.get("label")
-                if not isinstance(label, str) or not label.strip():
-                    raise ApiError(HTTPStatus.BAD_REQUEST, 'Isi label tiket, mis. {"label": '
-                                   '"A012"} / give the ticket label, e.g. {"label": "A012"}')
-                result = calling.call_specific(number, label)
+        label = body.get("label")
+        if action == "call" and (not isinstance(label, str) or not label.strip()):
+            raise ApiError(HTTPStatus.BAD_REQUEST, 'Isi label tiket, mis. {"label": '
+                           '"A012"} / give the ticket label, e.g. {"label": "A012"}')
+        with self.lock:  # the API's "no-show" is the service's "no_show"
+            result = self.calling.act(number, action.replace("-", "_"), label or "")
         self.feed.poke()
         if isinstance(result, CallRefused):
             raise refusal(result, number)

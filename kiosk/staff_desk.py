@@ -104,22 +104,8 @@ class StaffDesk:
         """One counter action; None means "next" found nobody waiting."""
         if self.calling is None:
             raise RuntimeError("no counters configured")
-        calling = self.calling
         with self.lock:
-            if action == "next":
-                result = calling.call_next(counter)
-            elif action == "recall":
-                result = calling.recall(counter)
-            elif action == "served":
-                result = calling.mark_served(counter)
-            elif action == "no_show":
-                result = calling.mark_no_show(counter)
-            elif action == "call":
-                result = calling.call_specific(counter, label)
-            elif action == "bring_back":
-                result = calling.bring_back(label)
-            else:
-                raise ValueError(f"unknown action {action!r}")
+            result = self.calling.act(counter, action, label)
         if action in ("next", "recall", "call") and isinstance(result, CalledTicket):
             self.after_call()
         return result
