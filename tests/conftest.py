@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -58,3 +60,38 @@ def db(config: Config):
 @pytest.fixture
 def clock() -> MovableClock:
     return MovableClock(office_time("2026-11-25 09:00"))
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 2.0) -> bool:
+    """Poll a condition another thread makes true; its last answer once ``timeout`` passed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.005)
+    return condition()
+
+
+def quick_buttons(cfg: Config) -> Config:
+    """No cooldown, so a test can press repeatedly without waiting seconds."""
+    return dataclasses.replace(cfg, gpio=dataclasses.replace(cfg.gpio, cooldown_s=0, bounce_s=0))
+
+
+@pytest.fixture
+def make_app():
+    """The kiosk app over a real appliance (mock pins, file printer), closed after the test."""
+    from kiosk.appliance import build
+    from screens.app import KioskApp
+
+    made = []
+
+    def factory(cfg: Config, clock: MovableClock):
+        appliance = build(cfg, clock=clock)
+        made.append(appliance)
+        app = KioskApp(cfg, appliance.service, appliance.simulation)
+        appliance.on_press = app.lane_pressed
+        return app, appliance
+
+    yield factory
+    for appliance in made:
+        appliance.close()

@@ -19,6 +19,7 @@ import pytest
 
 from hardware.announcer import MISSING_NOTICE, Announcer
 from kiosk.spoken_numbers import call_text
+from tests.conftest import wait_until as shared_wait_until
 
 SPEAK_S = 0.015
 
@@ -247,9 +248,4 @@ def test_close_drains_or_drops_pending_calls() -> None:
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 1.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.001)
-    return condition()
+    return shared_wait_until(condition, timeout)

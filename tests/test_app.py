@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, Input, Static, TabbedContent
 
-from kiosk.appliance import Appliance, build
-from kiosk.config import Config, DayHours
+from kiosk.config import DayHours
 from screens.app import KioskApp
 from screens.bigtext import BigNumber
 from screens.home import HomeScreen
@@ -22,28 +21,7 @@ from screens.notice import NoticeScreen
 from screens.pin import PinScreen
 from screens.staff import StaffScreen
 from screens.ticket import TicketScreen
-from tests.conftest import MovableClock, office_time, with_cap
-
-
-def quick_buttons(cfg: Config) -> Config:
-    """No cooldown, so a test can press repeatedly without waiting seconds."""
-    return dataclasses.replace(cfg, gpio=dataclasses.replace(cfg.gpio, cooldown_s=0, bounce_s=0))
-
-
-@pytest.fixture
-def make_app(tmp_path: Path):
-    made: list[Appliance] = []
-
-    def factory(cfg: Config, clock: MovableClock) -> tuple[KioskApp, Appliance]:
-        appliance = build(cfg, clock=clock)
-        made.append(appliance)
-        app = KioskApp(cfg, appliance.service, appliance.simulation)
-        appliance.on_press = app.lane_pressed
-        return app, appliance
-
-    yield factory
-    for appliance in made:
-        appliance.close()
+from tests.conftest import MovableClock, office_time, quick_buttons, with_cap
 
 
 def text_of(app: KioskApp, selector: str) -> str:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import pytest
 from textual.widgets import Static, TabbedContent
 
-from kiosk.appliance import Appliance, build
 from kiosk.config import Config, WalkinConfig
 from screens.app import KioskApp
 from screens.nik_entry import NikEntryScreen, PriorityReasonScreen
@@ -23,22 +21,6 @@ LANSIA = "5371012511660001"  # 60 years old on 25 November 2026
 def rules(cfg: Config, **walkin: object) -> Config:
     gpio = dataclasses.replace(cfg.gpio, cooldown_s=0, bounce_s=0)
     return dataclasses.replace(cfg, gpio=gpio, walkin=WalkinConfig(**walkin))
-
-
-@pytest.fixture
-def make_app():
-    made: list[Appliance] = []
-
-    def factory(cfg: Config, clock) -> tuple[KioskApp, Appliance]:
-        appliance = build(cfg, clock=clock)
-        made.append(appliance)
-        app = KioskApp(cfg, appliance.service, appliance.simulation)
-        appliance.on_press = app.lane_pressed
-        return app, appliance
-
-    yield factory
-    for appliance in made:
-        appliance.close()
 
 
 def shown(app: KioskApp) -> str:

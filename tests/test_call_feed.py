@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
 
@@ -20,15 +19,7 @@ from kiosk.calling_view import calling_service
 from kiosk.config import Config
 from kiosk.issuing import utc_now
 from kiosk.numbering import Numbering
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 2.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.005)
-    return condition()
+from tests.conftest import wait_until
 
 
 @pytest.fixture

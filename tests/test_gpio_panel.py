@@ -24,6 +24,7 @@ from hardware.gpio_panel import (
     running_on_pi,
 )
 from kiosk.config import GpioConfig
+from tests.conftest import wait_until as shared_wait_until
 
 WALKIN, PRIORITY, LAMP = 17, 27, 22
 
@@ -53,12 +54,7 @@ class FakeMonotonic:
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 0.4) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.005)
-    return condition()
+    return shared_wait_until(condition, timeout)
 
 
 @pytest.fixture

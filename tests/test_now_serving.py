@@ -18,6 +18,7 @@ from gpiozero.pins.mock import MockFactory, MockPin, MockPWMPin
 from gpiozero.tones import Tone
 
 from hardware.now_serving import Chime, CounterLamps, SevenSegmentBoard, glass_chars
+from tests.conftest import wait_until as shared_wait_until
 
 SEGMENTS = (5, 6, 13, 19, 26, 16, 20)  # a, b, c, d, e, f, g
 DIGIT_SELECT = (21, 12, 25, 24, 23)  # left to right
@@ -39,12 +40,7 @@ PATTERN = {
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 0.5) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.002)
-    return condition()
+    return shared_wait_until(condition, timeout)
 
 
 class PinLog:

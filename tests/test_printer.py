@@ -11,6 +11,7 @@ import os
 import select
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from hardware.sim_printer import SimulationPrinter
 from hardware.ticket_layout import PAPER_DOTS, label_width, render_preview, render_ticket
 from kiosk.config import PrinterConfig
 from kiosk.ports import PaperStatus, PrinterError, TicketContent
+from tests.conftest import wait_until as shared_wait_until
 from tests.tcp_printer import STATUS_LOW, STATUS_OK, STATUS_OUT, FakeNetworkPrinter, free_port
 
 TICKET_ID = "DPS-K01-019a2b3c4d5e6f708192a3b4c5d6e7f8"
@@ -59,13 +61,8 @@ def printer_config(backend: str, status_timeout_s: float = 0.5, width: int = 80,
     return PrinterConfig(backend, width, True, status_timeout_s, dict(params))
 
 
-def wait_until(condition, timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return condition()
+def wait_until(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
+    return shared_wait_until(condition, timeout)
 
 
 # --- layout -------------------------------------------------------------------------------

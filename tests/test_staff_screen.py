@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent
 
-from kiosk.appliance import Appliance, build
-from kiosk.config import Config
+from kiosk.appliance import Appliance
 from kiosk.staff_pin import hash_pin
 from screens.app import KioskApp
 from screens.home import HomeScreen
@@ -18,27 +17,15 @@ from screens.notice import NoticeScreen
 from screens.pin import PinScreen
 from screens.staff import StaffScreen
 from screens.ticket import TicketScreen
-from tests.conftest import MovableClock
-
-
-def quick(cfg: Config) -> Config:
-    return dataclasses.replace(cfg, gpio=dataclasses.replace(cfg.gpio, cooldown_s=0, bounce_s=0))
+from tests.conftest import quick_buttons
 
 
 @pytest.fixture
-def make_app():
-    made: list[tuple[KioskApp, Appliance]] = []
+def make_app(make_app):
+    """The shared app factory, with buttons that may be pressed again at once."""
+    return lambda cfg, clock: make_app(quick_buttons(cfg), clock)
 
-    def factory(cfg: Config, clock: MovableClock) -> tuple[KioskApp, Appliance]:
-        appliance = build(quick(cfg), clock=clock)
-        app = KioskApp(appliance.config, appliance.service, appliance.simulation)
-        appliance.on_press = app.lane_pressed
-        made.append((app, appliance))
-        return app, appliance
 
-    yield factory
-    for _, appliance in made:
-        appliance.close()
 
 
 async def settle(pilot, groups=("staff", "staff-read", "issue")) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from textual.widgets import Static, TabbedContent
 from kiosk.appliance import build
 from kiosk.sync_client import start_sync
 from screens.app import KioskApp
+from tests.conftest import quick_buttons
 from tests.sync_harness import Hub, synced
 from tests.test_staff_screen import open_staff, settle
 
@@ -22,12 +22,10 @@ def hub(tmp_path: Path):
     running.close()
 
 
-def quick(cfg):
-    return dataclasses.replace(cfg, gpio=dataclasses.replace(cfg.gpio, cooldown_s=0, bounce_s=0))
 
 
 async def test_home_and_staff_screens_show_the_hub_connection(config, clock, hub) -> None:
-    cfg = quick(synced(config, hub.url, hub.kiosk_token(config.office.device_id),
+    cfg = quick_buttons(synced(config, hub.url, hub.kiosk_token(config.office.device_id),
                        interval_s=3600))
     appliance = build(cfg, clock=clock)
     stop = start_sync(cfg, appliance)
