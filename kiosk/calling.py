@@ -256,16 +256,15 @@ class CallingService:
         c = self._counter(counter)
         now = self.clock()
         day = self.today(now)
-        parsed = parse_label(label)
         with immediate(self.db) as conn:
-            row = None if parsed is None else self._find(conn, day, *parsed)
-            if row is None or parsed is None:
-                return CallRefused("not_found", label.strip().upper())
-            if parsed[0] not in c.lanes:
+            row = self._find_label(conn, day, label)
+            if isinstance(row, CallRefused):
+                return row
+            if row[1] not in c.lanes:
                 return CallRefused("lane_not_served", row[3], row[4])
             if row[4] != "waiting":
                 return CallRefused("not_waiting", row[3], row[4])
-            return self._call(conn, c, day, *parsed, now, out_of_order=True)
+            return self._call(conn, c, day, row[1], row[2], now, out_of_order=True)
 
     def act(self, counter: int, action: str, label: str = ""
             ) -> CalledTicket | CallRefused | None:
@@ -326,11 +325,11 @@ class CallingService:
         """A no-show who turns up in time waits again, ahead of everyone issued after them."""
         now = self.clock()
         day = self.today(now)
-        parsed = parse_label(label)
         with immediate(self.db) as conn:
-            row = None if parsed is None else self._find(conn, day, *parsed)
-            if row is None or parsed is None:
-                return CallRefused("not_found", label.strip().upper())
+            row = self._find_label(conn, day, label)
+            if isinstance(row, CallRefused):
+                return row
+            parsed = row[1], row[2]
             if row[4] != "no_show":
                 return CallRefused("not_no_show", row[3], row[4])
             no_show_at = datetime.fromisoformat(conn.execute(
@@ -346,6 +345,13 @@ class CallingService:
             self._event(conn, "returned", day, now, row[0],
                         {"label": row[3], "minutes_away": minutes_away})
             return self._ticket(row, day)
+
+    def _find_label(self, conn: sqlite3.Connection, day: date, label: str
+                    ) -> tuple | CallRefused:
+        """Today's ticket row for a typed label, or the refusal staff should read."""
+        parsed = parse_label(label)
+        row = None if parsed is None else self._find(conn, day, *parsed)
+        return CallRefused("not_found", label.strip().upper()) if row is None else row
 
     def _find(self, conn: sqlite3.Connection, day: date, lane: str, number: int) -> tuple | None:
         return conn.execute(

@@ -34,6 +34,13 @@ class Pause:
     by: str
 
 
+def _pause(raw: str | None) -> Pause | None:
+    if raw is None:
+        return None
+    data = json.loads(raw)
+    return Pause(datetime.fromisoformat(data["since"]), data["by"])
+
+
 class DayControls:
     def __init__(self, db: sqlite_utils.Database, office_code: str, device_id: str) -> None:
         self.db, self.office_code, self.device_id = db, office_code, device_id
@@ -51,11 +58,16 @@ class DayControls:
     # -- pause -----------------------------------------------------------------
 
     def paused(self) -> Pause | None:
-        raw = self._get(self._pause_key())
-        if raw is None:
-            return None
-        data = json.loads(raw)
-        return Pause(datetime.fromisoformat(data["since"]), data["by"])
+        return _pause(self._get(self._pause_key()))
+
+    def for_press(self, lane: str, day: date, configured: int | None
+                  ) -> tuple[Pause | None, int | None]:
+        """The pause and today's cap in one read: a press needs both."""
+        pause_key, cap_key = self._pause_key(), self._cap_key(lane, day)
+        values = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN (?, ?)",
+                                      (pause_key, cap_key)).fetchall())
+        cap = int(values[cap_key]) if cap_key in values else configured
+        return _pause(values.get(pause_key)), cap
 
     def pause(self, by: str, day: date, now: datetime) -> bool:
         """Stop issuing new numbers (check-ins and calling go on); False if already paused."""

@@ -169,7 +169,8 @@ class IssuingService:
                                       payload={"lane": lane})
                 return Refused("closed", lane, self.schedule.next_opening(now, lane))
             day = self.schedule.office_day(now)
-            if self.controls.paused() is not None:
+            paused, cap = self.controls.for_press(lane, day, self.config.lanes[lane].cap)
+            if paused is not None:
                 self.numbering.record("refused_paused", day, now, payload={"lane": lane})
                 return Refused("paused", lane)
             if self.check_paper() is PaperStatus.OUT:
@@ -180,13 +181,12 @@ class IssuingService:
                 applicant = self.guard.check_applicant(lane, nik, reason, day)
                 if isinstance(applicant, ApplicantRefused):
                     return Refused(applicant.reason, lane, nik_problem=applicant.problem)
-                taken = self.guard.take(self.numbering, lane, day, self.cap_for(lane, day), now,
-                                        applicant)
+                taken = self.guard.take(self.numbering, lane, day, cap, now, applicant)
             elif (burst := self.guard.burst(lane, now)) is not None:
                 self.guard.record_burst(self.numbering, burst, day, now)
                 return Refused("walkin_burst", lane)
             else:
-                taken = self.numbering.take(lane, day, self.cap_for(lane, day), now)
+                taken = self.numbering.take(lane, day, cap, now)
             if isinstance(taken, NikLimit):
                 return Refused("nik_limit", lane, earlier_label=taken.earlier_label,
                                earlier_at=taken.earlier_at.astimezone(self.config.timezone))

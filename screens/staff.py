@@ -242,6 +242,8 @@ class StaffScreen(Screen[None]):
             label = self.query_one("#reprint-label", Input).value.strip().upper()
             if label:
                 self._reprint(label)
+            else:
+                self.say(t("staff.label", self.lang), error=True)
         elif button == "language":
             self.app.action_toggle_language()
         elif button == "clock":

@@ -3,14 +3,13 @@ in the config: one GPIO pin, one device."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from gpiozero.pins.mock import MockFactory
 
 from hardware.counter_buttons import CounterButtons
 from kiosk.config import ConfigError, load_config
 from tests.conftest import SIM_CONFIG
+from tests.test_config import sim_text, write
 
 PINS = {(1, "next"): 7, (1, "recall"): 8, (2, "next"): 9}
 
@@ -85,16 +84,6 @@ def test_unknown_action_is_refused_before_any_pin_is_taken(factory) -> None:
 
 
 # -- config ---------------------------------------------------------------------------------
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "kiosk.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def sim_text() -> str:
-    return SIM_CONFIG.read_text(encoding="utf-8")
 
 
 def test_simulation_config_has_a_display_chime_and_counter_1_buttons() -> None:

@@ -345,3 +345,19 @@ async def test_staff_confirm_the_clock_from_the_system_tab(config, clock, make_a
     assert appliance.service.quota().issued == 0
     confirmed = events_of(appliance, "clock_confirmed")
     assert len(confirmed) == 1 and confirmed[0]["by"] == "petugas"
+
+
+async def test_an_empty_cap_or_ticket_number_is_explained_and_changes_nothing(config, clock,
+                                                                             make_app) -> None:
+    app, appliance = make_app(config, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_staff(pilot)
+        app.screen.query_one(TabbedContent).active = "tab-today"
+        await pilot.pause()
+        await click(pilot, "#cap-set")
+        assert "Kuota harus angka 0-9999" in message(app)
+        await click(pilot, "#reprint")
+        assert "Nomor tiket" in message(app)
+    assert events_of(appliance, "cap_changed") == []
+    assert events_of(appliance, "staff_action") == []
+    assert appliance.service.quota().cap == config.lanes["A"].cap
