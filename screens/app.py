@@ -19,6 +19,7 @@ from kiosk.texts import t
 from kiosk.watchdog import notify, ping_interval_s
 from screens.home import HomeScreen
 from screens.pin import PinScreen
+from screens.terminal_watch import end_soon_after_hangup, terminal_gone
 from screens.themes import install_themes, theme_setting
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from kiosk.staff_desk import StaffDesk
 
 log = logging.getLogger(__name__)
+TERMINAL_CHECK_S = 2.0
 NOTICE_SECONDS = 12
 # The first frame needs only the home screen: the other screens and the domain modules
 # they use are imported on first use, or by load_screens() in `kiosk run`'s start-up
@@ -178,6 +180,15 @@ class KioskApp(App[None]):
             self.run_worker(self._scan, thread=True, group="camera", exit_on_error=False)
         if self.start_later is not None:
             self.call_after_refresh(self._after_first_frame)
+        if not self.is_headless:
+            self.set_interval(TERMINAL_CHECK_S, self._check_terminal)
+
+    def _check_terminal(self) -> None:
+        """A kiosk whose screen is gone ends (systemd starts a new one) instead of spinning."""
+        if terminal_gone():
+            log.error("the terminal hung up: ending the kiosk app")
+            end_soon_after_hangup()
+            self.exit(result="hangup")
 
     def _after_first_frame(self, drawn: bool = False) -> None:
         """Once the home screen is mounted and one refresh has drawn it, run start_later."""
