@@ -89,6 +89,10 @@ class CodeScanned(Message):
         self.text = text
 
 
+class HeldKeysDue(Message):
+    """Posted by the hold timer, so it queues behind keys that arrived before it fired."""
+
+
 class CameraStatus(Message):
     def __init__(self, state: str) -> None:
         super().__init__()
@@ -298,7 +302,10 @@ class KioskApp(App[None]):
             self.last_input = time.monotonic()
         if (isinstance(event, events.Key) and not event.is_forwarded
                 and self._intercepts_keys()):
-            now = time.monotonic()
+            # When the key arrived (the driver stamps it as it reads the terminal), not
+            # when the loop got to it: a repaint in the middle of a scan on a busy Pi
+            # must not turn the code into key presses ("1" is the walk-in button).
+            now = event.time
             if event.key == "enter":
                 text, released = self.scan_buffer.enter(now)
                 if text is not None:
@@ -309,7 +316,8 @@ class KioskApp(App[None]):
             elif event.is_printable and event.character:
                 await self._release(len(self.scan_buffer.feed(event.character, now)))
                 self._held_keys.append(event)
-                self.set_timer(self.scan_buffer.max_gap_s * 2, self._release_due)
+                self.set_timer(self.scan_buffer.max_gap_s * 2,
+                               lambda: self.post_message(HeldKeysDue()))
                 return
         await super().on_event(event)
 
@@ -317,8 +325,10 @@ class KioskApp(App[None]):
         for _ in range(count):
             await super().on_event(self._held_keys.popleft())
 
-    async def _release_due(self) -> None:
-        if self.scan_buffer.due(time.monotonic()):
+    async def on_held_keys_due(self, message: HeldKeysDue) -> None:
+        # Every key that came before the timer fired has been read by now: if none came
+        # for a while before it, the held keys were a person typing, not a scanner.
+        if self.scan_buffer.due(message.time):
             await self._release(len(self.scan_buffer.flush()))
 
     def on_code_scanned(self, message: CodeScanned) -> None:

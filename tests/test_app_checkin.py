@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import time
 from datetime import date
 from pathlib import Path
 
@@ -88,6 +89,27 @@ async def test_usb_scanner_burst_checks_a_family_in(config, clock, make_app, sam
         assert isinstance(app.screen, NoticeScreen)
         assert "Sudah Lapor Kedatangan" in shown(app)
         assert "B001" in shown(app)
+
+
+async def test_a_scan_the_busy_screen_reads_late_is_still_one_scan(config, clock, make_app,
+                                                                     samples) -> None:
+    """The keys arrived within milliseconds but the screen got to them 80 ms apart (a
+    repaint on a loaded Pi): still one check-in, and its "1"s press no walk-in button."""
+    app = make_app(config, clock)
+    _code, payload, _ = samples.samples[0]
+    async with app.run_test(size=(100, 30)) as pilot:
+        def busy() -> None:
+            time.sleep(0.08)
+
+        for index, char in enumerate(payload):
+            app.post_message(events.Key(char, char))
+            if index < 3:  # the screen is busy for 80 ms after each of the first keys
+                app.call_later(busy)
+        app.post_message(events.Key("enter", "\r"))
+        await settle(pilot)
+        assert isinstance(app.screen, CheckedInScreen), shown(app)
+        assert app.screen.result.labels[0] == "B001"
+        assert app.service.quota().issued == 0
 
 
 async def test_scanner_garbage_gives_a_clear_screen_and_no_ticket(config, clock,
