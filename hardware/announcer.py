@@ -34,6 +34,7 @@ Runner = Callable[..., Any]
 class _Job:
     text: str
     before: Callable[[], None] | None
+    voice: str | None  # None: the announcer's own voice
 
 
 _STOP = object()
@@ -116,11 +117,14 @@ class Announcer:
 
     # -- public API -------------------------------------------------------
 
-    def announce(self, text: str, before: Callable[[], None] | None = None) -> None:
+    def announce(self, text: str, before: Callable[[], None] | None = None,
+                 voice: str | None = None) -> None:
         """Queue ``text`` to be spoken after everything already queued; returns at once.
 
         ``before`` (e.g. ``lambda: chime.ring(wait=True)``) runs on the worker
         right before this text, so a chime never sounds over a previous call.
+        ``voice`` overrides the announcer's voice for this text (English sentences
+        read by the Indonesian voice are hard to follow).
         """
         if not self.enabled or not text.strip():
             return
@@ -130,7 +134,7 @@ class Announcer:
                 return
             with self._idle:
                 self._pending += 1
-            self._queue.put(_Job(text, before))
+            self._queue.put(_Job(text, before, voice))
 
     @property
     def pending(self) -> int:
@@ -193,25 +197,25 @@ class Announcer:
                         job.before()
                     except Exception:
                         log.exception("announcer: before-hook failed")
-                self._speak(job.text)
+                self._speak(job.text, job.voice)
             except Exception:
                 # The worker must survive anything, or every later call is silent.
                 log.exception("announcer: speaking %r failed", job.text)
             finally:
                 self._done_one()
 
-    def argv(self, text: str) -> list[str]:
+    def argv(self, text: str, voice: str | None = None) -> list[str]:
         """The espeak-ng command line for one call (public for tests and diagnostics)."""
-        args = [self.command, "-v", self.voice, "-s", str(self.speed)]
+        args = [self.command, "-v", voice or self.voice, "-s", str(self.speed)]
         if self.wav_path is not None:
             args += ["-w", str(self.wav_path)]
         # "--" so a text starting with "-" is spoken, not parsed as an option.
         return [*args, "--", text]
 
-    def _speak(self, text: str) -> None:
+    def _speak(self, text: str, voice: str | None = None) -> None:
         try:
             result = self._runner(
-                self.argv(text),
+                self.argv(text, voice),
                 check=False,
                 capture_output=True,
                 text=True,

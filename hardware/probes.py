@@ -221,8 +221,13 @@ def find_voice(listing: str, voice: str) -> str | None:
 
 def sound_probe(config: Config, command: str = "espeak-ng") -> CheckResult:
     calling = config.calling
-    if not calling.speech:
+    if not (calling.speech or config.spoken_prompts):
         return result("sound", "skip", "doctor.sound.off")
+    # (config key, voice): English calls and English-screen prompts use their own voice.
+    voices = [("voice", calling.voice)]
+    if calling.voice_english != calling.voice and (
+            (calling.speech and calling.speech_english) or config.spoken_prompts):
+        voices.append(("voice_english", calling.voice_english))
     if shutil.which(command) is None:
         return result("sound", "fail", "doctor.sound.missing", "doctor.sound.missing.fix")
     listing = run_command([command, "--voices"])
@@ -231,19 +236,23 @@ def sound_probe(config: Config, command: str = "espeak-ng") -> CheckResult:
                                                       f"exit {listing.returncode}")
         return result("sound", "fail", "doctor.sound.failed", "doctor.sound.failed.fix",
                       detail=detail)
-    name = find_voice(listing.stdout, calling.voice)
-    if name is None:
-        return result("sound", "fail", "doctor.sound.no_voice", "doctor.sound.no_voice.fix",
-                      voice=calling.voice)
+    names = [find_voice(listing.stdout, voice) for _key, voice in voices]
+    for (key, voice), found in zip(voices, names, strict=True):
+        if found is None:
+            return result("sound", "fail", "doctor.sound.no_voice",
+                          "doctor.sound.no_voice.fix", voice=voice, setting=key)
+    name = ", ".join(str(found) for found in names)
     # Speak into a WAV file: proves the voice loads (an MBROLA voice may be listed
     # without its MBROLA data) without making noise in the lobby.
-    with tempfile.TemporaryDirectory() as folder:
-        wav = Path(folder) / "doctor.wav"
-        spoken = run_command([command, "-v", calling.voice, "-w", str(wav), "--", SPOKEN_SAMPLE])
-        size = wav.stat().st_size if wav.exists() else 0
-    if spoken is None or spoken.returncode != 0 or size <= 44:  # 44: an empty WAV header
-        detail = "no answer" if spoken is None else (spoken.stderr.strip()[:200] or
-                                                     f"exit {spoken.returncode}, {size} bytes")
-        return result("sound", "fail", "doctor.sound.failed", "doctor.sound.failed.fix",
-                      detail=detail)
-    return result("sound", "pass", "doctor.sound.ok", voice=calling.voice, name=name)
+    for _key, voice in voices:
+        with tempfile.TemporaryDirectory() as folder:
+            wav = Path(folder) / "doctor.wav"
+            spoken = run_command([command, "-v", voice, "-w", str(wav), "--", SPOKEN_SAMPLE])
+            size = wav.stat().st_size if wav.exists() else 0
+        if spoken is None or spoken.returncode != 0 or size <= 44:  # 44: an empty WAV header
+            detail = "no answer" if spoken is None else (spoken.stderr.strip()[:200] or
+                                                         f"exit {spoken.returncode}, {size} bytes")
+            return result("sound", "fail", "doctor.sound.failed", "doctor.sound.failed.fix",
+                          detail=f"{voice}: {detail}")
+    return result("sound", "pass", "doctor.sound.ok",
+                  voice='", "'.join(voice for _key, voice in voices), name=name)

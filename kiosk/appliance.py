@@ -197,14 +197,22 @@ def start_lobby_outputs(config: Config, appliance: Appliance,
     return feed
 
 
-def prompt_speaker(config: Config, appliance: Appliance) -> Callable[[str], None] | None:
-    """What the kiosk screen speaks prompts with ([screen] spoken_prompts), or None.
+def prompt_speaker(config: Config, appliance: Appliance
+                   ) -> Callable[[str, str], None] | None:
+    """What the kiosk screen speaks prompts with ([screen] spoken_prompts), or None:
+    speak(text, language), in the voice for the screen's language.
 
     The announcer only queues: the screen never waits for espeak-ng.
     """
     if not config.spoken_prompts or appliance.announcer is None:
         return None
-    return appliance.announcer.announce
+    announce = appliance.announcer.announce
+    voices = {"id": config.calling.voice, "en": config.calling.voice_english}
+
+    def speak(text: str, language: str) -> None:
+        announce(text, voice=voices.get(language, config.calling.voice))
+
+    return speak
 
 
 def _announce(config: Config, announcer: Any, chime: Any) -> Callable[[FeedCall], None]:
@@ -219,7 +227,8 @@ def _announce(config: Config, announcer: Any, chime: Any) -> Callable[[FeedCall]
         before = (lambda: chime.ring(wait=True)) if chime is not None else None
         announcer.announce(call_text(call.label, call.counter, "id"), before=before)
         if config.calling.speech_english:
-            announcer.announce(call_text(call.label, call.counter, "en"))
+            announcer.announce(call_text(call.label, call.counter, "en"),
+                               voice=config.calling.voice_english)
 
     return listener
 

@@ -167,11 +167,11 @@ def _cmd_run(config) -> int:
 
     started: list = []  # the Appliance, once the start-up thread has built it
 
-    def speak(text: str) -> None:  # the announcer starts after the first frame
+    def speak(text: str, language: str) -> None:  # the announcer starts after the first frame
         from kiosk.appliance import prompt_speaker
 
         if started and (speaker := prompt_speaker(config, started[0])) is not None:
-            speaker(text)
+            speaker(text, language)
 
     # The store, services and devices are built after the first frame (start_later).
     app = KioskApp(config, None, speak=speak if config.spoken_prompts else None,

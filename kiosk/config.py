@@ -181,6 +181,7 @@ class CallingConfig:
     speech: bool
     speech_english: bool
     voice: str
+    voice_english: str  # English calls and the English screen's prompts
 
 
 @dataclass(frozen=True)
@@ -639,7 +640,8 @@ def _parse_staff_members(staff: _Reader, simulation: bool) -> dict[str, str]:
 def _parse_calling(root: _Reader) -> CallingConfig:
     sub = root.table("calling", required=False)
     sub.unknown_keys({"mode", "booked_per_walkin", "priority_every", "max_recalls",
-                      "no_show_return_minutes", "speech", "speech_english", "voice"})
+                      "no_show_return_minutes", "speech", "speech_english", "voice",
+                      "voice_english"})
     ratio = sub._get("booked_per_walkin", [1, 1], list, "two whole numbers such as [2, 1]")
     if len(ratio) != 2 or not all(isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= 9
                                   for x in ratio):
@@ -657,6 +659,7 @@ def _parse_calling(root: _Reader) -> CallingConfig:
         speech=sub.boolean("speech", True),
         speech_english=sub.boolean("speech_english", False),
         voice=sub.text("voice", "id"),
+        voice_english=sub.text("voice_english", "en"),
     )
 
 

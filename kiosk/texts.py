@@ -710,10 +710,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "doctor.sound.missing.fix": ("sudo apt install espeak-ng", "sudo apt install espeak-ng"),
     "doctor.sound.no_voice": ("Suara \"{voice}\" tidak ada di espeak-ng.",
                               "espeak-ng has no voice \"{voice}\"."),
-    "doctor.sound.no_voice.fix": ("Pilih suara dari `espeak-ng --voices` (misalnya \"id\") untuk "
-                                  "[calling] voice.",
-                                  "Pick a voice from `espeak-ng --voices` (for example \"id\") "
-                                  "for [calling] voice."),
+    "doctor.sound.no_voice.fix": ("Pilih suara dari `espeak-ng --voices` (misalnya \"id\" atau "
+                                  "\"en\") untuk [calling] {setting}.",
+                                  "Pick a voice from `espeak-ng --voices` (for example \"id\" "
+                                  "or \"en\") for [calling] {setting}."),
     "doctor.sound.failed": ("espeak-ng tidak bisa berbicara: {detail}",
                             "espeak-ng cannot speak: {detail}"),
     "doctor.sound.failed.fix": ("Pasang ulang: sudo apt install --reinstall espeak-ng "

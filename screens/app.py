@@ -148,7 +148,7 @@ class KioskApp(App[None]):
     def __init__(self, config: Config, service: IssuingService | None,
                  simulation: Simulation | None = None, checkin: CheckinService | None = None,
                  scanner: Any = None, desk: StaffDesk | None = None,
-                 speak: Callable[[str], None] | None = None,
+                 speak: Callable[[str, str], None] | None = None,
                  start_later: Callable[[], None] | None = None) -> None:
         super().__init__()
         # service None (`kiosk run`): the store and services come later, from start_later
@@ -430,7 +430,7 @@ class KioskApp(App[None]):
         from kiosk.prompts import prompt_for
 
         try:
-            self.speak(prompt_for(result, self.language))
+            self.speak(prompt_for(result, self.language), self.language)
         except Exception:
             log.exception("spoken prompt failed")
 

@@ -327,6 +327,22 @@ def test_a_voice_espeak_ng_does_not_have_fails(config: Config) -> None:
     assert 'no voice "xx-klingon"' in text_of(found)
 
 
+@needs_espeak
+def test_the_english_voice_is_checked_when_english_is_spoken(config: Config) -> None:
+    calling = dataclasses.replace(config.calling, speech_english=True, voice_english="xx-nope")
+    found = sound_probe(dataclasses.replace(config, calling=calling))
+    assert found.status == "fail"
+    assert 'no voice "xx-nope"' in text_of(found)
+    assert "[calling] voice_english" in rendered(doctor.Outcome(found, 0), "en")["fix"]
+    calling = dataclasses.replace(calling, voice_english="en")
+    found = sound_probe(dataclasses.replace(config, calling=calling))
+    assert found.status == "pass", text_of(found)
+    assert '"id", "en"' in text_of(found)
+    # English off and no prompts: a missing English voice does not matter.
+    calling = dataclasses.replace(calling, speech_english=False, voice_english="xx-nope")
+    assert sound_probe(dataclasses.replace(config, calling=calling)).status == "pass"
+
+
 def test_espeak_ng_missing_from_path_fails_with_the_install_command(
         config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))

@@ -152,7 +152,13 @@ def quick(cfg: Config) -> Config:
 
 async def test_the_kiosk_speaks_after_a_press_a_refusal_and_a_bad_scan(config, kiosk) -> None:
     said: list[str] = []
-    app, _ = kiosk(quick(with_cap(config, "A", 1)), speak=said.append)
+    languages: list[str] = []
+
+    def speak(text: str, language: str) -> None:
+        said.append(text)
+        languages.append(language)
+
+    app, _ = kiosk(quick(with_cap(config, "A", 1)), speak=speak)
     async with app.run_test(size=(80, 24)) as pilot:
         assert said == []  # the start screen is silent
         await pilot.press("1")
@@ -175,10 +181,11 @@ async def test_the_kiosk_speaks_after_a_press_a_refusal_and_a_bad_scan(config, k
         assert said[-1] == ("Your queue number is P, zero zero one. "
                             "Please take your ticket and wait to be called.")
         assert len(said) == 4
+        assert languages == ["id", "id", "id", "en"]  # the English voice for English
 
 
 async def test_a_broken_voice_does_not_stop_the_ticket_screen(config, kiosk) -> None:
-    def broken(text: str) -> None:
+    def broken(text: str, language: str) -> None:
         raise OSError("no sound card")
 
     app, _ = kiosk(config, speak=broken)
@@ -248,7 +255,7 @@ def test_prompts_share_the_call_voice_without_switching_calls_on(config: Config,
     try:
         start_lobby_outputs(appliance.config, appliance)
         assert appliance.announcer.enabled  # on for the prompts
-        assert prompt_speaker(appliance.config, appliance) == appliance.announcer.announce
+        assert prompt_speaker(appliance.config, appliance) is not None
     finally:
         appliance.close()
     appliance = build(quiet, with_gpio=False)
@@ -266,3 +273,42 @@ def test_prompts_share_the_call_voice_without_switching_calls_on(config: Config,
             FeedCall(1, "A001", 2, "call"))
         announcer.wait_idle(5)
     assert runner.argv == []
+
+
+def test_english_is_spoken_in_the_english_voice(config: Config) -> None:
+    """A call in both languages, and prompts on an English screen: each sentence in its
+    own language's espeak-ng voice ([calling] voice / voice_english)."""
+    runner = BlockedRunner()
+    runner.release.set()
+    bilingual = dataclasses.replace(config, spoken_prompts=True, calling=dataclasses.replace(
+        config.calling, speech=True, speech_english=True, voice="id", voice_english="en-gb"))
+    with Announcer(True, voice="id", runner=runner) as announcer:
+        _announce(bilingual, announcer, None)(FeedCall(1, "A012", 3, "call"))
+        appliance = build(bilingual, with_gpio=False)
+        try:
+            appliance.announcer = announcer
+            speak = prompt_speaker(bilingual, appliance)
+            assert speak is not None
+            speak("Your queue number is A, zero zero one.", "en")
+            speak("Nomor antrian Anda A nol nol satu.", "id")
+            announcer.wait_idle(5)
+        finally:
+            appliance.close()
+    voices = [(argv[argv.index("-v") + 1], argv[-1]) for argv in runner.argv]
+    assert voices == [
+        ("id", "Nomor antrian A nol dua belas, silakan ke loket tiga"),
+        ("en-gb", "Number A, zero one two, please go to counter three"),
+        ("en-gb", "Your queue number is A, zero zero one."),
+        ("id", "Nomor antrian Anda A nol nol satu."),
+    ]
+
+
+def test_voice_english_is_checked_like_every_other_key(tmp_path: Path) -> None:
+    from kiosk.config import ConfigError, load_config
+    from tests.conftest import SIM_CONFIG
+
+    text = SIM_CONFIG.read_text().replace('voice = "id"', 'voice = "id"\nvoice_english = 7')
+    (tmp_path / "kiosk.toml").write_text(text)
+    with pytest.raises(ConfigError, match="voice_english"):
+        load_config(tmp_path / "kiosk.toml")
+    assert load_config(SIM_CONFIG).calling.voice_english == "en"
