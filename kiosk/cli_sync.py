@@ -12,7 +12,7 @@ import argparse
 import json
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from kiosk.config import Config, parse_listen
@@ -64,6 +64,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("file")
     status = actions.add_parser("status", parents=[common], help="offices and their kiosks")
     status.add_argument("--json", action="store_true")
+    release = actions.add_parser(
+        "release", parents=[common],
+        help="free the walk-in numbers a dead kiosk holds (switch it off first)")
+    release.add_argument("--office", required=True)
+    release.add_argument("--device", required=True, help="the dead kiosk's device id")
+    release.add_argument("--day", help="YYYY-MM-DD (default: today at the office)")
+    release.add_argument("--lane", default="A", help="the leased lane (default A, walk-ins)")
+    release.add_argument("--force", action="store_true",
+                         help="even if the kiosk talked to the hub in the last 10 minutes")
 
 
 # --- kiosk side -------------------------------------------------------------------
@@ -196,6 +205,8 @@ def _hub(args: argparse.Namespace) -> int:
             report = store.import_bookings(args.office, text, datetime.now(UTC))
             print(report.summary())
             return 0 if report.ok else EXIT_BAD_INPUT
+        elif command == "release":
+            return _release(args, store)
         elif command == "status":
             offices = store.offices()
             if args.json:
@@ -229,6 +240,44 @@ def _token(args: argparse.Namespace, store) -> int:
     print(token)
     print(f"put it in the kiosk's config: [sync] token = \"...\" (device {args.device.upper()});"
           " shown once", file=sys.stderr)
+    return 0
+
+
+def _ranges(numbers: tuple[int, ...]) -> str:
+    """1, 2, 3, 5 -> "1-3, 5": what staff read on one line."""
+    runs: list[list[int]] = []
+    for number in sorted(numbers):
+        if runs and runs[-1][1] == number - 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def _release(args: argparse.Namespace, store) -> int:
+    try:
+        day = date.fromisoformat(args.day) if args.day else None
+    except ValueError:
+        print(f"--day: expected a date YYYY-MM-DD, got {args.day!r}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    device = args.device.upper()
+    who = os.environ.get("SUDO_USER") or os.environ.get("USER") or "unknown"
+    release = store.release_device(args.office.upper(), device, day, args.lane.upper(),
+                                   datetime.now(UTC), force=args.force,
+                                   by=f"kiosk hub release ({who})")
+    where = f"office {release.office_code}, {release.office_day}, lane {release.lane}"
+    if release.released:
+        print(f"released {len(release.released)} numbers of {device} ({where}):"
+              f" {_ranges(release.released)}; the office's other kiosks can lease them"
+              " from their next sync")
+    else:
+        print(f"nothing to release: {device} holds no unused numbers ({where})")
+    if release.kept_used:
+        print(f"kept {len(release.kept_used)} numbers as used (their tickets reached the hub):"
+              f" {_ranges(release.kept_used)}")
+    if release.released:
+        print(f"if {device} is switched on again, let it reach the hub before it issues"
+              " walk-in numbers: until then it may still print the released ones")
     return 0
 
 

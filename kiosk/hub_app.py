@@ -38,6 +38,7 @@ from kiosk.sync_protocol import (
     parse_lease_request,
     parse_lease_return,
     parse_push_request,
+    parse_release_request,
     salt_fingerprint,
 )
 
@@ -200,6 +201,15 @@ class HubApp:
         held = await run_in_threadpool(self.store.leases, office, day, lane)
         return _ok({"office": office, "day": day.isoformat(), "lane": lane, "held": held})
 
+    async def release_leases(self, request: Request, who: Principal) -> JSONResponse:
+        """Free a dead kiosk's unused walk-in numbers (docs/sync-protocol.md, "Releasing")."""
+        office = request.path_params["office"]
+        body = parse_release_request(await self._json(request))
+        release = await run_in_threadpool(
+            self.store.release_device, office, body.device_id, body.office_day, body.lane,
+            self.clock(), force=body.force, by=f"central token {who.token_hash[7:19]}")
+        return _ok(release.to_json())
+
     def routes(self) -> list[Route]:
         g = self.guarded
         return [
@@ -217,6 +227,8 @@ class HubApp:
                   methods=["GET"]),
             Route(f"{PREFIX}/offices/{{office}}/leases", g("central", self.office_leases),
                   methods=["GET"]),
+            Route(f"{PREFIX}/offices/{{office}}/leases/release",
+                  g("central", self.release_leases), methods=["POST"]),
         ]
 
 

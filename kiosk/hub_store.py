@@ -8,8 +8,8 @@ the office's row, so PostgreSQL's concurrent writers commit those changes in
 the order of their numbers and a kiosk's cursor never skips one.
 
 Idempotency lives here: an event is stored under its id once, a lease
-request under its request id once, and a lease return frees numbers only of
-the grant it names.
+request under its request id once, a lease return frees numbers only of
+the grant it names, and releasing a dead kiosk twice frees nothing more.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from kiosk.bookings import ImportFileError, ImportReport, RowProblem, _NewBooking, _read_json
-from kiosk.config import _CODE, OFFICE_TIMEZONES
+from kiosk.config import _CODE, LANE_CODES, OFFICE_TIMEZONES
 from kiosk.sync_protocol import (
     Event,
     LeaseGrant,
@@ -36,6 +37,7 @@ from kiosk.sync_protocol import (
     PulledApplicant,
     PulledBooking,
     PushResult,
+    Release,
     parse_settings,
 )
 
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_S = 10.0
 RECLAIM_WINDOW = timedelta(minutes=10)  # how long an empty kiosk's request counts as demand
 DEFAULT_LEASE_BLOCK = 10
+# A kiosk heard from more recently than this may still be issuing: no release without force.
+MIN_SILENCE = timedelta(minutes=10)
 
 
 class HubError(Exception):
@@ -145,6 +149,19 @@ _SCHEMA = [
         device_id TEXT NOT NULL,
         since TEXT NOT NULL,
         PRIMARY KEY (office_code, office_day, lane, device_id))""",
+    # Numbers staff took back from a dead kiosk (`kiosk hub release`): the kiosk is told
+    # in its lease answers, and the record says who did it and when.
+    """CREATE TABLE IF NOT EXISTS lease_releases (
+        office_code TEXT NOT NULL,
+        office_day TEXT NOT NULL,
+        lane TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        released_at TEXT NOT NULL,
+        numbers TEXT NOT NULL,
+        kept_used TEXT NOT NULL,
+        forced INTEGER NOT NULL,
+        released_by TEXT NOT NULL,
+        PRIMARY KEY (office_code, office_day, lane, device_id, released_at))""",
 ]
 
 
@@ -523,10 +540,15 @@ class HubStore:
             cap = self._lease_cap(tx, office, lane)
             held = {r[0] for r in tx.all("SELECT number FROM lease_numbers WHERE office_code = ?"
                                          " AND office_day = ? AND lane = ?", key)}
+            mine = {r[0] for r in tx.all("SELECT number FROM lease_numbers WHERE office_code = ?"
+                                         " AND office_day = ? AND lane = ? AND device_id = ?",
+                                         (*key, device))}
             previous = tx.one("SELECT grant_id, numbers FROM lease_grants WHERE device_id = ?"
                               " AND request_id = ?", (device, request.request_id))
             if previous is not None:  # a retry after a lost answer: the same numbers again
-                grant_id, numbers = previous[0], tuple(json.loads(previous[1]))
+                grant_id = previous[0]
+                # ... except those released since (the kiosk was declared dead meanwhile).
+                numbers = tuple(n for n in json.loads(previous[1]) if n in mine)
             else:
                 grant_id, numbers = None, ()
                 want = min(request.want, self._lease_block(tx, office))
@@ -543,6 +565,7 @@ class HubStore:
                             " grant_id, device_id) VALUES (?, ?, ?, ?, ?, ?)",
                             [(*key, n, grant_id, device) for n in numbers])
                     held |= set(numbers)
+                    mine |= set(numbers)
                 if request.free + len(numbers) == 0 and request.want > 0:
                     tx.run("INSERT INTO lease_demand (office_code, office_day, lane, device_id,"
                            " since) VALUES (?, ?, ?, ?, ?) ON CONFLICT (office_code,"
@@ -556,8 +579,18 @@ class HubStore:
             demand = tx.one("SELECT count(*) FROM lease_demand WHERE office_code = ? AND"
                             " office_day = ? AND lane = ? AND device_id <> ? AND since > ?",
                             (*key, device, since))[0]
+            released: set[int] = set()
+            for (text,) in tx.all("SELECT numbers FROM lease_releases WHERE office_code = ?"
+                                  " AND office_day = ? AND lane = ? AND device_id = ?",
+                                  (*key, device)):
+                released |= set(json.loads(text))
+            # A lease request is contact too: `release_device` must see this kiosk is alive.
+            tx.run("UPDATE tokens SET last_seen_at = ? WHERE token_hash = ?",
+                   (now.isoformat(), who.token_hash))
         reclaim = cap is not None and remaining == 0 and demand > 0
-        return LeaseGrant(grant_id, numbers, cap, remaining, reclaim)
+        # A released number lent to this kiosk again since is its own once more.
+        return LeaseGrant(grant_id, numbers, cap, remaining, reclaim,
+                          tuple(sorted(released - mine)))
 
     def return_lease(self, who: Principal, back: LeaseReturn) -> int:
         """Free numbers of one grant; a late duplicate cannot free a later grant's numbers."""
@@ -570,6 +603,77 @@ class HubStore:
                           f" AND number IN ({marks})",
                           (office, back.office_day.isoformat(), back.lane, back.grant_id,
                            who.device_id, *back.numbers)).rowcount
+
+    def release_device(self, office: str, device: str, day: date | None, lane: str,
+                       now: datetime, *, force: bool = False,
+                       min_silence: timedelta = MIN_SILENCE, by: str = "admin") -> Release:
+        """Give the office the numbers a dead kiosk holds, except those the hub saw on tickets.
+
+        A number on a ticket the kiosk had not pushed yet cannot be known here: it
+        is freed, and the kiosk reports the clash (``lease_conflict``) when it is
+        back. Hence the silence check: release only a kiosk that is switched off.
+        """
+        if lane not in LANE_CODES:
+            raise HubError(400, "bad_lane", f"lane must be one of {', '.join(LANE_CODES)}")
+        with self._tx(office) as tx:
+            row = tx.one("SELECT timezone FROM offices WHERE code = ?", (office,))
+            if row is None:
+                raise HubError(404, "unknown_office", f"no office {office} on this hub")
+            day = day or now.astimezone(ZoneInfo(row[0])).date()
+            key = (office, day.isoformat(), lane)
+            seen_rows = tx.all("SELECT last_seen_at FROM tokens WHERE role = 'kiosk'"
+                               " AND office_code = ? AND device_id = ?", (office, device))
+            held = [r[0] for r in tx.all(
+                "SELECT number FROM lease_numbers WHERE office_code = ? AND office_day = ?"
+                " AND lane = ? AND device_id = ? ORDER BY number", (*key, device))]
+            if not seen_rows and not held:
+                raise HubError(404, "unknown_device", f"office {office} has no kiosk {device}")
+            seen = max((datetime.fromisoformat(r[0]) for r in seen_rows if r[0]), default=None)
+            if seen is not None and now - seen < min_silence and not force:
+                ago = max(int((now - seen).total_seconds()), 0)
+                raise HubError(409, "device_active", (
+                    f"{device} talked to the hub {ago // 60} min {ago % 60} s ago: it may still"
+                    f" be issuing these numbers. Release only a kiosk that is switched off;"
+                    f" try again once it has been silent {min_silence.total_seconds() / 60:g}"
+                    f" minutes, or force it"))
+            on_tickets = self._numbers_on_tickets(tx, *key)
+            kept = tuple(n for n in held if n in on_tickets)
+            freed = tuple(n for n in held if n not in on_tickets)
+            if freed:
+                marks = ",".join("?" * len(freed))
+                tx.run(f"DELETE FROM lease_numbers WHERE office_code = ? AND office_day = ?"
+                       f" AND lane = ? AND device_id = ? AND number IN ({marks})",
+                       (*key, device, *freed))
+                tx.run("INSERT INTO lease_releases (office_code, office_day, lane, device_id,"
+                       " released_at, numbers, kept_used, forced, released_by)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (*key, device, now.isoformat(), json.dumps(freed), json.dumps(kept),
+                        int(force), by))
+            # A dead kiosk's old "I am empty" must not make the others give numbers back.
+            tx.run("DELETE FROM lease_demand WHERE office_code = ? AND office_day = ?"
+                   " AND lane = ? AND device_id = ?", (*key, device))
+        return Release(office, device, day, lane, freed, kept, seen, force)
+
+    def _numbers_on_tickets(self, tx: _Tx, office: str, day: str, lane: str) -> set[int]:
+        """Numbers of the lane on any pushed ticket of the day (``issued`` events)."""
+        numbers: set[int] = set()
+        for (text,) in tx.all("SELECT payload FROM events WHERE office_code = ?"
+                              " AND office_day = ? AND kind = 'issued'", (office, day)):
+            payload = json.loads(text)
+            number = payload.get("number")
+            if payload.get("lane") == lane and isinstance(number, int):
+                numbers.add(number)
+        return numbers
+
+    def lease_releases(self, office: str, day: date) -> list[dict[str, Any]]:
+        """Every release of an office's day, oldest first (who, when, which numbers)."""
+        with self._tx(read=True) as tx:
+            rows = tx.all("SELECT lane, device_id, released_at, numbers, kept_used, forced,"
+                          " released_by FROM lease_releases WHERE office_code = ?"
+                          " AND office_day = ? ORDER BY released_at", (office, day.isoformat()))
+        return [{"lane": r[0], "device_id": r[1], "released_at": r[2],
+                 "numbers": json.loads(r[3]), "kept_used": json.loads(r[4]),
+                 "forced": bool(r[5]), "by": r[6]} for r in rows]
 
     def leases(self, office: str, day: date, lane: str) -> dict[str, list[int]]:
         """Who holds which numbers (for staff and tests)."""

@@ -4,7 +4,9 @@ The hub owns the office's numbers 1..cap and lends each kiosk a block; a
 kiosk issues only numbers it holds, so with no network at all the office
 still never goes over its cap and never prints one number twice. The price
 (docs/sync-protocol.md, "Number leases"): a kiosk cut off from the hub can
-refuse a walk-in while another kiosk still holds unused numbers.
+refuse a walk-in while another kiosk still holds unused numbers. Staff can
+release a dead kiosk's numbers at the hub; the kiosk, once back, marks them
+``revoked`` and never issues them.
 
 Kiosk side only; every function here runs inside a transaction the caller
 holds (the issuing commit, or the sync worker's short ``immediate`` one).
@@ -72,13 +74,13 @@ def free_count(conn: sqlite3.Connection, office_day: date, lane: str) -> int:
 
 def add_grant(conn: sqlite3.Connection, office_day: date, lane: str, grant_id: str,
               numbers: tuple[int, ...]) -> int:
-    """Hold newly leased numbers; a number this kiosk gave back earlier may come again."""
+    """Hold newly leased numbers; a number this kiosk gave back (or lost) earlier may come again."""
     added = 0
     for number in numbers:
         added += conn.execute(
             "INSERT INTO lease_numbers (office_day, lane, number, grant_id) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (office_day, lane, number) DO UPDATE SET grant_id = excluded.grant_id,"
-            " state = 'free' WHERE lease_numbers.state = 'returned'",
+            " state = 'free' WHERE lease_numbers.state IN ('returned', 'revoked')",
             (office_day.isoformat(), lane, number, grant_id)).rowcount
     # Numbers already on a ticket here (issued before leases were on) count as used.
     conn.execute("UPDATE lease_numbers SET state = 'used' WHERE office_day = ? AND lane = ?"
@@ -116,6 +118,34 @@ def finish_return(conn: sqlite3.Connection, office_day: date, lane: str, grant_i
     conn.executemany("UPDATE lease_numbers SET state = 'returned' WHERE office_day = ?"
                      " AND lane = ? AND number = ? AND grant_id = ? AND state = 'returning'",
                      [(office_day.isoformat(), lane, n, grant_id) for n in numbers])
+
+
+def revoke(conn: sqlite3.Connection, office_code: str, office_day: date, lane: str,
+           numbers: tuple[int, ...]) -> tuple[list[int], list[tuple[int, str, str]]]:
+    """Stop using numbers the hub released while this kiosk was away (``kiosk hub release``).
+
+    Returns (revoked, conflicts). A conflict is a number already on a ticket here
+    that the hub did not know of when it released it: the ticket stays (it is
+    printed and someone holds it), and the caller records the clash.
+    """
+    day = office_day.isoformat()
+    revoked: list[int] = []
+    conflicts: list[tuple[int, str, str]] = []
+    for number in numbers:
+        row = conn.execute("SELECT state FROM lease_numbers WHERE office_day = ? AND lane = ?"
+                           " AND number = ?", (day, lane, number)).fetchone()
+        if row is None or row[0] not in ("free", "used", "returning"):
+            continue  # never held here, given back, or revoked already (told every round)
+        if row[0] == "used":
+            ticket = conn.execute("SELECT id, label FROM tickets WHERE office_code = ?"
+                                  " AND office_day = ? AND lane = ? AND number = ?",
+                                  (office_code, day, lane, number)).fetchone()
+            if ticket is not None:
+                conflicts.append((number, ticket[0], ticket[1]))
+        conn.execute("UPDATE lease_numbers SET state = 'revoked' WHERE office_day = ?"
+                     " AND lane = ? AND number = ?", (day, lane, number))
+        revoked.append(number)
+    return revoked, conflicts
 
 
 def held_numbers(db: sqlite_utils.Database | sqlite3.Connection, office_day: date, lane: str

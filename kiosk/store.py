@@ -208,8 +208,31 @@ def _walkin_niks(db: sqlite_utils.Database) -> None:
     )
 
 
+def _lease_revoked(db: sqlite_utils.Database) -> None:
+    """Leased numbers the hub took back from this kiosk (``kiosk hub release``): ``revoked``.
+
+    Staff release a kiosk they believe dead; when it is back it must never issue
+    those numbers. SQLite cannot change a CHECK, so the table is copied over.
+    """
+    db.execute(
+        """CREATE TABLE lease_numbers_v2 (
+            office_day TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            grant_id TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'free'
+                CHECK (state IN ('free', 'used', 'returning', 'returned', 'revoked')),
+            PRIMARY KEY (office_day, lane, number)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("INSERT INTO lease_numbers_v2 (office_day, lane, number, grant_id, state)"
+               " SELECT office_day, lane, number, grant_id, state FROM lease_numbers")
+    db.execute("DROP TABLE lease_numbers")
+    db.execute("ALTER TABLE lease_numbers_v2 RENAME TO lease_numbers")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _calling, _sync_leases,
-                                                              _walkin_niks]
+                                                              _walkin_niks, _lease_revoked]
 
 
 def connect(path: Path | str) -> sqlite_utils.Database:

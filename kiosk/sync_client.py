@@ -9,8 +9,9 @@ so issuing never waits on the network. Each round:
 2. pull the office settings (cap, hours, holidays, booking QR keys) and
    hand them to ``on_settings``, which applies them under the issuing lock:
    between two tickets, never in the middle of one;
-3. with leases on, top up this kiosk's walk-in numbers and give back what
-   the hub asks for (kiosk/leases.py);
+3. with leases on, top up this kiosk's walk-in numbers, give back what
+   the hub asks for, and stop using numbers staff released at the hub while
+   this kiosk was away (kiosk/leases.py);
 4. pull bookings changed since the saved cursor, applied with the same
    rules as a file import (cancelled and checked-in are final).
 
@@ -282,6 +283,8 @@ class RoundReport:
     settings_changed: bool = False
     leased: int = 0
     returned: int = 0
+    revoked: int = 0  # released at the hub (`kiosk hub release`) while this kiosk was away
+    conflicts: int = 0  # of those, already on a ticket here: kept, recorded as lease_conflict
     error: str | None = None
     retry_after: float | None = None
     clock_skew_s: float | None = None
@@ -300,6 +303,9 @@ class RoundReport:
             text += " (new)" if self.settings_changed else ""
         if self.leased or self.returned:
             text += f", {self.leased} numbers leased, {self.returned} given back"
+        if self.revoked:
+            text += (f", {self.revoked} numbers released by the hub no longer used"
+                     f" ({self.conflicts} already issued here)")
         return text if self.ok else f"{text}; stopped: {self.error}"
 
 
@@ -440,9 +446,12 @@ class SyncWorker:
                         {"request_id": request.request_id, "office_day": day.isoformat(),
                          "want": want}))
         grant = parse_lease_grant(self.client.call("POST", "/leases", request.to_json()))
+        conflicts: list[tuple[int, str, str]] = []
         with immediate(self.db) as conn:
             if grant.grant_id and grant.numbers:
                 report.leased += leases.add_grant(conn, day, lane, grant.grant_id, grant.numbers)
+            if grant.released:
+                conflicts = self._revoke(conn, day, lane, grant.released, report)
             _set_meta(conn, META_LEASE_REQUEST, None)
             free = leases.free_count(conn, day, lane)
             give = free // 2 if grant.reclaim and free >= 2 else 0
@@ -450,6 +459,25 @@ class SyncWorker:
                 leases.start_return(conn, day, lane, give)
         if give:
             self._send_returns(report)
+        for number, _, label in conflicts:
+            log.warning("ticket %s was issued here while the hub had released number %d of this"
+                        " kiosk (kiosk hub release): the ticket is kept, another kiosk may"
+                        " issue the same number; recorded as lease_conflict", label, number)
+
+    def _revoke(self, conn: Any, day: date, lane: str, numbers: tuple[int, ...],
+                report: RoundReport) -> list[tuple[int, str, str]]:
+        """Never issue what staff released; a ticket already printed stays, with an event."""
+        revoked, conflicts = leases.revoke(conn, self.base.office.code, day, lane, numbers)
+        now = self.clock()
+        for number, ticket_id, label in conflicts:
+            append_event(conn, office_code=self.base.office.code, office_day=day,
+                         device_id=self.base.office.device_id, kind="lease_conflict", at=now,
+                         ticket_id=ticket_id,
+                         payload={"lane": lane, "number": number, "label": label,
+                                  "reason": "released at the hub before this ticket reached it"})
+        report.revoked += len(revoked)
+        report.conflicts += len(conflicts)
+        return conflicts
 
     def _send_returns(self, report: RoundReport) -> None:
         for day, lane, grant_id, numbers in leases.pending_returns(self.db.conn):

@@ -406,11 +406,13 @@ class LeaseGrant:
     cap: int | None
     remaining: int  # numbers of the office's cap not leased to any kiosk
     reclaim: bool  # another kiosk is empty: give back what you do not need
+    # Numbers staff released from this kiosk (`kiosk hub release`): never issue them again.
+    released: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"protocol": PROTOCOL_VERSION, "grant_id": self.grant_id,
                 "numbers": list(self.numbers), "cap": self.cap, "remaining": self.remaining,
-                "reclaim": self.reclaim}
+                "reclaim": self.reclaim, "released": list(self.released)}
 
 
 def parse_lease_grant(data: Any) -> LeaseGrant:
@@ -424,9 +426,13 @@ def parse_lease_grant(data: Any) -> LeaseGrant:
     cap = data.get("cap")
     if cap is not None and not isinstance(cap, int):
         raise ProtocolError("'cap' must be a number or null")
+    released = data.get("released", [])  # absent from hubs older than `kiosk hub release`
+    if not isinstance(released, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in released):
+        raise ProtocolError("'released' must list positive whole numbers")
     return LeaseGrant(grant_id, tuple(numbers), cap,
                       _need(data, "remaining", int, "a count"),
-                      _need(data, "reclaim", bool, "true or false"))
+                      _need(data, "reclaim", bool, "true or false"), tuple(released))
 
 
 @dataclass(frozen=True)
@@ -454,3 +460,53 @@ def parse_lease_return(data: Any) -> LeaseReturn:
         raise ProtocolError("'numbers' must be 1 to 1000 positive whole numbers")
     return LeaseReturn(grant_id, _day(data.get("office_day"), "office_day"), lane,
                        tuple(numbers))
+
+
+# --- releasing a dead kiosk's numbers (central) -----------------------------------
+
+
+@dataclass(frozen=True)
+class ReleaseRequest:
+    device_id: str
+    office_day: date | None  # None: today at the office
+    lane: str
+    force: bool  # even if the kiosk talked to the hub a moment ago
+
+
+def parse_release_request(data: Any) -> ReleaseRequest:
+    if not isinstance(data, dict):
+        raise ProtocolError('send {"device_id": "KUP-K2", "day": "YYYY-MM-DD", "lane": "A"}')
+    if "protocol" in data:
+        check_version(data)
+    device = _need(data, "device_id", str, "the kiosk's device id")
+    if not _DEVICE.fullmatch(device):
+        raise ProtocolError("'device_id' must be 2-16 capitals, digits or '-'")
+    day = None if data.get("day") is None else _day(data["day"], "day")
+    lane = data.get("lane", "A")
+    if lane not in LANE_CODES:
+        raise ProtocolError(f"'lane' must be one of {', '.join(LANE_CODES)}")
+    force = data.get("force", False)
+    if not isinstance(force, bool):
+        raise ProtocolError("'force' must be true or false")
+    return ReleaseRequest(device, day, lane, force)
+
+
+@dataclass(frozen=True)
+class Release:
+    """What a release did: ``released`` went back to the office, ``kept_used`` are on tickets."""
+
+    office_code: str
+    device_id: str
+    office_day: date
+    lane: str
+    released: tuple[int, ...]
+    kept_used: tuple[int, ...]
+    last_seen: datetime | None  # the kiosk's last contact with the hub (hub clock)
+    forced: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"office": self.office_code, "device_id": self.device_id,
+                "day": self.office_day.isoformat(), "lane": self.lane,
+                "released": list(self.released), "kept_used": list(self.kept_used),
+                "last_seen_at": self.last_seen.isoformat() if self.last_seen else None,
+                "forced": self.forced}

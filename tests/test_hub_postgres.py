@@ -195,3 +195,39 @@ def test_bookings_settings_and_leases_on_postgresql(pg_hub, config, clock: Movab
         thread.join(30)
     numbers = [n for grant in grants for n in grant] + list(range(1, 6))  # KUP-PG3 has 1-5
     assert len(numbers) == len(set(numbers)) and sorted(numbers) == list(range(1, 26))
+
+
+def test_releasing_a_dead_kiosks_numbers_on_postgresql(pg_hub, clock: MovableClock) -> None:
+    from datetime import timedelta
+
+    from kiosk.hub_store import HubError
+    from kiosk.ids import new_id
+    from kiosk.sync_protocol import Event
+
+    hub_store, _ = pg_hub
+    hub_store.set_settings("KUP", {"caps": {"A": 20}, "lease_block": 10})
+    dead = hub_store.identify(hub_store.add_token("kiosk", "KUP", "KUP-PGD"))
+    other = hub_store.identify(hub_store.add_token("kiosk", "KUP", "KUP-PGO"))
+    assert hub_store.grant_lease(dead, LeaseRequest("dead-0001", TODAY, "A", 10, 0),
+                                 clock()).numbers == tuple(range(1, 11))
+    issued = [Event(new_id("KUP-PGD"), n, clock().isoformat(), "KUP", TODAY.isoformat(),
+                    "KUP-PGD", "issued", new_id("KUP-PGD"),
+                    json.dumps({"lane": "A", "number": n, "label": f"A{n:03d}"}))
+              for n in (1, 2)]
+    hub_store.ingest(dead, issued, clock(), clock())
+    with pytest.raises(HubError) as refused:
+        hub_store.release_device("KUP", "KUP-PGD", TODAY, "A", clock())
+    assert refused.value.code == "device_active"
+    later = clock() + timedelta(minutes=11)
+    release = hub_store.release_device("KUP", "KUP-PGD", None, "A", later, by="pg test")
+    assert release.released == tuple(range(3, 11)) and release.kept_used == (1, 2)
+    assert release.office_day == TODAY  # 09:00 in Kupang
+    again = hub_store.release_device("KUP", "KUP-PGD", TODAY, "A", later)
+    assert again.released == ()
+    assert [r["numbers"] for r in hub_store.lease_releases("KUP", TODAY)] == [
+        list(range(3, 11))]
+    assert hub_store.grant_lease(other, LeaseRequest("other-0001", TODAY, "A", 10, 0),
+                                 later).numbers == tuple(range(3, 13))
+    back = hub_store.grant_lease(dead, LeaseRequest("dead-0001", TODAY, "A", 10, 0), later)
+    # A retried request: only what it still holds (1, 2, on tickets); 3-10 are not its own.
+    assert back.numbers == (1, 2) and back.released == tuple(range(3, 11))
