@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from kiosk import leases
 from kiosk.calling import Counter
 from kiosk.day_controls import DayControls
 from kiosk.numbering import CapReached, ClockBehind, Numbering, Ticket
@@ -72,11 +73,17 @@ class Refused:
 @dataclass(frozen=True)
 class Quota:
     cap: int | None
-    issued: int
+    issued: int  # on this kiosk
+    # With hub leases the office's numbers are shared: what this kiosk can still give.
+    available: int | None = None
 
     @property
     def left(self) -> int | None:
-        return None if self.cap is None else max(self.cap - self.issued, 0)
+        if self.cap is None:
+            return None
+        if self.available is not None:
+            return min(max(self.available, 0), self.cap)
+        return max(self.cap - self.issued, 0)
 
 
 class IssuingService:
@@ -102,7 +109,11 @@ class IssuingService:
 
     def quota(self, lane: str = WALKIN) -> Quota:
         day = self.schedule.office_day(self.clock())
-        return Quota(self.cap_for(lane, day), self.numbering.issued_count(lane, day))
+        cap = self.cap_for(lane, day)
+        available = None
+        if lane in leases.leased_lanes(self.db):
+            available = leases.available(self.db, day, lane)
+        return Quota(cap, self.numbering.issued_count(lane, day), available)
 
     def cap_for(self, lane: str, day) -> int | None:
         """Today's cap: staff may have changed it for the day (kiosk.day_controls)."""

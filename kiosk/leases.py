@@ -17,6 +17,7 @@ path can fall back to "max + 1" while leases are on.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 LEASE_LANES_KEY = "lease_lanes"
+UNLEASED_KEY = "lease_unleased"  # {"office_day", "lane", "count"} from the hub's last lease answer
 
 
 def leased_lanes(db: sqlite_utils.Database | sqlite3.Connection) -> frozenset[str]:
@@ -157,3 +159,30 @@ def held_numbers(db: sqlite_utils.Database | sqlite3.Connection, office_day: dat
             " ORDER BY number", (office_day.isoformat(), lane)):
         held.setdefault(state, []).append(number)
     return held
+
+
+def note_unleased(conn: sqlite3.Connection, office_day: date, lane: str, count: int) -> None:
+    """Remember how many of the office's numbers the hub had not lent to any kiosk."""
+    value = json.dumps({"office_day": office_day.isoformat(), "lane": lane, "count": count})
+    conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key)"
+                 " DO UPDATE SET value = excluded.value", (UNLEASED_KEY, value))
+
+
+def available(db: sqlite_utils.Database | sqlite3.Connection, office_day: date, lane: str
+              ) -> int:
+    """Numbers this kiosk can still give today: those it holds, plus those the hub had
+    not lent to anyone at the last contact (it asks for them when it runs low).
+
+    Numbers another kiosk holds are not counted: this kiosk cannot print them. The
+    start screen shows this figure, so it falls to zero exactly when presses here
+    start being refused.
+    """
+    held = db.execute("SELECT count(*) FROM lease_numbers WHERE office_day = ? AND lane = ?"
+                      " AND state = 'free'", (office_day.isoformat(), lane)).fetchone()[0]
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (UNLEASED_KEY,)).fetchone()
+    unleased = 0
+    if row is not None:
+        noted = json.loads(row[0])
+        if noted.get("office_day") == office_day.isoformat() and noted.get("lane") == lane:
+            unleased = int(noted.get("count") or 0)
+    return held + unleased

@@ -106,6 +106,28 @@ def test_a_kiosk_issues_only_numbers_it_holds(hub: Hub, kiosks) -> None:
         other.close()
 
 
+def test_the_start_screen_counts_the_offices_numbers_this_kiosk_can_give(
+        hub: Hub, kiosks) -> None:
+    """"Sisa kuota" with leases: numbers held here plus those the hub lent to nobody, so it
+    reaches zero exactly when presses here are refused, not cap minus this kiosk's tickets."""
+    hub.store.set_settings("KUP", {"caps": {"A": 12}, "lease_block": 5})
+    first, second = kiosks("KUP-K1"), kiosks("KUP-K2")
+    assert first.appliance.service.quota("A").left == 0  # never in touch: nothing to give
+    first.worker.sync_once()
+    assert first.appliance.service.quota("A").left == 12  # 5 held + 7 not lent yet
+    second.worker.sync_once()
+    first.worker.sync_once()
+    assert first.appliance.service.quota("A").left == 7  # 5 held + 2 left at the hub
+    for _ in range(3):
+        assert isinstance(second.issue(), Issued)
+    assert first.appliance.service.quota("A").left == 7  # the other kiosk's tickets
+    while isinstance(first.issue(), Issued):
+        first.worker.sync_once()
+    quota = first.appliance.service.quota("A")
+    assert quota.left == 0 and len(first.numbers()) == 7  # refused here, the screen agrees
+    assert quota.cap == 12
+
+
 def test_two_kiosks_one_partitioned_never_exceed_the_cap_nor_share_a_number(
         hub: Hub, kiosks, proxy: FaultProxy, clock: MovableClock) -> None:
     cap = 60
