@@ -30,7 +30,7 @@ from kiosk.ports import PaperStatus, PrinterError, TicketContent, TicketPrinter
 
 if TYPE_CHECKING:
     from escpos.escpos import Escpos
-    from escpos.printer import Network, Serial, Usb
+    from escpos.printer import Dummy, Network, Serial, Usb
 
 STATUS_REQUEST = b"\x10\x04\x04"  # DLE EOT 4: real-time paper roll sensor status
 DEFAULT_USB_TIMEOUT_MS = 2000  # libusb's default 0 means "wait forever"
@@ -202,6 +202,7 @@ class EscposTicketPrinter:
         self._device: Escpos | None = None
         self._where = "printer"
         self._lock = threading.Lock()
+        self._layout: Dummy | None = None
 
     def _connected(
         self, connect_within: float | None = None, unopened: Escpos | None = None
@@ -247,16 +248,18 @@ class EscposTicketPrinter:
         from escpos import exceptions as escpos_errors
         from escpos.printer import Dummy, Network
 
-        buffer = Dummy()
-        try:
-            render_ticket(buffer, ticket, self.paper_width_mm)
-        except (escpos_errors.Error, ValueError) as exc:
-            raise PrinterError(f"could not lay out the ticket: {exc}") from exc
         with self._lock:
+            if self._layout is None:  # one buffer for every ticket: a press waits for this
+                self._layout = Dummy()
+            self._layout.clear()
+            try:
+                render_ticket(self._layout, ticket, self.paper_width_mm)
+            except (escpos_errors.Error, ValueError) as exc:
+                raise PrinterError(f"could not lay out the ticket: {exc}") from exc
             device: Escpos | None = None
             try:
                 device = self._connected()
-                device._raw(buffer.output)
+                device._raw(self._layout.output)
                 if isinstance(device, Network):
                     self._confirm_delivery(device)
             except driver_errors() as exc:

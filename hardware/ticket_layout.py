@@ -17,6 +17,8 @@ from kiosk.texts import TEXTS, ZONE_ABBREVIATIONS, format_date, t
 from kiosk.wait_text import wait_line
 
 if TYPE_CHECKING:  # only types: the driver loads when a ticket is printed
+    from collections.abc import Callable
+
     from escpos.escpos import Escpos
 
 PAPER_DOTS = {58: 384, 80: 576}  # printable dots per line at 203 dpi
@@ -43,6 +45,8 @@ def label_width(label: str, paper_width_mm: int) -> int:
 
 def ascii_safe(text: str) -> str:
     """Strip accents and typographic punctuation that cheap printers' code pages lack."""
+    if text.isascii():  # labels and most lines: nothing to strip
+        return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_PUNCTUATION))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -88,40 +92,77 @@ def _print_lines(printer: Escpos, text: str, width: int) -> None:
         printer._raw(line.encode("ascii", "replace") + b"\n")
 
 
-def render_ticket(printer: Escpos, ticket: TicketContent, paper_width_mm: int) -> None:
-    """Write one complete ticket, ending with a cut, to ``printer``."""
+def _escpos_bytes(draw: Callable[[Escpos], None]) -> bytes:
+    """What python-escpos sends for ``draw``, rendered once into a Dummy."""
+    from escpos.printer import Dummy
+
+    buffer = Dummy()
+    draw(buffer)
+    return buffer.output
+
+
+@lru_cache(maxsize=32)
+def _head(office_name: str, office_address: str, lane_name: str, paper_width_mm: int) -> bytes:
+    """Reset, office and lane: the same on every ticket of a lane, so laid out once."""
     cols = columns(paper_width_mm)
-    printer.hw("INIT")  # ESC @: clear whatever a half-sent earlier job left behind
-    printer.set(align="center", font="a", bold=True, normal_textsize=True)
-    _print_lines(printer, ticket.office_name, cols)
-    printer.set(bold=False)
-    if ticket.office_address:
-        printer.set(font="b")
-        _print_lines(printer, ticket.office_address, columns(paper_width_mm, FONT_B_DOTS))
-        printer.set(font="a")
-    printer._raw(b"\n")
-    printer.set(double_width=True, double_height=True)
-    _print_lines(printer, ticket.lane_name, cols // 2)
+
+    def draw(printer: Escpos) -> None:
+        printer.hw("INIT")  # ESC @: clear whatever a half-sent earlier job left behind
+        printer.set(align="center", font="a", bold=True, normal_textsize=True)
+        _print_lines(printer, office_name, cols)
+        printer.set(bold=False)
+        if office_address:
+            printer.set(font="b")
+            _print_lines(printer, office_address, columns(paper_width_mm, FONT_B_DOTS))
+            printer.set(font="a")
+        printer._raw(b"\n")
+        printer.set(double_width=True, double_height=True)
+        _print_lines(printer, lane_name, cols // 2)
+
+    return _escpos_bytes(draw)
+
+
+@lru_cache(maxsize=16)
+def _style(**settings: object) -> bytes:
+    """One python-escpos ``set()`` as bytes; a handful of styles recur on every ticket."""
+    return _escpos_bytes(lambda printer: printer.set(**settings))
+
+
+@lru_cache(maxsize=1)
+def _cut() -> bytes:
+    return _escpos_bytes(lambda printer: printer.cut())
+
+
+def render_ticket(printer: Escpos, ticket: TicketContent, paper_width_mm: int) -> None:
+    """Write one complete ticket, ending with a cut, to ``printer``.
+
+    The parts every ticket shares come from a cache of python-escpos' own output
+    (a press waits for this layout: bench/issue_latency.py).
+    """
+    cols = columns(paper_width_mm)
+    printer._raw(_head(ticket.office_name, ticket.office_address or "", ticket.lane_name,
+                       paper_width_mm))
     label = ascii_safe(ticket.label)
-    printer.set(custom_size=True, width=label_width(label, paper_width_mm),
-                height=LABEL_HEIGHT, bold=True)
+    printer._raw(_style(custom_size=True, width=label_width(label, paper_width_mm),
+                        height=LABEL_HEIGHT, bold=True))
     printer._raw(label.encode("ascii", "replace") + b"\n")
-    printer.set(custom_size=True, width=1, height=1, bold=False)  # GS ! 0 as well as ESC ! 0
-    printer.set(normal_textsize=True)
+    # GS ! 0 as well as ESC ! 0
+    printer._raw(_style(custom_size=True, width=1, height=1, bold=False))
+    printer._raw(_style(normal_textsize=True))
     printer._raw(b"\n")
     if reasons := _priority_lines(ticket):
-        printer.set(bold=True)
+        printer._raw(_style(bold=True))
         for line in reasons:
             _print_lines(printer, line, cols)
-        printer.set(bold=False)
+        printer._raw(_style(bold=False))
     for line in [*_date_lines(ticket), *_footer_lines(ticket)]:
         _print_lines(printer, line, cols)
     if ticket.print_qr and ticket.ticket_id:
         printer._raw(b"\n")
-        printer.set(align="center")
+        printer._raw(_style(align="center"))
         # Native GS ( k: a few bytes instead of a raster image, and sharp on any printer.
         printer.qr(ticket.ticket_id, native=True, size=_QR_MODULE_DOTS[paper_width_mm])
-    printer.cut()
+    printer._raw(_cut())
 
 
 def render_preview(ticket: TicketContent, paper_width_mm: int) -> str:
