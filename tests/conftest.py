@@ -62,7 +62,7 @@ def clock() -> MovableClock:
     return MovableClock(office_time("2026-11-25 09:00"))
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 2.0) -> bool:
+def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
     """Poll a condition another thread makes true; its last answer once ``timeout`` passed."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -70,6 +70,29 @@ def wait_until(condition: Callable[[], bool], timeout: float = 2.0) -> bool:
             return True
         time.sleep(0.005)
     return condition()
+
+
+async def settle(pilot, seconds: float = 0.2, groups: tuple[str, ...] = ("issue",),
+                 rounds: int = 1) -> None:
+    """Let the kiosk app finish what the last keys started.
+
+    Printable keys are held briefly to tell a person from a USB scanner; on a loaded
+    machine their release can take longer than ``seconds``, so wait for it, then for
+    the workers of ``groups`` (never an empty list: that waits for every worker,
+    the camera loop included).
+    """
+    app = pilot.app
+    await pilot.pause(seconds)
+    for _ in range(100):
+        if not getattr(app, "_held_keys", None):
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
+    for _ in range(rounds):
+        busy = [w for w in app.workers if w.group in groups]
+        if busy:
+            await app.workers.wait_for_complete(busy)
+        await pilot.pause()
 
 
 def quick_buttons(cfg: Config) -> Config:

@@ -46,7 +46,7 @@ from screens.notice import NoticeScreen
 from screens.pin import PinScreen
 from screens.staff import StaffScreen
 from screens.ticket import TicketScreen
-from tests.conftest import ROOT, SIM_CONFIG, MovableClock
+from tests.conftest import ROOT, SIM_CONFIG, MovableClock, settle
 
 KIOSK_CSS = ROOT / "screens" / "kiosk.tcss"
 DEMO_KEY = (ROOT / "config" / "demo-booking-key.txt").read_text().strip()
@@ -274,14 +274,6 @@ def kiosk(config: Config, clock: MovableClock):
     yield factory
     for appliance in made:
         appliance.close()
-
-
-async def settle(pilot, seconds: float = 0.2) -> None:
-    await pilot.pause(seconds)
-    issuing = [w for w in pilot.app.workers if w.group == "issue"]
-    if issuing:  # never an empty list: that waits for every worker
-        await pilot.app.workers.wait_for_complete(issuing)
-    await pilot.pause()
 
 
 async def every_screen(pilot, booking: str) -> AsyncIterator[str]:

@@ -19,7 +19,7 @@ from screens.app import KioskApp
 from screens.checkin import CheckedInScreen, KeypadScreen
 from screens.home import HomeScreen
 from screens.notice import NoticeScreen
-from tests.conftest import ROOT, MovableClock
+from tests.conftest import ROOT, MovableClock, settle
 
 DEMO_KEY = (ROOT / "config" / "demo-booking-key.txt").read_text().strip()
 TODAY = date(2026, 11, 25)
@@ -55,15 +55,6 @@ def scanner_types(app: KioskApp, text: str) -> None:
     for char in text:
         app.post_message(events.Key(char, char))
     app.post_message(events.Key("enter", "\r"))
-
-
-async def settle(pilot, seconds: float = 0.2) -> None:
-    await pilot.pause(seconds)
-    # Only the issuing work: the camera worker runs until the app exits.
-    issuing = [w for w in pilot.app.workers if w.group == "issue"]
-    if issuing:  # an empty list would mean "wait for every worker"
-        await pilot.app.workers.wait_for_complete(issuing)
-    await pilot.pause()
 
 
 def shown(app: KioskApp) -> str:

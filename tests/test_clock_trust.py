@@ -36,7 +36,7 @@ from kiosk.numbering import ClockBehind
 from screens.app import KioskApp
 from screens.clock_confirm import ClockConfirmScreen
 from screens.notice import NoticeScreen
-from tests.conftest import MovableClock, office_time
+from tests.conftest import MovableClock, office_time, settle
 
 
 class SettableSync:
@@ -372,14 +372,6 @@ def kiosk_app(cfg: Config, pi: Pi) -> KioskApp:
 
 def shown(app: KioskApp) -> str:
     return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
-
-
-async def settle(pilot) -> None:
-    await pilot.pause(0.15)
-    issuing = [w for w in pilot.app.workers if w.group == "issue"]
-    if issuing:
-        await pilot.app.workers.wait_for_complete(issuing)
-    await pilot.pause()
 
 
 async def test_home_says_waiting_for_the_clock_and_a_press_explains(config: Config) -> None:

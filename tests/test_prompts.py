@@ -22,7 +22,7 @@ from kiosk.prompts import prompt_for
 from screens.app import CodeScanned, KioskApp
 from screens.notice import NoticeScreen
 from screens.ticket import TicketScreen
-from tests.conftest import MovableClock, with_cap
+from tests.conftest import MovableClock, settle, with_cap
 
 ISSUED_ID = "Nomor antrian Anda A nol dua belas. Silakan ambil tiket dan tunggu panggilan."
 ISSUED_EN = "Your queue number is A, zero one two. Please take your ticket and wait to be called."
@@ -136,14 +136,6 @@ def kiosk(clock: MovableClock):
     yield factory
     for appliance in made:
         appliance.close()
-
-
-async def settle(pilot, seconds: float = 0.2) -> None:
-    await pilot.pause(seconds)  # keys are held briefly to tell a person from a USB scanner
-    issuing = [w for w in pilot.app.workers if w.group == "issue"]
-    if issuing:
-        await pilot.app.workers.wait_for_complete(issuing)
-    await pilot.pause()
 
 
 def quick(cfg: Config) -> Config:

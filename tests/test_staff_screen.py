@@ -18,6 +18,7 @@ from screens.pin import PinScreen
 from screens.staff import StaffScreen
 from screens.ticket import TicketScreen
 from tests.conftest import quick_buttons
+from tests.conftest import settle as settle_app
 
 
 @pytest.fixture
@@ -29,13 +30,7 @@ def make_app(make_app):
 
 
 async def settle(pilot, groups=("staff", "staff-read", "issue")) -> None:
-    await pilot.pause(0.15)
-    app = pilot.app
-    for _ in range(3):
-        busy = [w for w in app.workers if w.group in groups]
-        if busy:
-            await app.workers.wait_for_complete(busy)
-        await pilot.pause()
+    await settle_app(pilot, 0.15, groups, rounds=3)
 
 
 async def open_staff(pilot, pin: str = "1234") -> StaffScreen:

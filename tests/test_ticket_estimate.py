@@ -35,7 +35,7 @@ from kiosk.wait_text import rounded_range, ticket_wait, wait_line
 from screens.app import KioskApp
 from screens.checkin import CheckedInScreen
 from screens.ticket import TicketScreen
-from tests.conftest import ROOT, MovableClock
+from tests.conftest import ROOT, MovableClock, settle
 
 TODAY = date(2026, 11, 25)  # the clock fixture: Wednesday 09:00 WITA
 
@@ -290,14 +290,6 @@ def make_app():
 
 def quick_buttons(cfg: Config) -> Config:
     return dataclasses.replace(cfg, gpio=dataclasses.replace(cfg.gpio, cooldown_s=0, bounce_s=0))
-
-
-async def settle(pilot, seconds: float = 0.2) -> None:
-    await pilot.pause(seconds)  # keys are held briefly to tell a person from a USB scanner
-    issuing = [w for w in pilot.app.workers if w.group == "issue"]
-    if issuing:  # an empty list would mean "wait for every worker"
-        await pilot.app.workers.wait_for_complete(issuing)
-    await pilot.pause()
 
 
 def text_of(app: KioskApp, selector: str) -> str:
