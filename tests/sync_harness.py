@@ -11,16 +11,22 @@ meets the next fault in the queue.
 from __future__ import annotations
 
 import dataclasses
+import json
 import socket
 import struct
 import threading
 import time
 from collections import deque
+from datetime import date
 from pathlib import Path
 
+from kiosk import leases, store
+from kiosk.appliance import build
 from kiosk.config import Config, SyncConfig
 from kiosk.hub_app import HubServer
 from kiosk.hub_store import HubStore
+from kiosk.issuing import Issued, Refused
+from kiosk.sync_client import SyncWorker, apply_to_appliance, prepare_store
 
 FAULTS = ("pass", "down", "slow", "http500", "http500_after", "reset_before", "reset_after",
           "truncate", "duplicate")
@@ -179,3 +185,49 @@ class FaultProxy:
     def close(self) -> None:
         self._closed = True
         self.listener.close()
+
+
+class LeasingKiosk:
+    """A real kiosk (appliance and store of its own) issuing walk-ins from hub leases."""
+
+    def __init__(self, config: Config, hub: Hub, device: str, clock, tmp_path: Path,
+                 url: str | None = None, *, block: int = 5, low_water: int = 2,
+                 day: date = date(2026, 11, 25)) -> None:
+        token = hub.kiosk_token(device)
+        cfg = synced(config, url or hub.url, token, device, leases=True, lease_block=block,
+                     lease_low_water=low_water, timeout_s=2.0)
+        self.config = dataclasses.replace(cfg, database=tmp_path / f"{device}.db")
+        self.appliance = build(self.config, with_gpio=False, clock=clock)
+        self.appliance.service.numbering.leased_lanes = prepare_store(self.config,
+                                                                       self.appliance.db)
+        self.db = store.connect(self.config.database)
+        self.worker = SyncWorker(self.config, self.db, clock=clock,
+                                 on_settings=lambda new: apply_to_appliance(self.appliance, new))
+        self.clock, self.day = clock, day
+
+    def issue(self) -> Issued | Refused:
+        self.clock.advance(seconds=15)  # people, not a burst: the walk-in guard stays quiet
+        return self.appliance.service.issue("A")
+
+    def issue_numbers(self, count: int) -> list[int]:
+        numbers = []
+        for _ in range(count):
+            result = self.issue()
+            assert isinstance(result, Issued), result
+            numbers.append(result.ticket.number)
+        return numbers
+
+    def numbers(self) -> list[int]:
+        return sorted(r[0] for r in self.db.execute("SELECT number FROM tickets WHERE lane = 'A'"))
+
+    def held(self) -> dict[str, list[int]]:
+        return leases.held_numbers(self.db, self.day, "A")
+
+    def events(self, kind: str) -> list[tuple[str | None, dict]]:
+        return [(r[0], json.loads(r[1])) for r in self.db.execute(
+            "SELECT ticket_id, payload FROM events WHERE kind = ? ORDER BY seq", (kind,))]
+
+    def close(self) -> None:
+        self.worker.client.close()
+        self.db.close()
+        self.appliance.close()

@@ -7,7 +7,6 @@ clock move, not a sleep. A kiosk "dies" by no longer running its worker.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,16 +15,14 @@ import httpx
 import pytest
 
 from kiosk import leases, store
-from kiosk.appliance import build
 from kiosk.cli import main
 from kiosk.config import Config
 from kiosk.hub_store import HubError, HubStore
 from kiosk.ids import new_id
 from kiosk.issuing import Issued, Refused
-from kiosk.sync_client import SyncWorker, apply_to_appliance, prepare_store
 from kiosk.sync_protocol import PREFIX, Event, LeaseRequest
 from tests.conftest import MovableClock
-from tests.sync_harness import SALT_HEX, FaultProxy, Hub, synced
+from tests.sync_harness import SALT_HEX, FaultProxy, Hub, LeasingKiosk
 
 TODAY = date(2026, 11, 25)
 
@@ -37,57 +34,12 @@ def hub(tmp_path, clock: MovableClock):
     hub.close()
 
 
-class Kiosk:
-    """One leasing kiosk: blocks of 10, asks again below 2."""
-
-    def __init__(self, config: Config, hub: Hub, device: str, clock: MovableClock, tmp_path,
-                 url: str | None = None) -> None:
-        token = hub.kiosk_token(device)
-        cfg = synced(config, url or hub.url, token, device, leases=True, lease_block=10,
-                     lease_low_water=2, timeout_s=2.0)
-        self.config = dataclasses.replace(cfg, database=tmp_path / f"{device}.db")
-        self.appliance = build(self.config, with_gpio=False, clock=clock)
-        self.appliance.service.numbering.leased_lanes = prepare_store(self.config,
-                                                                       self.appliance.db)
-        self.db = store.connect(self.config.database)
-        self.worker = SyncWorker(self.config, self.db, clock=clock,
-                                 on_settings=lambda new: apply_to_appliance(self.appliance, new))
-        self.clock = clock
-
-    def issue(self) -> Issued | Refused:
-        self.clock.advance(seconds=15)  # people, not a burst: the walk-in guard stays quiet
-        return self.appliance.service.issue("A")
-
-    def issue_numbers(self, count: int) -> list[int]:
-        numbers = []
-        for _ in range(count):
-            result = self.issue()
-            assert isinstance(result, Issued), result
-            numbers.append(result.ticket.number)
-        return numbers
-
-    def numbers(self) -> list[int]:
-        return sorted(r[0] for r in self.db.execute("SELECT number FROM tickets WHERE lane = 'A'"))
-
-    def held(self) -> dict[str, list[int]]:
-        return leases.held_numbers(self.db, TODAY, "A")
-
-    def events(self, kind: str) -> list[tuple[str | None, dict]]:
-        return [(r[0], json.loads(r[1])) for r in self.db.execute(
-            "SELECT ticket_id, payload FROM events WHERE kind = ? ORDER BY seq", (kind,))]
-
-    def close(self) -> None:
-        self.worker.client.close()
-        self.db.close()
-        self.appliance.close()
-
-
 @pytest.fixture
 def kiosks(config: Config, hub: Hub, clock: MovableClock, tmp_path):
-    made: list[Kiosk] = []
+    made: list[LeasingKiosk] = []
 
-    def make(device: str, url: str | None = None) -> Kiosk:
-        made.append(Kiosk(config, hub, device, clock, tmp_path, url))
+    def make(device: str, url: str | None = None) -> LeasingKiosk:  # blocks of 10, again below 2
+        made.append(LeasingKiosk(config, hub, device, clock, tmp_path, url, block=10))
         return made[-1]
 
     yield make
@@ -95,7 +47,7 @@ def kiosks(config: Config, hub: Hub, clock: MovableClock, tmp_path):
         kiosk.close()
 
 
-def _issue_until_the_cap(kiosk: Kiosk) -> Refused:
+def _issue_until_the_cap(kiosk: LeasingKiosk) -> Refused:
     """Issue, syncing whenever the kiosk runs dry, until the office has nothing left for it."""
     while True:
         result = kiosk.issue()

@@ -12,19 +12,18 @@ from datetime import date
 
 import pytest
 
-from kiosk import leases, store
+from kiosk import leases
 from kiosk.appliance import build
 from kiosk.config import Config
 from kiosk.issuing import Issued, Refused
 from kiosk.sync_client import (
     HubClient,
     SyncWorker,
-    apply_to_appliance,
     pending_events,
     prepare_store,
 )
 from tests.conftest import MovableClock
-from tests.sync_harness import FaultProxy, Hub, synced
+from tests.sync_harness import FaultProxy, Hub, LeasingKiosk, synced
 
 TODAY = date(2026, 11, 25)
 
@@ -41,37 +40,6 @@ def proxy(hub: Hub):
     proxy = FaultProxy(hub.server.port)
     yield proxy
     proxy.close()
-
-
-class LeasingKiosk:
-    def __init__(self, config: Config, hub: Hub, device: str, clock: MovableClock, tmp_path,
-                 url: str | None = None) -> None:
-        token = hub.kiosk_token(device)
-        cfg = synced(config, url or hub.url, token, device, leases=True, lease_block=5,
-                     lease_low_water=2, timeout_s=2.0)
-        self.config = dataclasses.replace(cfg, database=tmp_path / f"{device}.db")
-        self.appliance = build(self.config, with_gpio=False, clock=clock)
-        self.appliance.service.numbering.leased_lanes = prepare_store(self.config,
-                                                                       self.appliance.db)
-        self.db = store.connect(self.config.database)
-        self.worker = SyncWorker(self.config, self.db, clock=clock,
-                                 on_settings=lambda new: apply_to_appliance(self.appliance, new))
-        self.clock = clock
-
-    def issue(self) -> Issued | Refused:
-        self.clock.advance(seconds=15)  # people, not a burst: the walk-in guard stays quiet
-        return self.appliance.service.issue("A")
-
-    def numbers(self) -> list[int]:
-        return [r[0] for r in self.db.execute("SELECT number FROM tickets WHERE lane = 'A'")]
-
-    def held(self) -> dict[str, list[int]]:
-        return leases.held_numbers(self.db, TODAY, "A")
-
-    def close(self) -> None:
-        self.worker.client.close()
-        self.db.close()
-        self.appliance.close()
 
 
 @pytest.fixture
