@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from kiosk import leases
 from kiosk.calling import Counter
 from kiosk.day_controls import DayControls
-from kiosk.numbering import CapReached, ClockBehind, Numbering, Ticket
+from kiosk.numbering import CapReached, ClockBehind, NoLeasedNumbers, Numbering, Ticket
 from kiosk.ports import (
     PaperStatus,
     PrinterError,
@@ -58,7 +58,8 @@ class Issued:
 
 @dataclass(frozen=True)
 class Refused:
-    # "closed" | "paused" | "cap" | "paper_out" | "clock"; kiosk/walkin_guard.py adds
+    # "closed" | "paused" | "cap" | "paper_out" | "clock" | "no_numbers" (hub leases: none
+    # lent to this kiosk yet); kiosk/walkin_guard.py adds
     # "nik_required" | "nik_invalid" | "nik_limit" | "walkin_burst" | "priority_reason"
     # | "priority_not_lansia"
     reason: str
@@ -205,6 +206,8 @@ class IssuingService:
                 return Refused("cap", lane, self.schedule.next_opening(now, lane), taken.cap)
             if isinstance(taken, ClockBehind):
                 return Refused("clock", lane)
+            if isinstance(taken, NoLeasedNumbers):  # leases on: the hub has not lent any yet
+                return Refused("no_numbers", lane)
             self.guard.issued(lane, now)
             content = self.content_for(taken, language)
             if applicant is not None and applicant.priority_reason is not None:

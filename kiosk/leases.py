@@ -168,6 +168,22 @@ def note_unleased(conn: sqlite3.Connection, office_day: date, lane: str, count: 
                  " DO UPDATE SET value = excluded.value", (UNLEASED_KEY, value))
 
 
+def hub_may_lend(conn: sqlite3.Connection, office_day: date, lane: str) -> bool:
+    """False only when the hub's last answer today said it had no number left to lend.
+
+    A kiosk that has not reached the hub today (just switched on, or cut off
+    since the morning) does not know: its presses are refused as "no numbers
+    here yet", never as "today's quota is used up".
+    """
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (UNLEASED_KEY,)).fetchone()
+    if row is None:
+        return True
+    noted = json.loads(row[0])
+    if noted.get("office_day") != office_day.isoformat() or noted.get("lane") != lane:
+        return True
+    return int(noted.get("count") or 0) > 0
+
+
 def available(db: sqlite_utils.Database | sqlite3.Connection, office_day: date, lane: str
               ) -> int:
     """Numbers this kiosk can still give today: those it holds, plus those the hub had

@@ -26,6 +26,9 @@ def notice_lines(refused: Refused, language: str) -> tuple[str, list[str]]:
             body.append(t("quota.next", language, when=when))
         body.append(t("quota.online", language))
         return t("quota.title", language), body
+    if refused.reason == "no_numbers":
+        return t("no_numbers.title", language), [t("no_numbers.body", language),
+                                                 t("no_numbers.retry", language)]
     if refused.reason == "closed":
         body = [t("closed.lane", language)]
         body.append(

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kiosk.ids import new_id
-from kiosk.leases import leased_lanes, take_leased
+from kiosk.leases import hub_may_lend, leased_lanes, take_leased
 from kiosk.store import immediate
 
 if TYPE_CHECKING:
@@ -45,6 +45,14 @@ class CapReached:
     lane: str
     cap: int
     turned_away_today: int
+
+
+@dataclass(frozen=True)
+class NoLeasedNumbers:
+    """Leases on, this kiosk holds no number, and the hub may still have some: the
+    office's quota is not used up, this kiosk just has nothing to give yet."""
+
+    lane: str
 
 
 @dataclass(frozen=True)
@@ -104,7 +112,7 @@ class Numbering:
         return None
 
     def take(self, lane: str, office_day: date, cap: int | None, now: datetime
-             ) -> Ticket | CapReached | ClockBehind:
+             ) -> Ticket | CapReached | ClockBehind | NoLeasedNumbers:
         """Take the next number in ``lane`` for ``office_day``, or say why not.
 
         The commit writes two pages (the ticket and its event): the next
@@ -114,7 +122,7 @@ class Numbering:
             return self._take_in(conn, lane, office_day, cap, now)
 
     def _take_in(self, conn, lane: str, office_day: date, cap: int | None, now: datetime
-                 ) -> Ticket | CapReached | ClockBehind:
+                 ) -> Ticket | CapReached | ClockBehind | NoLeasedNumbers:
         """``take`` inside a transaction the caller already holds (BEGIN IMMEDIATE).
 
         Check-in takes one number per family member and marks the booking in the
@@ -137,6 +145,11 @@ class Numbering:
                 ).fetchone()[0]
         else:
             number = None if cap is not None and last >= cap else last + 1
+        if number is None and lane in self.leased_lanes and hub_may_lend(conn, office_day, lane):
+            append_event(conn, office_code=self.office_code, office_day=office_day,
+                         device_id=self.device_id, kind="refused_no_numbers", at=now,
+                         payload={"lane": lane})
+            return NoLeasedNumbers(lane)
         if number is None:
             turned_away = conn.execute(
                 "INSERT INTO lane_days (office_code, office_day, lane, turned_away)"

@@ -70,8 +70,10 @@ CHECKIN_OUTCOMES = _USUAL + tuple(r for r in REASONS if r not in _USUAL and r !=
 # Refused walk-in/priority presses, by reason, in the order the report lists them.
 REFUSAL_EVENTS = {"paper_out": "refused_paper_out", "nik_limit": "refused_nik_limit",
                   "walkin_burst": "walkin_burst", "paused": "refused_paused",
-                  "closed": "refused_closed"}
+                  "closed": "refused_closed", "no_numbers": "refused_no_numbers"}
 REFUSALS = ("cap", *REFUSAL_EVENTS)
+# Only offices whose kiosks lease numbers from a hub can have these: no row of zeros.
+ONLY_WHEN_SEEN = ("no_numbers",)
 # Refusals kiosk/issuing.py and kiosk/walkin_guard.py return without recording an event:
 # the report cannot count them (docs/report.md).
 NOT_RECORDED = ("clock", "nik_required", "nik_invalid", "priority_reason",
@@ -592,7 +594,8 @@ def _refusals(rows: _Rows) -> tuple[Refusal, ...]:
             last_refusal[key] = event.at
     cap = Refusal("cap", sum(rows.turned_away.values()))
     return (cap, *(Refusal(reason, presses[reason], bursts if reason == "walkin_burst" else None)
-                   for reason in REFUSAL_EVENTS))
+                   for reason in REFUSAL_EVENTS
+                   if reason not in ONLY_WHEN_SEEN or presses[reason]))
 
 
 def _priority(rows: _Rows) -> tuple[PriorityCount, ...]:

@@ -73,6 +73,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "quota.next": ("Kantor buka lagi: {when}", "The office opens again: {when}"),
     "quota.online": ("Anda juga dapat mendaftar online melalui aplikasi M-Paspor.",
                      "You can also book online with the M-Paspor app."),
+    "no_numbers.title": ("Nomor Belum Tersedia di Kios Ini", "No Numbers at This Kiosk Yet"),
+    "no_numbers.body": ("Kios ini sedang mengambil nomor antrian dari server kantor.\n"
+                        "Kuota hari ini belum tentu habis.",
+                        "This kiosk is getting queue numbers from the office server.\n"
+                        "Today's quota may not be used up."),
+    "no_numbers.retry": ("Silakan coba lagi sebentar, gunakan kios lain, atau tanyakan petugas.",
+                         "Please try again in a moment, use another kiosk, or ask staff."),
     "closed.title": ("Kantor Sedang Tutup", "The Office Is Closed"),
     "closed.lane": ("Layanan ini tidak tersedia saat ini.", "This service is not available now."),
     "closed.next": ("Buka lagi: {when}", "Opens again: {when}"),
@@ -252,6 +259,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "The code could not be read. Please try again."),
     "prompt.refused.cap": ("Maaf, kuota antrian hari ini sudah habis.",
                            "Sorry, today's queue numbers are used up."),
+    "prompt.refused.no_numbers": ("Maaf, kios ini belum mendapat nomor. Silakan coba lagi "
+                                  "sebentar atau tanyakan petugas.",
+                                  "Sorry, this kiosk has no numbers yet. Please try again in a "
+                                  "moment or ask staff."),
     "prompt.refused.closed": ("Maaf, layanan sedang tutup.", "Sorry, the service is closed."),
     "prompt.refused.paper_out": ("Maaf, printer tiket bermasalah. Silakan hubungi petugas.",
                                  "Sorry, the ticket printer has a problem. Please ask a member"
@@ -363,6 +374,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.refusal.walkin_burst": ("Batas nomor per menit", "Per-minute limit"),
     "report.refusal.paused": ("Pengambilan nomor dijeda petugas", "Issuing paused by staff"),
     "report.refusal.closed": ("Di luar jam layanan", "Outside opening hours"),
+    "report.refusal.no_numbers": ("Kios belum mendapat nomor dari hub",
+                                  "Kiosk had no numbers from the hub yet"),
     "report.refusal.all": ("Semua alasan", "All reasons"),
     "report.refusals_note": (
         "Tidak tercatat sehingga tidak terhitung: tombol ditekan saat jam kios diragukan,"

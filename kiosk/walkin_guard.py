@@ -25,7 +25,14 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kiosk.nik import NikInfo, NikInvalid, is_lansia, mask_nik, parse_nik, salted_hash
-from kiosk.numbering import CapReached, ClockBehind, Numbering, Ticket, append_event
+from kiosk.numbering import (
+    CapReached,
+    ClockBehind,
+    NoLeasedNumbers,
+    Numbering,
+    Ticket,
+    append_event,
+)
 from kiosk.store import immediate
 
 if TYPE_CHECKING:
@@ -127,7 +134,7 @@ class WalkinGuard:
 
     def take(self, numbering: Numbering, lane: str, office_day: date, cap: int | None,
              now: datetime, applicant: Applicant
-             ) -> Ticket | CapReached | ClockBehind | NikLimit:
+             ) -> Ticket | CapReached | ClockBehind | NoLeasedNumbers | NikLimit:
         """The NIK limit check and the number in one ``BEGIN IMMEDIATE`` transaction."""
         day = office_day.isoformat()
         with immediate(self.db) as conn:

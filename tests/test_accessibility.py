@@ -52,7 +52,7 @@ KIOSK_CSS = ROOT / "screens" / "kiosk.tcss"
 DEMO_KEY = (ROOT / "config" / "demo-booking-key.txt").read_text().strip()
 SIZES = [(80, 24), (200, 60)]
 MINIMUM = {"standard": 4.5, "high_contrast": 7.0}  # WCAG AA body text / AAA
-NOTICES = ("cap", "closed", "paper_out", "clock", "paused", "error")
+NOTICES = ("cap", "closed", "paper_out", "clock", "paused", "no_numbers", "error")
 STAFF_TABS = ("tab-counters", "tab-today", "tab-system")
 BLACK, WHITE = (0, 0, 0), (255, 255, 255)
 GREY_16 = STANDARD_PALETTE[8]  # what the Linux console shows for dim text
@@ -364,7 +364,7 @@ async def test_every_screen_is_readable_and_fits(config, kiosk, booking, size, t
                 assert scale >= (1 if size == (80, 24) else 2), f"{name}: number too small"
     print(f"{theme} {size}: lowest contrast full colour {lowest['full']:.2f}, "
           f"16 colours {lowest['16']:.2f}")
-    assert len(visited) == 17
+    assert len(visited) == 18
     assert not failures, "\n".join(failures)
 
 

@@ -84,6 +84,9 @@ def test_a_check_in_reads_every_number_of_the_family() -> None:
      "Sorry, numbers are paused for a moment."),
     ("clock", "Maaf, kios menunggu jam sistem. Silakan tunggu sebentar.",
      "Sorry, the kiosk is waiting for its clock. Please wait a moment."),
+    ("no_numbers", "Maaf, kios ini belum mendapat nomor. Silakan coba lagi sebentar atau "
+     "tanyakan petugas.",
+     "Sorry, this kiosk has no numbers yet. Please try again in a moment or ask staff."),
     ("error", "Maaf, terjadi gangguan. Silakan hubungi petugas.",
      "Sorry, something went wrong. Please ask a member of staff."),
     ("a_reason_added_later", "Maaf, nomor tidak dapat diberikan. Silakan baca layar.",

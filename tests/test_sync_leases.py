@@ -59,7 +59,7 @@ def test_a_kiosk_issues_only_numbers_it_holds(hub: Hub, kiosks) -> None:
     hub.store.set_settings("KUP", {"caps": {"A": 60}})
     kiosk = kiosks("KUP-K1")
     refused = kiosk.issue()  # never synced: no numbers yet, and no guessing
-    assert isinstance(refused, Refused) and refused.reason == "cap"
+    assert isinstance(refused, Refused) and refused.reason == "no_numbers"  # not "quota used up"
     assert kiosk.worker.sync_once().leased == 5
     labels = [kiosk.issue().ticket.label for _ in range(4)]
     assert labels == ["A001", "A002", "A003", "A004"]
@@ -96,6 +96,40 @@ def test_the_start_screen_counts_the_offices_numbers_this_kiosk_can_give(
     assert quota.cap == 12
 
 
+async def test_a_kiosk_without_numbers_yet_does_not_say_the_quota_is_used_up(
+        hub: Hub, kiosks) -> None:
+    """Switched on before it reached the hub (or cut off since the morning): the applicant
+    is told this kiosk has no numbers yet, not that the office's quota is gone; the
+    report counts those presses apart from the cap's."""
+    from kiosk.report import Refusal, build_report
+    from screens.app import KioskApp
+    from screens.notice import NoticeScreen
+    from tests.conftest import settle
+
+    hub.store.set_settings("KUP", {"caps": {"A": 10}, "lease_block": 5})
+    kiosk = kiosks("KUP-K1")
+    service = kiosk.appliance.service
+    app = KioskApp(kiosk.config, service, kiosk.appliance.simulation, kiosk.appliance.checkin)
+    kiosk.appliance.on_press = app.lane_pressed
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.lane_pressed("A")
+        await settle(pilot)
+        assert isinstance(app.screen, NoticeScreen)
+        text = app.screen.refused.reason, str(app.screen.query_one("#notice-title").render())
+        assert text == ("no_numbers", "Nomor Belum Tersedia di Kios Ini")
+    kiosk.worker.sync_once()  # in touch: 5 held, 5 more at the hub
+    assert [isinstance(kiosk.issue(), Issued) for _ in range(5)] == [True] * 5
+    assert kiosk.issue().reason == "no_numbers"  # dry here, but the hub still has five
+    kiosk.worker.sync_once()
+    assert [isinstance(kiosk.issue(), Issued) for _ in range(5)] == [True] * 5
+    kiosk.worker.sync_once()  # the hub: nothing left to lend
+    assert kiosk.issue().reason == "cap"
+    report = build_report(kiosk.db, kiosk.config, TODAY, TODAY, kiosk.clock())
+    refusals = {r.reason: r for r in report.total.refusals}
+    assert refusals["no_numbers"] == Refusal("no_numbers", 2)
+    assert refusals["cap"] == Refusal("cap", 1)
+
+
 def test_two_kiosks_one_partitioned_never_exceed_the_cap_nor_share_a_number(
         hub: Hub, kiosks, proxy: FaultProxy, clock: MovableClock) -> None:
     cap = 60
@@ -113,7 +147,7 @@ def test_two_kiosks_one_partitioned_never_exceed_the_cap_nor_share_a_number(
         elif isinstance(result, Issued):
             issued_while_cut_off += kiosk is second and proxy.default == "down"
         else:
-            assert result.reason == "cap"
+            assert result.reason in ("cap", "no_numbers")
             refusals += 1
         if step % 3 == 0:
             first.worker.sync_once()
@@ -182,7 +216,7 @@ def test_switching_leases_on_mid_day_never_reissues_a_number(hub: Hub, config: C
         assert leases.held_numbers(appliance.db, TODAY, "A") == {"free": [4, 5],
                                                                  "used": [1, 2, 3]}
         assert [appliance.service.issue("A").ticket.number for _ in range(2)] == [4, 5]
-        assert appliance.service.issue("A").reason == "cap"  # none held until the next round
+        assert appliance.service.issue("A").reason == "no_numbers"  # none held until next round
         assert worker.sync_once().leased == 5
         assert appliance.service.issue("A").ticket.number == 6
         worker.client.close()
