@@ -7,6 +7,9 @@ counter got through, and how online check-ins ended. Later (issue 7 again):
 everything else that kept applicants from a number (paper out, a NIK already
 holding one, the per-minute walk-in limit), priority tickets by reason, and what
 staff changed (pauses, today's cap, reprints and restarts, clock confirmations).
+With hub leases, also the tickets whose number may be on another kiosk's ticket
+too (``lease_conflict``: staff released a dead kiosk's numbers before its ticket
+reached the hub), so the office head sees the one way a number can be doubled.
 Everything here is computed from rows the kiosk already writes (tickets, calls,
 lane_days and the events outbox); nothing is written. Renderers (table, CSV,
 JSON, HTML) only format the dataclasses built here.
@@ -80,8 +83,11 @@ NOT_RECORDED = ("clock", "nik_required", "nik_invalid", "priority_reason",
                 "priority_not_lansia")
 STAFF_EVENTS = ("issuing_paused", "issuing_resumed", "cap_changed", "staff_action",
                 "clock_confirmed")
+# With hub leases: a ticket printed from a number staff released at the hub before the
+# ticket reached it (kiosk/sync_client.py): the same number may be on two tickets.
+LEASE_CONFLICT = "lease_conflict"
 _EVENT_KINDS = ("refused_cap", "checkin_refused", "booking_checked_in", "priority_reason",
-                *REFUSAL_EVENTS.values(), *STAFF_EVENTS)
+                *REFUSAL_EVENTS.values(), *STAFF_EVENTS, LEASE_CONFLICT)
 
 
 @dataclass(frozen=True)
@@ -205,6 +211,24 @@ class StaffAction:
         return self.label or ""
 
 
+@dataclass(frozen=True)
+class LeaseConflict:
+    """A number this kiosk printed that the hub may have lent to another kiosk as well.
+
+    Staff released the kiosk's numbers at the hub (``kiosk hub release``) before this
+    ticket reached it; the kiosk kept the ticket and recorded the clash when it came back.
+    """
+
+    day: date
+    at: datetime  # office-local: when the kiosk learned of the release and recorded it
+    device: str  # the kiosk that printed the ticket
+    lane: str
+    number: int
+    label: str
+    ticket_id: str | None = None
+    printed_at: datetime | None = None  # office-local: the ticket's issue time, if in the store
+
+
 def _cap_text(cap: int | None) -> str:
     return "none" if cap is None else str(cap)
 
@@ -227,6 +251,7 @@ class Figures:
     pauses: int = 0
     paused_minutes: float = 0.0
     staff_actions: tuple[StaffAction, ...] = ()
+    lease_conflicts: tuple[LeaseConflict, ...] = ()  # hub leases only; usually none
 
     @property
     def issued(self) -> int:
@@ -339,6 +364,7 @@ class _Event:
     kind: str
     payload: dict
     device: str = ""
+    ticket_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -391,9 +417,10 @@ def _read(db: sqlite_utils.Database, office_code: str, first: date, last: date,
     kinds = ", ".join("?" * len(_EVENT_KINDS))
     events = [
         _Event(date.fromisoformat(day), datetime.fromisoformat(at), kind,
-               json.loads(payload or "{}"), device)
-        for day, at, kind, payload, device in db.execute(
-            f"SELECT office_day, at, kind, payload, device_id FROM events {where}"
+               json.loads(payload or "{}"), device, ticket_id)
+        for day, at, kind, payload, device, ticket_id in db.execute(
+            "SELECT office_day, at, kind, payload, device_id, ticket_id FROM events"
+            f" {where}"
             f" AND kind IN ({kinds}) ORDER BY seq", (*span, *_EVENT_KINDS))
     ] if with_events else []
     turned_away = {
@@ -611,6 +638,25 @@ def _priority(rows: _Rows) -> tuple[PriorityCount, ...]:
             PriorityCount("unrecorded", "", unrecorded))
 
 
+def _lease_conflicts(rows: _Rows, zone: ZoneInfo) -> tuple[LeaseConflict, ...]:
+    """Tickets that may share their number with another kiosk's, in the order recorded."""
+    printed = {t.id: t.issued_at for t in rows.tickets}
+    result = []
+    for event in rows.events:
+        if event.kind != LEASE_CONFLICT:
+            continue
+        p = event.payload
+        number = p.get("number")
+        lane = str(p.get("lane", ""))
+        issued = printed.get(event.ticket_id) if event.ticket_id else None
+        result.append(LeaseConflict(
+            day=event.day, at=event.at.astimezone(zone), device=event.device, lane=lane,
+            number=number if isinstance(number, int) else 0,
+            label=str(p.get("label") or f"{lane}{number}"), ticket_id=event.ticket_id,
+            printed_at=issued.astimezone(zone) if issued is not None else None))
+    return tuple(result)
+
+
 def _day_bounds(schedule: Schedule, day: date) -> tuple[datetime, datetime]:
     """Opening and closing of the office day (aware); a closed day opens and closes at once."""
     hours = schedule.hours_on(day)
@@ -696,6 +742,7 @@ def _figures(rows: _Rows, first: date, last: date, days: Sequence[date], config:
         pauses=pauses,
         paused_minutes=paused_minutes,
         staff_actions=staff_actions,
+        lease_conflicts=_lease_conflicts(rows, zone),
     )
 
 
@@ -786,8 +833,8 @@ def report_rows(report: Report) -> list[tuple[str, str, str, str, object]]:
     """One figure per row (day, section, item, metric, value): easy to filter or pivot.
 
     ``day`` is the office day, or "total" for the whole range; empty values
-    (no median when nobody was served) are empty strings. Staff actions are
-    listed under their day only (for a range the total has their counts).
+    (no median when nobody was served) are empty strings. Staff actions and lease
+    conflicts are listed under their day only (for a range the total has their counts).
     """
     rows: list[tuple[str, str, str, str, object]] = []
     if report.single_day:  # the day is the total: say it once
@@ -845,7 +892,13 @@ def report_rows(report: Report) -> list[tuple[str, str, str, str, object]]:
         add(day, "staff", "all", "paused_minutes", figures.paused_minutes)
         for name, count in sorted(Tally(a.action for a in figures.staff_actions).items()):
             add(day, "staff", "all", f"{name}_count", count)
+        if figures.lease_conflicts:  # hub leases only: no rows at all when there are none
+            add(day, "lease_conflict", "all", "count", len(figures.lease_conflicts))
         if day != "total":
+            for conflict in figures.lease_conflicts:
+                add(day, "lease_conflict", conflict.label, "kiosk", conflict.device)
+                add(day, "lease_conflict", conflict.label, "printed_at", conflict.printed_at)
+                add(day, "lease_conflict", conflict.label, "recorded_at", conflict.at)
             for action in figures.staff_actions:
                 add(day, "staff_action", action.at.strftime("%H:%M"), action.action,
                     f"{action.by or '-'}: {action.detail}" if action.detail

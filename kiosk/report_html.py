@@ -52,6 +52,8 @@ thead th { background: #e5e7eb; }
 .swatch { display: inline-block; width: .9rem; height: .9rem; margin-right: .3rem;
           vertical-align: -.1rem; }
 .note { color: #374151; font-size: .9rem; }
+.warning { border-left: 4px solid #b91c1c; padding: 0 0 0 .9rem; margin: 1rem 0; }
+.warning h2 { color: #b91c1c; border-bottom-color: #b91c1c; margin-top: 1rem; }
 @media print { h2 { break-after: avoid; } .chart { break-inside: avoid; } }
 """
 
@@ -280,6 +282,22 @@ def staff_table(figures: Figures, language: str, single_day: bool
     return head, rows
 
 
+def conflict_table(figures: Figures, language: str, single_day: bool
+                   ) -> tuple[list[str], list[list]]:
+    """Numbers that may be on two tickets (hub leases): when, which kiosk, which number."""
+    keys = ("printed_at", "kiosk", "number", "recorded_at")
+    head = [t(f"report.col.{k}", language) for k in (keys if single_day else ("day", *keys))]
+    rows = []
+    for c in figures.lease_conflicts:
+        row = [clock(c.printed_at), c.device or "-", c.label, clock(c.at)]
+        rows.append(row if single_day else [f"{c.day:%d/%m/%Y}", *row])
+    return head, rows
+
+
+def _no_numbers_seen(figures: Figures) -> bool:
+    return any(r.reason == "no_numbers" and r.presses for r in figures.refusals)
+
+
 def wait_table(figures: Figures, language: str) -> tuple[list[str], list[list]]:
     head = [t("report.col.minutes", language), t("report.col.count", language)]
     return head, [[b.label, b.count] for b in figures.wait_histogram]
@@ -353,6 +371,12 @@ def render_html(report: Report, language: str = "id") -> str:
         + "</div>")
     if not report.days:
         parts.append(f"<p><strong>{html.escape(t('report.no_data', language))}</strong></p>")
+    if total.lease_conflicts:  # hub leases only: most offices never see this section
+        parts += ['<section class="warning" id="lease-conflicts">',
+                  f"<h2>{html.escape(t('report.conflicts', language))}</h2>",
+                  _table(*conflict_table(total, language, report.single_day),
+                         "table-conflicts", words=True),
+                  f'<p>{html.escape(t("report.conflicts_note", language))}</p>', "</section>"]
     parts.append(f"<h2>{html.escape(t('report.lanes', language))}</h2>")
     parts.append(_table(*lane_table(total, language, report.single_day), "table-lanes"))
     if not report.single_day and report.days:
@@ -372,6 +396,9 @@ def render_html(report: Report, language: str = "id") -> str:
     parts.append(f"<h2>{html.escape(t('report.refusals', language))}</h2>")
     parts.append(_table(*refusal_table(total, language), "table-refusals"))
     parts.append(f'<p class="note">{html.escape(t("report.refusals_note", language))}</p>')
+    if _no_numbers_seen(total):
+        parts.append(f'<p class="note" id="note-no-numbers">'
+                     f'{html.escape(t("report.no_numbers_note", language))}</p>')
     parts.append(f"<h2>{html.escape(t('report.priority', language))}</h2>")
     parts.append(_table(*priority_table(total, language), "table-priority"))
     parts.append(f"<h2>{html.escape(t('report.staff', language))}</h2>")
@@ -422,6 +449,10 @@ def render_table(report: Report, language: str = "id") -> str:
              ""]
     if not report.days:
         lines += [t("report.no_data", language), ""]
+    if total.lease_conflicts:  # first, so it is not missed; absent when there are none
+        lines += [t("report.conflicts", language),
+                  *_text_table(*conflict_table(total, language, report.single_day)),
+                  t("report.conflicts_note", language), ""]
     sections = [("report.lanes", lane_table(total, language, report.single_day))]
     if not report.single_day and report.days:
         sections.append(("report.days", day_table(report, language)))
@@ -438,5 +469,6 @@ def render_table(report: Report, language: str = "id") -> str:
     if rows:
         lines += [*_text_table(head, rows), ""]
     lines += [t("report.note", language), t("report.refusals_note", language),
+              *([t("report.no_numbers_note", language)] if _no_numbers_seen(total) else []),
               t("report.staff_note", language)]
     return "\n".join(lines) + "\n"

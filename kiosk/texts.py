@@ -411,6 +411,26 @@ TEXTS: dict[str, tuple[str, str]] = {
         " (atau sampai laporan dibuat).",
         "Minutes paused: within opening hours. A pause not resumed counts until closing time"
         " (or until the report was made)."),
+    # Hub leases only (kiosk/report_html.py): shown only when there is something to show.
+    "report.conflicts": ("Peringatan: nomor yang mungkin ada di dua tiket",
+                         "Warning: numbers that may be on two tickets"),
+    "report.conflicts_note": (
+        "Nomor ini dicetak kios yang nomornya sudah dilepas petugas di hub sebelum tiketnya"
+        " terkirim, jadi dua pemohon mungkin memegang nomor yang sama: panggil keduanya;"
+        " lihat docs/operation.md 'A kiosk died holding numbers'.",
+        "These numbers were printed by a kiosk whose numbers staff had released at the hub"
+        " before the ticket reached it, so two applicants may hold the same number: call"
+        " both; see docs/operation.md 'A kiosk died holding numbers'."),
+    "report.col.kiosk": ("Kios", "Kiosk"),
+    "report.col.number": ("Nomor", "Number"),
+    "report.col.printed_at": ("Dicetak pukul", "Printed at"),
+    "report.col.recorded_at": ("Tercatat pukul", "Recorded at"),
+    "report.no_numbers_note": (
+        "Kios belum mendapat nomor dari hub: kios itu belum terhubung ke hub atau terputus,"
+        " bukan kuota habis; pemohon diminta mencoba lagi atau memakai kios lain.",
+        "Kiosk had no numbers from the hub yet: that kiosk had not reached the hub or was"
+        " cut off, not a used-up quota; the applicant was asked to try again or use another"
+        " kiosk."),
     # NIK (16-digit national ID number) checks, kiosk/nik.py: one text per reason.
     "nik.prompt": ("Ketik 16 digit NIK Anda (nomor di KTP atau KK)",
                    "Type your 16-digit NIK (the number on your KTP or family card)"),
