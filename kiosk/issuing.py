@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from kiosk import leases
 from kiosk.calling import Counter
 from kiosk.day_controls import DayControls
+from kiosk.nik import REASONS as NIK_PROBLEMS
 from kiosk.numbering import CapReached, ClockBehind, NoLeasedNumbers, Numbering, Ticket
 from kiosk.ports import (
     PaperStatus,
@@ -213,6 +214,20 @@ class IssuingService:
             if applicant is not None and applicant.priority_reason is not None:
                 content = replace(content, priority_reason=applicant.priority_reason)
             return self.print_and_record(taken, content)
+
+    def record_nik_mistake(self, lane: str, problem: str) -> None:
+        """Count one NIK typing slip (the keypad refused it) for the report: how many
+        applicants struggle with NIK entry. Only the lane and the problem's code are kept,
+        never a digit, a hash or a length; and never raises, since a count must not cost
+        an applicant anything."""
+        try:
+            now = self.clock()
+            self.numbering.record(
+                "nik_entry_mistake", self.schedule.office_day(now), now,
+                payload={"lane": lane, "problem": problem if problem in NIK_PROBLEMS
+                         else "other"})
+        except Exception:
+            log.exception("could not record a NIK entry mistake in lane %s", lane)
 
     def reprint(self, label: str, language: str | None = None) -> Issued | None:
         """Print a ticket of today again (the number stays the same)."""

@@ -27,8 +27,10 @@ Definitions (docs/report.md says the same for staff):
   ``refused_nik_limit``, ``walkin_burst``, ``refused_paused``,
   ``refused_closed``); the cap's are the lane's turned-away count (lane_days),
   so they are counted once. Refusals with an untrusted clock (its time would be
-  wrong too) and NIK typing mistakes are not recorded (NOT_RECORDED) and so
-  cannot be counted.
+  wrong too) are not recorded (NOT_RECORDED) and so cannot be counted.
+- NIK typing mistakes: one ``nik_entry_mistake`` event each time the keypad
+  refused a typed NIK, by problem (kiosk/nik.py REASONS, else "other"); the
+  event holds the lane and the problem only, never a digit of the NIK.
 - paused minutes: per office day, pause to resume, clipped to the day's opening
   hours. A pause still open at the end of the day counts until closing time (or
   until the report was made, if that is earlier); a resume without a pause that
@@ -50,6 +52,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from kiosk.checkin import REASONS
+from kiosk.nik import REASONS as NIK_REASONS
 from kiosk.schedule import Schedule
 from kiosk.walkin_guard import BURST_GAP, CHECKED_AT_COUNTER, PRIORITY, PRIORITY_REASONS
 
@@ -78,16 +81,19 @@ REFUSALS = ("cap", *REFUSAL_EVENTS)
 # Only offices whose kiosks lease numbers from a hub can have these: no row of zeros.
 ONLY_WHEN_SEEN = ("no_numbers",)
 # Refusals kiosk/issuing.py and kiosk/walkin_guard.py return without recording an event:
-# the report cannot count them (docs/report.md).
-NOT_RECORDED = ("clock", "nik_required", "nik_invalid", "priority_reason",
-                "priority_not_lansia")
+# the report cannot count them (docs/report.md). Not "nik_invalid": the keypad refuses a
+# NIK that cannot be one before it reaches the service, and counts it (NIK_MISTAKE).
+NOT_RECORDED = ("clock", "nik_required", "priority_reason", "priority_not_lansia")
+# A NIK the keypad refused (kiosk/issuing.py record_nik_mistake): lane and problem only.
+NIK_MISTAKE = "nik_entry_mistake"
+NIK_PROBLEMS = (*NIK_REASONS, "other")  # the order the report lists them
 STAFF_EVENTS = ("issuing_paused", "issuing_resumed", "cap_changed", "staff_action",
                 "clock_confirmed")
 # With hub leases: a ticket printed from a number staff released at the hub before the
 # ticket reached it (kiosk/sync_client.py): the same number may be on two tickets.
 LEASE_CONFLICT = "lease_conflict"
 _EVENT_KINDS = ("refused_cap", "checkin_refused", "booking_checked_in", "priority_reason",
-                *REFUSAL_EVENTS.values(), *STAFF_EVENTS, LEASE_CONFLICT)
+                *REFUSAL_EVENTS.values(), *STAFF_EVENTS, LEASE_CONFLICT, NIK_MISTAKE)
 
 
 @dataclass(frozen=True)
@@ -229,6 +235,14 @@ class LeaseConflict:
     printed_at: datetime | None = None  # office-local: the ticket's issue time, if in the store
 
 
+@dataclass(frozen=True)
+class NikMistake:
+    """NIKs the keypad refused for one problem (no NIK is kept, only the count)."""
+
+    problem: str  # one of NIK_PROBLEMS (kiosk/nik.py REASONS or "other")
+    count: int
+
+
 def _cap_text(cap: int | None) -> str:
     return "none" if cap is None else str(cap)
 
@@ -252,6 +266,7 @@ class Figures:
     paused_minutes: float = 0.0
     staff_actions: tuple[StaffAction, ...] = ()
     lease_conflicts: tuple[LeaseConflict, ...] = ()  # hub leases only; usually none
+    nik_mistakes: tuple[NikMistake, ...] = ()  # NIK entry on: only the problems seen
 
     @property
     def issued(self) -> int:
@@ -273,6 +288,10 @@ class Figures:
     def refused(self) -> int:
         """Every recorded refused press, whatever the reason (cap counted once)."""
         return sum(r.presses for r in self.refusals)
+
+    @property
+    def nik_mistakes_total(self) -> int:
+        return sum(m.count for m in self.nik_mistakes)
 
     def refusal(self, reason: str) -> Refusal:
         return next(r for r in self.refusals if r.reason == reason)
@@ -638,6 +657,14 @@ def _priority(rows: _Rows) -> tuple[PriorityCount, ...]:
             PriorityCount("unrecorded", "", unrecorded))
 
 
+def _nik_mistakes(rows: _Rows) -> tuple[NikMistake, ...]:
+    """NIKs refused on the keypad by problem: only those seen, in kiosk/nik.py's order."""
+    counts = Tally(str(e.payload.get("problem") or "other") for e in rows.events
+                   if e.kind == NIK_MISTAKE)
+    order = [p for p in NIK_PROBLEMS if p in counts] + sorted(set(counts) - set(NIK_PROBLEMS))
+    return tuple(NikMistake(problem, counts[problem]) for problem in order)
+
+
 def _lease_conflicts(rows: _Rows, zone: ZoneInfo) -> tuple[LeaseConflict, ...]:
     """Tickets that may share their number with another kiosk's, in the order recorded."""
     printed = {t.id: t.issued_at for t in rows.tickets}
@@ -743,6 +770,7 @@ def _figures(rows: _Rows, first: date, last: date, days: Sequence[date], config:
         paused_minutes=paused_minutes,
         staff_actions=staff_actions,
         lease_conflicts=_lease_conflicts(rows, zone),
+        nik_mistakes=_nik_mistakes(rows),
     )
 
 
@@ -811,6 +839,7 @@ def _figures_dict(figures: Figures) -> dict:
         row["detail"] = action.detail
     for bucket, row in zip(figures.wait_histogram, data["wait_histogram"], strict=True):
         row["label"] = bucket.label
+    data["nik_mistakes_total"] = figures.nik_mistakes_total
     return data
 
 
@@ -892,6 +921,10 @@ def report_rows(report: Report) -> list[tuple[str, str, str, str, object]]:
         add(day, "staff", "all", "paused_minutes", figures.paused_minutes)
         for name, count in sorted(Tally(a.action for a in figures.staff_actions).items()):
             add(day, "staff", "all", f"{name}_count", count)
+        if figures.nik_mistakes:  # NIK entry on: no rows at all when there were none
+            for mistake in figures.nik_mistakes:
+                add(day, "nik_mistake", mistake.problem, "count", mistake.count)
+            add(day, "nik_mistake", "all", "count", figures.nik_mistakes_total)
         if figures.lease_conflicts:  # hub leases only: no rows at all when there are none
             add(day, "lease_conflict", "all", "count", len(figures.lease_conflicts))
         if day != "total":

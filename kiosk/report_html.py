@@ -244,6 +244,15 @@ def priority_table(figures: Figures, language: str) -> tuple[list[str], list[lis
     return head, rows
 
 
+def nik_mistake_table(figures: Figures, language: str) -> tuple[list[str], list[list]]:
+    """NIKs the keypad refused, by problem, then all of them (no NIK is ever kept)."""
+    head = [t(f"report.col.{k}", language) for k in ("problem", "mistakes")]
+    rows: list[list] = [[_named("report.nik_problem", m.problem, language), m.count]
+                        for m in figures.nik_mistakes]
+    rows.append([t("report.nik_problem.all", language), figures.nik_mistakes_total])
+    return head, rows
+
+
 def pause_table(figures: Figures, language: str) -> tuple[list[str], list[list]]:
     head = [t(f"report.col.{k}", language) for k in ("pauses", "paused_minutes")]
     return head, [[figures.pauses, number(figures.paused_minutes, language, 2)]]
@@ -399,6 +408,12 @@ def render_html(report: Report, language: str = "id") -> str:
     if _no_numbers_seen(total):
         parts.append(f'<p class="note" id="note-no-numbers">'
                      f'{html.escape(t("report.no_numbers_note", language))}</p>')
+    if total.nik_mistakes:  # NIK entry on and someone mistyped: otherwise no section
+        parts += ['<section id="nik-mistakes">',
+                  f"<h2>{html.escape(t('report.nik_mistakes', language))}</h2>",
+                  _table(*nik_mistake_table(total, language), "table-nik-mistakes"),
+                  f'<p class="note">{html.escape(t("report.nik_mistakes_note", language))}'
+                  "</p>", "</section>"]
     parts.append(f"<h2>{html.escape(t('report.priority', language))}</h2>")
     parts.append(_table(*priority_table(total, language), "table-priority"))
     parts.append(f"<h2>{html.escape(t('report.staff', language))}</h2>")
@@ -460,8 +475,10 @@ def render_table(report: Report, language: str = "id") -> str:
                  ("report.checkins", checkin_table(total, language)),
                  ("report.hourly", hourly_table(total, language)),
                  ("report.waits", wait_table(total, language)),
-                 ("report.refusals", refusal_table(total, language)),
-                 ("report.priority", priority_table(total, language)),
+                 ("report.refusals", refusal_table(total, language))]
+    if total.nik_mistakes:  # NIK entry on and someone mistyped: otherwise no section
+        sections.append(("report.nik_mistakes", nik_mistake_table(total, language)))
+    sections += [("report.priority", priority_table(total, language)),
                  ("report.staff", pause_table(total, language))]
     for key, (head, rows) in sections:
         lines += [t(key, language), *_text_table(head, rows), ""]
@@ -470,5 +487,6 @@ def render_table(report: Report, language: str = "id") -> str:
         lines += [*_text_table(head, rows), ""]
     lines += [t("report.note", language), t("report.refusals_note", language),
               *([t("report.no_numbers_note", language)] if _no_numbers_seen(total) else []),
+              *([t("report.nik_mistakes_note", language)] if total.nik_mistakes else []),
               t("report.staff_note", language)]
     return "\n".join(lines) + "\n"

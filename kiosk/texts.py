@@ -378,10 +378,29 @@ TEXTS: dict[str, tuple[str, str]] = {
                                   "Kiosk had no numbers from the hub yet"),
     "report.refusal.all": ("Semua alasan", "All reasons"),
     "report.refusals_note": (
-        "Tidak tercatat sehingga tidak terhitung: tombol ditekan saat jam kios diragukan,"
-        " dan NIK yang salah ketik.",
-        "Not recorded, so not counted: presses while the kiosk clock was in doubt, and"
-        " mistyped NIKs."),
+        "Tidak tercatat sehingga tidak terhitung: tombol ditekan saat jam kios diragukan."
+        " NIK yang salah ketik dihitung tersendiri (Salah ketik NIK), tanpa NIK-nya.",
+        "Not recorded, so not counted: presses while the kiosk clock was in doubt."
+        " Mistyped NIKs are counted on their own (NIK typing mistakes), without the NIK."),
+    # NIKs the keypad refused (kiosk/report_html.py): shown only when there were any.
+    "report.nik_mistakes": ("Salah ketik NIK", "NIK typing mistakes"),
+    "report.nik_mistakes_note": (
+        "Setiap kali NIK yang diketik ditolak di layar dan pemohon diminta mengetik ulang,"
+        " menurut masalahnya. NIK-nya sendiri tidak disimpan.",
+        "Each time a typed NIK was refused on the screen and the applicant asked to retype"
+        " it, by problem. The NIK itself is not kept."),
+    "report.col.problem": ("Masalah", "Problem"),
+    "report.col.mistakes": ("Salah ketik", "Mistakes"),
+    "report.nik_problem.empty": ("Belum diisi", "Nothing typed"),
+    "report.nik_problem.not_digits": ("Bukan angka", "Not digits"),
+    "report.nik_problem.length": ("Bukan 16 digit", "Not 16 digits"),
+    "report.nik_problem.province": ("Kode provinsi salah", "No such province code"),
+    "report.nik_problem.regency": ("Kode kabupaten/kota 00", "Regency code 00"),
+    "report.nik_problem.district": ("Kode kecamatan 00", "District code 00"),
+    "report.nik_problem.birth_date": ("Tanggal lahir salah", "Not a real birth date"),
+    "report.nik_problem.serial": ("Nomor urut 0000", "Serial number 0000"),
+    "report.nik_problem.other": ("Lainnya", "Other"),
+    "report.nik_problem.all": ("Semua masalah", "All problems"),
     "report.priority.lansia": ("Lansia", "Elderly"),
     "report.priority.balita": ("Membawa balita", "With a small child"),
     "report.priority.disabilitas": ("Disabilitas", "Disability"),

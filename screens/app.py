@@ -385,10 +385,14 @@ class KioskApp(App[None]):
                     self.busy = True
                     self.issue(lane, self.language, nik, reason)
 
+            def mistake(problem: str) -> None:  # counted off the UI thread (kiosk report)
+                self.run_worker(lambda: self.service.record_nik_mistake(lane, problem),
+                                thread=True, group="record", exit_on_error=False)
+
             self.go_home()
             from screens.nik_entry import ask_applicant
 
-            ask_applicant(self, lane, today, entered)
+            ask_applicant(self, lane, today, entered, mistake)
             return
         self.busy = True
         self.issue(lane, self.language)

@@ -87,10 +87,14 @@ class NikEntryScreen(_IdleModal):
     .nik-wide { column-span: 4; width: 100%; height: 3; }
     """
 
-    def __init__(self, today: date, idle_seconds: float = IDLE_SECONDS) -> None:
+    def __init__(self, today: date, idle_seconds: float = IDLE_SECONDS,
+                 on_mistake: Callable[[str], None] | None = None) -> None:
         super().__init__(idle_seconds)
         self.today = today  # office-local: birth dates after it are refused
         self.digits = ""
+        # Told the problem's code (kiosk/nik.py REASONS) of each refused NIK, never the
+        # digits: the report counts how many applicants struggle with the keypad.
+        self.on_mistake = on_mistake
 
     def compose(self) -> ComposeResult:
         lang = _language(self.app)
@@ -149,6 +153,8 @@ class NikEntryScreen(_IdleModal):
     def _submit(self) -> None:
         parsed = parse_nik(self.digits, self.today)
         if isinstance(parsed, NikInvalid):
+            if self.on_mistake is not None:
+                self.on_mistake(parsed.reason)
             self._show(parsed.text(_language(self.app)))
             return
         self.dismiss(parsed.nik)
@@ -219,10 +225,12 @@ class PriorityReasonScreen(_IdleModal):
 
 
 def ask_applicant(app: App, lane: str, today: date,
-                  done: Callable[[str, str | None], None]) -> None:
+                  done: Callable[[str, str | None], None],
+                  on_mistake: Callable[[str], None] | None = None) -> None:
     """NIK keypad, then (lane P) the reason; ``done(nik, reason)`` unless cancelled.
 
     ``today`` is the office-local day (``service.schedule.office_day(service.clock())``).
+    ``on_mistake(problem)``: each NIK the keypad refused, by reason code (no digits).
     """
 
     def reason_chosen(nik: str, reason: str | None) -> None:
@@ -238,4 +246,4 @@ def ask_applicant(app: App, lane: str, today: date,
         app.push_screen(PriorityReasonScreen(is_lansia(nik, today)),
                         lambda reason: reason_chosen(nik, reason))
 
-    app.push_screen(NikEntryScreen(today), typed)
+    app.push_screen(NikEntryScreen(today, on_mistake=on_mistake), typed)
