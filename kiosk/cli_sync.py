@@ -276,8 +276,9 @@ def _release(args: argparse.Namespace, store) -> int:
         print(f"kept {len(release.kept_used)} numbers as used (their tickets reached the hub):"
               f" {_ranges(release.kept_used)}")
     if release.released:
-        print(f"if {device} is switched on again, let it reach the hub before it issues"
-              " walk-in numbers: until then it may still print the released ones")
+        print(f"{device} must stay switched off (unplugged, not only offline): running, it"
+              " may still print the released numbers until it reaches the hub; switched on"
+              " again, let it reach the hub before it issues walk-in numbers")
     return 0
 
 

@@ -397,10 +397,44 @@ class HubStore:
             for event in new:
                 if event.kind == "booking_checked_in":
                     self._note_check_in(tx, event)
+            self._hold_pushed_numbers(tx, who, [e for e in new if e.kind == "issued"])
             tx.run("UPDATE tokens SET last_seen_at = ?, clock_skew_s = ? WHERE token_hash = ?",
                    (received, (kiosk_sent_at - now).total_seconds(), who.token_hash))
         stored = max(stored, 0) if new else 0
         return PushResult(tuple(ids), stored, len(events) - stored, now)
+
+    def _hold_pushed_numbers(self, tx: _Tx, who: Principal, issued: Sequence[Event]) -> None:
+        """A pushed ticket's number is never lent again.
+
+        Normally it is already held (by the kiosk that printed it). After
+        ``release_device`` freed it unseen, the ticket arriving puts it back, held by
+        its kiosk, unless another kiosk was lent it meanwhile (then that is the
+        conflict the kiosk reports). Only days and lanes the office leases.
+        """
+        office = who.office_code
+        rows = []
+        for event in issued:
+            payload = json.loads(event.payload)
+            lane, number = payload.get("lane"), payload.get("number")
+            if isinstance(lane, str) and isinstance(number, int):
+                rows.append((event.office_day, lane, number))
+        if not rows:
+            return
+        leasing = set()
+        for day, lane in {(day, lane) for day, lane, _ in rows}:
+            if tx.one("SELECT 1 FROM lease_grants WHERE office_code = ? AND office_day = ?"
+                      " AND lane = ? LIMIT 1", (office, day, lane)) is not None:
+                leasing.add((day, lane))
+        rows = [row for row in rows if (row[0], row[1]) in leasing]
+        if not rows:
+            return
+        if self.postgres:  # the same lock grant_lease holds, taken before the tokens row
+            tx.run("SELECT 1 FROM offices WHERE code = ? FOR UPDATE", (office,))
+        tx.many("INSERT INTO lease_numbers (office_code, office_day, lane, number, grant_id,"
+                " device_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (office_code, office_day,"
+                " lane, number) DO NOTHING",
+                [(office, day, lane, number, "pushed-ticket", who.device_id)
+                 for day, lane, number in rows])
 
     def _note_check_in(self, tx: _Tx, event: Event) -> None:
         """Other kiosks of the office learn the booking is used (their next pull)."""

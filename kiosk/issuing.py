@@ -114,7 +114,7 @@ class IssuingService:
         cap = self.cap_for(lane, day)
         available = None
         if lane in leases.leased_lanes(self.db):
-            available = leases.available(self.db, day, lane)
+            available = leases.available(self.db, day, lane, cap)
         return Quota(cap, self.numbering.issued_count(lane, day), available)
 
     def cap_for(self, lane: str, day) -> int | None:
@@ -221,11 +221,12 @@ class IssuingService:
         never a digit, a hash or a length; and never raises, since a count must not cost
         an applicant anything."""
         try:
-            now = self.clock()
-            self.numbering.record(
-                "nik_entry_mistake", self.schedule.office_day(now), now,
-                payload={"lane": lane, "problem": problem if problem in NIK_PROBLEMS
-                         else "other"})
+            with self.lock:  # the shared store connection: one transaction at a time
+                now = self.clock()
+                self.numbering.record(
+                    "nik_entry_mistake", self.schedule.office_day(now), now,
+                    payload={"lane": lane, "problem": problem if problem in NIK_PROBLEMS
+                             else "other"})
         except Exception:
             log.exception("could not record a NIK entry mistake in lane %s", lane)
 

@@ -161,11 +161,25 @@ def held_numbers(db: sqlite_utils.Database | sqlite3.Connection, office_day: dat
     return held
 
 
-def note_unleased(conn: sqlite3.Connection, office_day: date, lane: str, count: int) -> None:
+def note_unleased(conn: sqlite3.Connection, office_day: date, lane: str, count: int,
+                  hub_cap: int | None) -> None:
     """Remember how many of the office's numbers the hub had not lent to any kiosk."""
-    value = json.dumps({"office_day": office_day.isoformat(), "lane": lane, "count": count})
+    value = json.dumps({"office_day": office_day.isoformat(), "lane": lane, "count": count,
+                        "cap": hub_cap})
     conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key)"
                  " DO UPDATE SET value = excluded.value", (UNLEASED_KEY, value))
+
+
+def _noted(db: sqlite_utils.Database | sqlite3.Connection, office_day: date, lane: str
+           ) -> dict | None:
+    """The hub's last word on unlent numbers, if it was about this day and lane."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (UNLEASED_KEY,)).fetchone()
+    if row is None:
+        return None
+    noted = json.loads(row[0])
+    if noted.get("office_day") != office_day.isoformat() or noted.get("lane") != lane:
+        return None
+    return noted
 
 
 def hub_may_lend(conn: sqlite3.Connection, office_day: date, lane: str) -> bool:
@@ -175,30 +189,28 @@ def hub_may_lend(conn: sqlite3.Connection, office_day: date, lane: str) -> bool:
     since the morning) does not know: its presses are refused as "no numbers
     here yet", never as "today's quota is used up".
     """
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (UNLEASED_KEY,)).fetchone()
-    if row is None:
-        return True
-    noted = json.loads(row[0])
-    if noted.get("office_day") != office_day.isoformat() or noted.get("lane") != lane:
-        return True
-    return int(noted.get("count") or 0) > 0
+    noted = _noted(conn, office_day, lane)
+    return noted is None or int(noted.get("count") or 0) > 0
 
 
-def available(db: sqlite_utils.Database | sqlite3.Connection, office_day: date, lane: str
-              ) -> int:
-    """Numbers this kiosk can still give today: those it holds, plus those the hub had
-    not lent to anyone at the last contact (it asks for them when it runs low).
+def available(db: sqlite_utils.Database | sqlite3.Connection, office_day: date, lane: str,
+              cap: int | None) -> int:
+    """Numbers this kiosk can still give today under ``cap`` (today's cap here): those it
+    holds, plus those the hub had not lent to anyone at the last contact (it asks for
+    them when it runs low).
 
-    Numbers another kiosk holds are not counted: this kiosk cannot print them. The
-    start screen shows this figure, so it falls to zero exactly when presses here
-    start being refused.
+    Numbers another kiosk holds are not counted: this kiosk cannot print them. With
+    a cap lowered here below the hub's, the hub's unlent numbers are not counted
+    either (they may lie above it). The start screen shows this figure.
     """
     held = db.execute("SELECT count(*) FROM lease_numbers WHERE office_day = ? AND lane = ?"
-                      " AND state = 'free'", (office_day.isoformat(), lane)).fetchone()[0]
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (UNLEASED_KEY,)).fetchone()
+                      " AND state = 'free' AND number <= ?",
+                      (office_day.isoformat(), lane, cap if cap is not None else 2**62)
+                      ).fetchone()[0]
+    noted = _noted(db, office_day, lane)
     unleased = 0
-    if row is not None:
-        noted = json.loads(row[0])
-        if noted.get("office_day") == office_day.isoformat() and noted.get("lane") == lane:
+    if noted is not None:
+        hub_cap = noted.get("cap")
+        if cap is None or hub_cap is None or cap >= hub_cap:
             unleased = int(noted.get("count") or 0)
     return held + unleased

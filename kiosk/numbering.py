@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kiosk.ids import new_id
-from kiosk.leases import hub_may_lend, leased_lanes, take_leased
+from kiosk.leases import free_count, hub_may_lend, leased_lanes, take_leased
 from kiosk.store import immediate
 
 if TYPE_CHECKING:
@@ -145,7 +145,8 @@ class Numbering:
                 ).fetchone()[0]
         else:
             number = None if cap is not None and last >= cap else last + 1
-        if number is None and lane in self.leased_lanes and hub_may_lend(conn, office_day, lane):
+        if (number is None and lane in self.leased_lanes and free_count(conn, office_day, lane) == 0
+                and hub_may_lend(conn, office_day, lane)):  # held numbers above today's cap: cap
             append_event(conn, office_code=self.office_code, office_day=office_day,
                          device_id=self.device_id, kind="refused_no_numbers", at=now,
                          payload={"lane": lane})

@@ -454,7 +454,7 @@ class SyncWorker:
                 conflicts = self._revoke(conn, day, lane, grant.released, report)
             _set_meta(conn, META_LEASE_REQUEST, None)
             if grant.remaining is not None:  # for the start screen's "numbers left"
-                leases.note_unleased(conn, day, lane, grant.remaining)
+                leases.note_unleased(conn, day, lane, grant.remaining, grant.cap)
             free = leases.free_count(conn, day, lane)
             give = free // 2 if grant.reclaim and free >= 2 else 0
             if give:  # another kiosk of the office is empty: share what we hold

@@ -148,6 +148,31 @@ def test_a_ticket_issued_but_not_pushed_before_the_release_is_kept_as_a_conflict
     assert [(e["device_id"], e["payload"]["label"]) for e in conflicts] == [("KUP-K1", "A004")]
 
 
+def test_a_ticket_pushed_before_anyone_else_was_lent_its_number_is_no_conflict(
+        hub: Hub, kiosks, clock: MovableClock) -> None:
+    """Released unseen, but the ticket reached the hub before another kiosk asked: the hub
+    holds that number again for its kiosk and never lends it, so it is printed once."""
+    hub.store.set_settings("KUP", {"caps": {"A": 20}, "lease_block": 10})
+    first, second = kiosks("KUP-K1"), kiosks("KUP-K2")
+    first.worker.sync_once()
+    first.issue_numbers(3)
+    first.worker.sync_once()
+    fourth = first.issue()  # printed, not pushed
+    assert isinstance(fourth, Issued) and fourth.ticket.number == 4
+    release = hub.store.release_device("KUP", "KUP-K1", TODAY, "A", clock(), force=True)
+    assert release.released == (4, 5, 6, 7, 8, 9, 10)
+    report = first.worker.sync_once()  # back before the other kiosk asked for numbers
+    assert report.ok, report.error
+    assert (report.revoked, report.conflicts) == (6, 0)
+    assert first.held() == {"used": [1, 2, 3, 4], "revoked": [5, 6, 7, 8, 9, 10]}
+    assert first.events("lease_conflict") == []
+    assert hub.store.leases("KUP", TODAY, "A")["KUP-K1"] == [1, 2, 3, 4]
+    assert second.worker.sync_once().leased == 10
+    assert second.held() == {"free": list(range(5, 15))}
+    issued = second.issue_numbers(10)
+    assert 4 not in issued and sorted(first.numbers() + issued) == list(range(1, 15))
+
+
 def test_a_released_number_lent_again_to_the_same_kiosk_is_usable(
         hub: Hub, kiosks, clock: MovableClock) -> None:
     hub.store.set_settings("KUP", {"caps": {"A": 20}, "lease_block": 10})

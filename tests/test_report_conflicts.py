@@ -188,6 +188,7 @@ def test_a_released_kiosks_report_warns_of_the_number_it_printed(
         hub: Hub, config: Config, clock: MovableClock, tmp_path) -> None:
     hub.store.set_settings("KUP", {"caps": {"A": 20}, "lease_block": 10})
     first = LeasingKiosk(config, hub, "KUP-K1", clock, tmp_path, block=10)
+    second = LeasingKiosk(config, hub, "KUP-K2", clock, tmp_path, block=10)
     try:
         first.worker.sync_once()
         first.issue_numbers(3)
@@ -195,6 +196,7 @@ def test_a_released_kiosks_report_warns_of_the_number_it_printed(
         fourth = first.issue()  # printed, then the kiosk went dark before pushing it
         assert isinstance(fourth, Issued) and fourth.ticket.label == "A004"
         hub.store.release_device("KUP", "KUP-K1", DAY, "A", clock(), force=True)
+        assert second.worker.sync_once().leased == 10  # 4-13: A004 may now be printed twice
         clock.advance(minutes=20)
         assert first.worker.sync_once().conflicts == 1  # back: keeps A004, records it
         refused = first.issue()  # its other numbers are revoked, the hub lent them elsewhere
@@ -218,3 +220,4 @@ def test_a_released_kiosks_report_warns_of_the_number_it_printed(
         assert "KUP-K1" in table and "A004" in table and "bukan kuota habis" in table
     finally:
         first.close()
+        second.close()

@@ -77,7 +77,7 @@ def test_a_kiosk_issues_only_numbers_it_holds(hub: Hub, kiosks) -> None:
 def test_the_start_screen_counts_the_offices_numbers_this_kiosk_can_give(
         hub: Hub, kiosks) -> None:
     """"Sisa kuota" with leases: numbers held here plus those the hub lent to nobody, so it
-    reaches zero exactly when presses here are refused, not cap minus this kiosk's tickets."""
+    reaches zero when the office has nothing left for this kiosk, not cap minus its tickets."""
     hub.store.set_settings("KUP", {"caps": {"A": 12}, "lease_block": 5})
     first, second = kiosks("KUP-K1"), kiosks("KUP-K2")
     assert first.appliance.service.quota("A").left == 0  # never in touch: nothing to give
@@ -128,6 +128,22 @@ async def test_a_kiosk_without_numbers_yet_does_not_say_the_quota_is_used_up(
     refusals = {r.reason: r for r in report.total.refusals}
     assert refusals["no_numbers"] == Refusal("no_numbers", 2)
     assert refusals["cap"] == Refusal("cap", 1)
+
+
+def test_a_cap_lowered_at_this_kiosk_refuses_as_the_quota_not_as_no_numbers(
+        hub: Hub, kiosks) -> None:
+    """Staff lowered today's cap here below the numbers this kiosk holds: the applicant is
+    told the quota is used up (not "try again"), and the screen shows nothing left."""
+    hub.store.set_settings("KUP", {"caps": {"A": 60}, "lease_block": 5})
+    first, second = kiosks("KUP-K1"), kiosks("KUP-K2")
+    first.worker.sync_once()
+    second.worker.sync_once()
+    assert second.held() == {"free": [6, 7, 8, 9, 10]}
+    service = second.appliance.service
+    service.controls.set_cap("A", TODAY, 5, 60, "ana", second.clock())
+    refused = second.issue()
+    assert isinstance(refused, Refused) and refused.reason == "cap"
+    assert service.quota("A").left == 0
 
 
 def test_two_kiosks_one_partitioned_never_exceed_the_cap_nor_share_a_number(
