@@ -27,8 +27,10 @@ SPEAK_S = 0.015
 class RecordingRunner:
     """Stands in for subprocess.run: records when each call started and ended."""
 
-    def __init__(self, sleep_s: float = SPEAK_S, returncode: int = 0, stderr: str = "") -> None:
+    def __init__(self, sleep_s: float = SPEAK_S, returncode: int = 0, stderr: str = "",
+                 gate: threading.Event | None = None) -> None:
         self.sleep_s = sleep_s
+        self.gate = gate  # when given, every call first waits (at most 10 s) for it to be set
         self.returncode = returncode
         self.stderr = stderr
         self.calls: list[tuple[str, float, float]] = []
@@ -42,6 +44,8 @@ class RecordingRunner:
             self.active += 1
             self.max_active = max(self.max_active, self.active)
         start = time.monotonic()
+        if self.gate is not None:
+            self.gate.wait(10.0)
         time.sleep(self.sleep_s)
         end = time.monotonic()
         with self._lock:
@@ -62,15 +66,17 @@ def assert_no_overlap(calls: list[tuple[str, float, float]]) -> None:
 
 
 def test_calls_are_spoken_in_order_and_never_overlap() -> None:
-    runner = RecordingRunner()
+    gate = threading.Event()
+    runner = RecordingRunner(gate=gate)
     texts = [call_text(f"A{n:03d}", 3) for n in range(1, 6)]
     with Announcer(True, runner=runner) as announcer:
-        started = time.monotonic()
         for text in texts:
             announcer.announce(text)
-        # announce only enqueues: five calls take far less than one call's speech
-        assert time.monotonic() - started < SPEAK_S
-        assert announcer.wait_idle(2.0)
+        # announce only enqueues: all five returned while no call could finish speaking
+        assert announcer.pending == 5
+        assert runner.calls == []
+        gate.set()
+        assert announcer.wait_idle(10.0)
     assert runner.texts == texts
     assert runner.max_active == 1
     assert_no_overlap(runner.calls)
@@ -229,23 +235,23 @@ def test_close_drains_or_drops_pending_calls() -> None:
 
     def slow(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
         speaking.set()
-        gate.wait(1.0)
+        gate.wait(10.0)
         return runner(argv, **kwargs)
 
     runner = RecordingRunner(sleep_s=0)
     announcer = Announcer(True, runner=slow)
     for n in range(3):
         announcer.announce(f"call {n}")
-    assert speaking.wait(1.0)  # "call 0" is being spoken, two are queued
+    assert speaking.wait(10.0)  # "call 0" is being spoken, two are queued
     closer = threading.Thread(target=announcer.close, kwargs={"drain": False})
     closer.start()
     assert wait_until(lambda: announcer.pending == 1)  # the two queued calls were dropped
     gate.set()
-    closer.join(2.0)
+    closer.join(10.0)
     assert not closer.is_alive()
     assert runner.texts == ["call 0"]  # the call in progress finishes
     assert announcer.pending == 0
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 1.0) -> bool:
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
     return shared_wait_until(condition, timeout)

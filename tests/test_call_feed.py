@@ -70,8 +70,8 @@ def test_poke_delivers_without_waiting_for_the_poll(config, staff) -> None:
         staff.call_next(1)
         start = time.monotonic()
         feed.poke()
-        assert arrived.wait(2)
-        assert time.monotonic() - start < 1.0
+        assert arrived.wait(10)
+        assert time.monotonic() - start < 10.0  # well before the 30 s poll
     assert [c.label for c in got] == ["A001"]
 
 

@@ -302,17 +302,25 @@ def test_long_back_off_is_slept_in_slices_so_stop_is_prompt() -> None:
 
 def test_run_on_a_real_thread_stops_promptly_even_while_backing_off() -> None:
     source = ScriptedSource([])
-    scanner = QrScanner(source, ZxingDecoder(), on_code=lambda _c: None, fps=8.0, retry_s=5.0)
+    backing_off = threading.Event()
+
+    def sleep(seconds: float) -> None:
+        if scanner.camera_lost:
+            backing_off.set()  # this sleep is part of the 5 s back-off
+        time.sleep(seconds)
+
+    scanner = QrScanner(source, ZxingDecoder(), on_code=lambda _c: None, fps=8.0, retry_s=5.0,
+                        sleep=sleep)
     stop = threading.Event()
     worker = threading.Thread(target=scanner.run, args=(stop,), daemon=True)
     worker.start()
-    time.sleep(0.6)  # lost after 3 reads, now in a 5 s back-off
+    assert backing_off.wait(10)  # lost after 3 reads, now in a 5 s back-off
     assert scanner.camera_lost
     stopped_at = time.monotonic()
     stop.set()
-    worker.join(timeout=2)
+    worker.join(timeout=10)
     assert not worker.is_alive()
-    assert time.monotonic() - stopped_at < 0.5
+    assert time.monotonic() - stopped_at < 3.0  # well before the 5 s back-off ends
     assert source.closes == 1
 
 

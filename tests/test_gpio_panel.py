@@ -53,7 +53,7 @@ class FakeMonotonic:
         self.now += seconds
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 0.4) -> bool:
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
     return shared_wait_until(condition, timeout)
 
 

@@ -39,7 +39,7 @@ PATTERN = {
 }
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 0.5) -> bool:
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
     return shared_wait_until(condition, timeout)
 
 
@@ -168,7 +168,8 @@ def lamp_pin(lamps: CounterLamps, counter: int) -> MockPin:
 
 
 def test_called_counter_lamp_blinks_then_stays_on_and_others_stay_off() -> None:
-    lamps = CounterLamps(LAMPS, MockFactory(), blink_s=0.06, blink_period_s=0.02)
+    # 2 s of blinking: "blinking" stays observable through a stall on a loaded machine.
+    lamps = CounterLamps(LAMPS, MockFactory(), blink_s=2.0, blink_period_s=0.2)
     pins = {c: lamp_pin(lamps, c) for c in LAMPS}
     try:
         lamps.show_call("A012", 3)
@@ -203,11 +204,12 @@ def test_new_call_moves_the_lamp_and_a_stale_timer_does_not_relight() -> None:
 
 def test_buzzer_chime_beeps_twice() -> None:
     factory = MockFactory()
-    with Chime(BUZZER, factory, beep_s=0.01) as chime:
+    # 0.5 s beeps: "ringing" lasts 2 s, long enough to be seen on a loaded machine.
+    with Chime(BUZZER, factory, beep_s=0.5) as chime:
         assert not chime.tonal
         pin = chime.device.pin
         chime.ring(wait=True)
-        assert wait_until(lambda: len(pin.states) >= 5, 0.2)
+        assert wait_until(lambda: len(pin.states) >= 5)
         pin.assert_states([False, True, False, True, False])
         assert chime.state() == "silent"
         chime.show_call("A012", 3)
@@ -228,15 +230,16 @@ class FrequencyPin(MockPWMPin):
 
 def test_tonal_chime_plays_ding_dong() -> None:
     factory = MockFactory(pin_class=FrequencyPin)
-    with Chime(BUZZER, factory, tonal=True, note_s=0.02) as chime:
+    # 1 s notes: the ding-dong sounds for 2 s, long enough to be seen on a loaded machine.
+    with Chime(BUZZER, factory, tonal=True, note_s=1.0) as chime:
         assert chime.tonal and chime.notice is None
         pin = chime.device.pwm_device.pin
         assert chime.device.value is None
         pin.frequencies.clear()
         chime.ring()
-        assert wait_until(lambda: chime.device.value is not None, 0.2)
         assert chime.state() == "ringing"
-        assert wait_until(lambda: chime.device.value is None, 0.3)
+        assert wait_until(lambda: chime.device.value is not None)
+        assert wait_until(lambda: chime.device.value is None)
         # ding (E5), dong (C5), then silence
         assert len(pin.frequencies) == 3 and pin.frequencies[2] is None
         assert pin.frequencies[:2] == pytest.approx(
