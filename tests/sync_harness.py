@@ -195,7 +195,7 @@ class LeasingKiosk:
                  day: date = date(2026, 11, 25)) -> None:
         token = hub.kiosk_token(device)
         cfg = synced(config, url or hub.url, token, device, leases=True, lease_block=block,
-                     lease_low_water=low_water, timeout_s=2.0)
+                     lease_low_water=low_water, timeout_s=10.0)
         self.config = dataclasses.replace(cfg, database=tmp_path / f"{device}.db")
         self.appliance = build(self.config, with_gpio=False, clock=clock)
         self.appliance.service.numbering.leased_lanes = prepare_store(self.config,

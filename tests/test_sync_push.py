@@ -173,12 +173,14 @@ def test_each_fault_then_a_healthy_round_loses_and_doubles_nothing(
     token = hub.kiosk_token(device)
     cfg = synced(config, hub.url, token, device)
     add_events(db, cfg, clock, 8)
-    worker = worker_for(config, db, clock, proxy.url, token, device, timeout=0.15,
+    # "slow" must outlast the client's timeout; "duplicate" (two hub round trips) must not.
+    proxy.slow_s = 4.0
+    worker = worker_for(config, db, clock, proxy.url, token, device, timeout=1.5,
                         batch_size=3)
     proxy.faults.append(fault)
     first = worker.sync_once()
     assert first.ok == (fault == "duplicate"), (fault, first.error)
-    proxy.idle()
+    proxy.idle(10)
     worker.client = HubClient(proxy.url, token, 5.0)
     assert worker.sync_once().ok
     assert hub_events(hub, device) == kiosk_events(db)
