@@ -21,7 +21,7 @@ from screens.notice import NoticeScreen
 from screens.pin import PinScreen
 from screens.staff import StaffScreen
 from screens.ticket import TicketScreen
-from tests.conftest import MovableClock, office_time, quick_buttons, with_cap
+from tests.conftest import MovableClock, office_time, quick_buttons, settle, with_cap
 
 
 def text_of(app: KioskApp, selector: str) -> str:
@@ -34,9 +34,16 @@ def screen_text(app: KioskApp) -> str:
 
 async def press_and_settle(pilot, key: str) -> None:
     await pilot.press(key)
-    await pilot.pause(0.15)  # keys are held briefly to tell a person from a USB scanner
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)  # keys are held briefly to tell a person from a USB scanner
+
+
+async def poll(pilot, condition, seconds: float = 10.0) -> bool:
+    """Let the app run until ``condition`` holds (timers, other threads); False if never."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
 
 
 async def test_home_shows_office_clock_and_quota(config, clock, make_app) -> None:
@@ -82,8 +89,7 @@ async def test_real_gpio_pin_press_reaches_the_screen(config, clock, make_app) -
     async with app.run_test() as pilot:
         appliance.simulation.panel.buttons["P"].pin.drive_low()
         appliance.simulation.panel.buttons["P"].pin.drive_high()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        assert await poll(pilot, lambda: isinstance(app.screen, TicketScreen))
         assert app.screen.query_one(BigNumber).label == "P001"
 
 
@@ -103,8 +109,7 @@ async def test_ticket_screen_returns_home_by_itself(config, clock, make_app) -> 
         await press_and_settle(pilot, "1")
         assert isinstance(app.screen, TicketScreen)
         assert "Kembali ke layar utama dalam 2 detik" in text_of(app, "#countdown")
-        await pilot.pause(2.5)
-        assert isinstance(app.screen, HomeScreen)
+        assert await poll(pilot, lambda: isinstance(app.screen, HomeScreen))
 
 
 async def test_quota_used_up_screen(config, clock, make_app) -> None:
@@ -143,8 +148,8 @@ async def test_home_opens_by_itself_at_opening_time(config, make_app) -> None:
     async with app.run_test() as pilot:
         assert app.screen.query("#closed")
         clock.advance(seconds=3)
-        await pilot.pause(1.5)
-        assert not app.screen.query("#closed")
+        assert await poll(pilot, lambda: not app.screen.query("#closed")
+                          and app.screen.query("#walkin"))
         assert "tombol HIJAU" in text_of(app, "#walkin")
 
 
@@ -162,7 +167,7 @@ async def test_paper_out_shows_printer_problem_and_lights_the_lamp(config, clock
     app, appliance = make_app(config, clock)
     async with app.run_test() as pilot:
         await pilot.press("k")  # simulated paper roll taken out
-        await pilot.pause(0.15)
+        await settle(pilot)
         await press_and_settle(pilot, "1")
         assert "Printer Tiket Bermasalah" in screen_text(app)
         assert "Kertas tiket habis" in screen_text(app)
@@ -192,7 +197,7 @@ async def test_language_toggle_switches_screens_and_tickets(config, clock, make_
     app, appliance = make_app(config, clock)
     async with app.run_test() as pilot:
         await pilot.press("l")
-        await pilot.pause(0.15)
+        await settle(pilot)
         assert "Numbers left today: 60/60" in text_of(app, "#quota")
         assert "Wednesday, 25 November 2026" in text_of(app, "#clock")
         await press_and_settle(pilot, "1")

@@ -61,6 +61,14 @@ def shown(app: KioskApp) -> str:
     return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
 
 
+async def until(pilot, condition, seconds: float = 10.0) -> None:
+    """Let the app run until ``condition`` holds or ``seconds`` pass; the caller asserts."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+
+
 async def test_usb_scanner_burst_checks_a_family_in(config, clock, make_app, samples) -> None:
     app = make_app(config, clock)
     code, payload, _ = samples.samples[0]
@@ -126,9 +134,11 @@ async def test_typed_code_on_the_keypad(config, clock, make_app, samples, tmp_pa
     code = samples.samples[1][0]
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("b")
-        await pilot.pause(0.2)
+        key = f"#key-{code[0]}"
+        await until(pilot, lambda: isinstance(app.screen, KeypadScreen)
+                    and any(k.region.area for k in app.screen.query(key)))  # laid out
         assert isinstance(app.screen, KeypadScreen)
-        await pilot.click(f"#key-{code[0]}")  # touch works as well as typing
+        await pilot.click(key)  # touch works as well as typing
         await pilot.press(*code[1:].lower())
         assert app.screen.query_one("#code").value.upper() == code
         await pilot.press("enter")
@@ -141,7 +151,9 @@ async def test_unknown_typed_code_is_refused(config, clock, make_app) -> None:
     app = make_app(config, clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("b")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, KeypadScreen)
+                    and getattr(app.focused, "id", None) == "code")  # ready for typing
+        assert isinstance(app.screen, KeypadScreen)
         await pilot.press(*"ZZZZ9999", "enter")
         await settle(pilot)
         assert "Kode Tidak Ditemukan" in shown(app)
@@ -158,10 +170,7 @@ async def test_camera_frames_from_a_folder_check_in(config, clock, make_app, sam
         assert isinstance(app.screen, HomeScreen)  # an empty view is not a lost camera
         assert "tunjukkan kode QR" in shown(app)
         shutil.copy(samples.samples[2][2], view / "phone.png")  # hold the phone up
-        for _ in range(40):
-            await pilot.pause(0.1)
-            if isinstance(app.screen, CheckedInScreen):
-                break
+        await until(pilot, lambda: isinstance(app.screen, CheckedInScreen))
         assert isinstance(app.screen, CheckedInScreen)
         assert app.screen.result.code == samples.samples[2][0]
 
@@ -174,10 +183,7 @@ async def test_lost_camera_is_a_notice_and_walk_ins_still_work(config, clock, ma
     app = make_app(cfg, clock, camera=True)
     async with app.run_test(size=(100, 30)) as pilot:
         view.rmdir()  # the camera is unplugged
-        for _ in range(30):
-            await pilot.pause(0.1)
-            if not app.camera_ok:
-                break
+        await until(pilot, lambda: not app.camera_ok)
         assert "Kamera tidak tersedia" in shown(app)
         await pilot.press("1")
         await settle(pilot)

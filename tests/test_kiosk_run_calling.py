@@ -19,7 +19,7 @@ from kiosk.calling_view import calling_service
 from kiosk.config import LanApiConfig, load_config
 from kiosk.issuing import utc_now
 from kiosk.numbering import Numbering
-from tests.conftest import ROOT, SIM_CONFIG
+from tests.conftest import ROOT, SIM_CONFIG, settle
 from tests.test_now_serving import DIGIT_SELECT, PATTERN, SEGMENTS, PinLog
 
 
@@ -87,12 +87,21 @@ def chimed(appliance, pins: PinLog, rings: int) -> bool:
         not appliance.chime.device.pin.state
 
 
-def wait_for(condition, timeout: float = 3.0) -> bool:
+def wait_for(condition, timeout: float = 10.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return True
         time.sleep(0.01)
+    return condition()
+
+
+async def until(pilot, condition, seconds: float = 10.0) -> bool:
+    """wait_for inside a pilot test: sleeping there would stop the app's event loop."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return True
+        await pilot.pause(0.05)
     return condition()
 
 
@@ -224,17 +233,12 @@ async def test_simulation_draws_the_display_and_keys_press_counter_1s_buttons(lo
         await pilot.pause()
         assert shown().startswith("Papan nomor (simulasi):") and "A012" not in shown()
         await pilot.press("n")
-        await pilot.pause(0.15)  # printable keys are held briefly (USB scanner detection)
-        await app.workers.wait_for_complete([w for w in app.workers if w.group == "sim-counter"])
-
-        for _ in range(25):  # the feed hops to the UI thread at once (the 1 s refresh is later)
-            if "A012 1" in shown():
-                break
-            await pilot.pause(0.02)
+        # printable keys are held briefly (USB scanner detection)
+        await settle(pilot, groups=("sim-counter",))
+        assert await until(pilot, lambda: "A012 1" in shown())
         assert "Papan nomor (simulasi): A012 1" in shown()
-        assert wait_for(lambda: chimed(appliance, pins, 1))
+        assert await until(pilot, lambda: chimed(appliance, pins, 1))
         await pilot.press("r")
-        await pilot.pause(0.15)
-        await app.workers.wait_for_complete([w for w in app.workers if w.group == "sim-counter"])
-        assert wait_for(lambda: chimes(pins) == 2)
+        await settle(pilot, groups=("sim-counter",))
+        assert await until(pilot, lambda: chimes(pins) == 2)
         assert "A012 1" in shown()

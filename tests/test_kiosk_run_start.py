@@ -155,6 +155,5 @@ async def test_a_store_that_cannot_open_is_shown_and_logged(config, clock, defer
             await pilot.pause(0.3)
             assert isinstance(app.screen, StartFailedScreen) and app.is_running
             await pilot.press("l")  # back home (language switch): the reason stays in view
-            await pilot.pause(0.2)
-            assert "could not start" in shown(app)
+            await wait_for(pilot, lambda: "could not start" in shown(app))
     assert "could not start" in caplog.text and "not-a-folder" in caplog.text

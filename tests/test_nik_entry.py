@@ -151,12 +151,17 @@ async def test_a_half_typed_nik_is_dropped_when_left_alone() -> None:
     app = Host()
     dismissed: list[str | None] = []
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(NikEntryScreen(TODAY, idle_seconds=1.5), dismissed.append)
+        screen = NikEntryScreen(TODAY, idle_seconds=5)
+        app.push_screen(screen, dismissed.append)
         await pilot.pause()
         await type_keys(pilot, "53710101")
         await pilot.pause(0.3)
         assert isinstance(app.screen, NikEntryScreen)  # still typing
-        await pilot.pause(2.0)
+        screen._last_input -= 5  # as if the last key was 5 s ago
+        for _ in range(200):  # the screen checks every second
+            if dismissed and not isinstance(app.screen, NikEntryScreen):
+                break
+            await pilot.pause(0.05)
         assert dismissed == [None] and not isinstance(app.screen, NikEntryScreen)
 
 

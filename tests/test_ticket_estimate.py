@@ -333,7 +333,7 @@ async def test_checked_in_screen_shows_the_familys_wait(config, clock, make_app,
     _, payload, _ = samples.samples[0]
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("l")
-        await pilot.pause(0.15)
+        await settle(pilot)  # the key is held briefly (USB scanner detection)
         app.check_in(payload, app.language)
         await settle(pilot)
         assert isinstance(app.screen, CheckedInScreen)
