@@ -95,6 +95,16 @@ async def settle(pilot, seconds: float = 0.2, groups: tuple[str, ...] = ("issue"
         await pilot.pause()
 
 
+async def until(pilot, condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """wait_until inside a pilot test (sleeping there would stop the app's event loop):
+    let the app run until ``condition`` holds; its last answer once ``seconds`` passed."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
+
+
 def quick_buttons(cfg: Config) -> Config:
     """No cooldown, so a test can press repeatedly without waiting seconds."""
     return dataclasses.replace(cfg, gpio=dataclasses.replace(cfg.gpio, cooldown_s=0, bounce_s=0))

@@ -21,7 +21,7 @@ from screens.notice import NoticeScreen
 from screens.pin import PinScreen
 from screens.staff import StaffScreen
 from screens.ticket import TicketScreen
-from tests.conftest import MovableClock, office_time, quick_buttons, settle, with_cap
+from tests.conftest import MovableClock, office_time, quick_buttons, settle, until, with_cap
 
 
 def text_of(app: KioskApp, selector: str) -> str:
@@ -35,15 +35,6 @@ def screen_text(app: KioskApp) -> str:
 async def press_and_settle(pilot, key: str) -> None:
     await pilot.press(key)
     await settle(pilot)  # keys are held briefly to tell a person from a USB scanner
-
-
-async def poll(pilot, condition, seconds: float = 10.0) -> bool:
-    """Let the app run until ``condition`` holds (timers, other threads); False if never."""
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
 
 
 async def test_home_shows_office_clock_and_quota(config, clock, make_app) -> None:
@@ -89,7 +80,7 @@ async def test_real_gpio_pin_press_reaches_the_screen(config, clock, make_app) -
     async with app.run_test() as pilot:
         appliance.simulation.panel.buttons["P"].pin.drive_low()
         appliance.simulation.panel.buttons["P"].pin.drive_high()
-        assert await poll(pilot, lambda: isinstance(app.screen, TicketScreen))
+        assert await until(pilot, lambda: isinstance(app.screen, TicketScreen))
         assert app.screen.query_one(BigNumber).label == "P001"
 
 
@@ -109,7 +100,7 @@ async def test_ticket_screen_returns_home_by_itself(config, clock, make_app) -> 
         await press_and_settle(pilot, "1")
         assert isinstance(app.screen, TicketScreen)
         assert "Kembali ke layar utama dalam 2 detik" in text_of(app, "#countdown")
-        assert await poll(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert await until(pilot, lambda: isinstance(app.screen, HomeScreen))
 
 
 async def test_quota_used_up_screen(config, clock, make_app) -> None:
@@ -148,7 +139,7 @@ async def test_home_opens_by_itself_at_opening_time(config, make_app) -> None:
     async with app.run_test() as pilot:
         assert app.screen.query("#closed")
         clock.advance(seconds=3)
-        assert await poll(pilot, lambda: not app.screen.query("#closed")
+        assert await until(pilot, lambda: not app.screen.query("#closed")
                           and app.screen.query("#walkin"))
         assert "tombol HIJAU" in text_of(app, "#walkin")
 

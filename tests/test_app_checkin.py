@@ -19,7 +19,7 @@ from screens.app import KioskApp
 from screens.checkin import CheckedInScreen, KeypadScreen
 from screens.home import HomeScreen
 from screens.notice import NoticeScreen
-from tests.conftest import ROOT, MovableClock, settle
+from tests.conftest import ROOT, MovableClock, settle, until
 
 DEMO_KEY = (ROOT / "config" / "demo-booking-key.txt").read_text().strip()
 TODAY = date(2026, 11, 25)
@@ -59,14 +59,6 @@ def scanner_types(app: KioskApp, text: str) -> None:
 
 def shown(app: KioskApp) -> str:
     return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
-
-
-async def until(pilot, condition, seconds: float = 10.0) -> None:
-    """Let the app run until ``condition`` holds or ``seconds`` pass; the caller asserts."""
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
 
 
 async def test_usb_scanner_burst_checks_a_family_in(config, clock, make_app, samples) -> None:

@@ -19,7 +19,7 @@ from kiosk.calling_view import calling_service
 from kiosk.config import LanApiConfig, load_config
 from kiosk.issuing import utc_now
 from kiosk.numbering import Numbering
-from tests.conftest import ROOT, SIM_CONFIG, settle
+from tests.conftest import ROOT, SIM_CONFIG, settle, until
 from tests.test_now_serving import DIGIT_SELECT, PATTERN, SEGMENTS, PinLog
 
 
@@ -93,15 +93,6 @@ def wait_for(condition, timeout: float = 10.0) -> bool:
         if condition():
             return True
         time.sleep(0.01)
-    return condition()
-
-
-async def until(pilot, condition, seconds: float = 10.0) -> bool:
-    """wait_for inside a pilot test: sleeping there would stop the app's event loop."""
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return True
-        await pilot.pause(0.05)
     return condition()
 
 
