@@ -62,7 +62,7 @@ def clock() -> MovableClock:
     return MovableClock(office_time("2026-11-25 09:00"))
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
     """Poll a condition another thread makes true; its last answer once ``timeout`` passed."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -19,7 +19,7 @@ from kiosk.calling_view import calling_service
 from kiosk.config import LanApiConfig, load_config
 from kiosk.issuing import utc_now
 from kiosk.numbering import Numbering
-from tests.conftest import ROOT, SIM_CONFIG, settle, until
+from tests.conftest import ROOT, SIM_CONFIG, settle, until, wait_until
 from tests.test_now_serving import DIGIT_SELECT, PATTERN, SEGMENTS, PinLog
 
 
@@ -87,15 +87,6 @@ def chimed(appliance, pins: PinLog, rings: int) -> bool:
         not appliance.chime.device.pin.state
 
 
-def wait_for(condition, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return condition()
-
-
 @pytest.fixture
 def lobby_file(tmp_path: Path) -> Path:
     """Simulation config: counter 3 serves walk-ins and has its own buttons (GPIO 9, 10)."""
@@ -153,12 +144,12 @@ def test_lan_api_call_shows_on_the_7_segment_display_and_chimes(lobby) -> None:
     time.sleep(0.4)  # two feed polls: this morning's 11 calls are not replayed
     assert appliance.display.state() == " " * 6 and chimes(pins) == 0
     assert post(appliance, 3, "next")["ticket"]["label"] == "A012"
-    assert wait_for(lambda: glass_shows(pins, "A0123"))
+    assert wait_until(lambda: glass_shows(pins, "A0123"))
     # Spelled out: the lane digit (first select pin, GPIO21) lights a, b, c, e, f, g for "A",
     # the counter digit (GPIO23) a, b, c, d, g for "3".
     seen = digits_shown(pins)
     assert seen[0][-1] == (1, 1, 1, 0, 1, 1, 1) and seen[4][-1] == (1, 1, 1, 1, 0, 0, 1)
-    assert wait_for(lambda: chimes(pins) == 1)
+    assert wait_until(lambda: chimes(pins) == 1)
     assert appliance.simulation.display_state().startswith("A012 3")
     time.sleep(0.4)
     assert chimes(pins) == 1  # announced once, not by the API and again by the feed
@@ -171,16 +162,16 @@ def test_a_separate_kiosk_call_process_reaches_the_display(lobby, lobby_file) ->
          "--counter", "3"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "A012"
-    assert wait_for(lambda: glass_shows(pins, "A0123"))
-    assert wait_for(lambda: chimes(pins) == 1)
+    assert wait_until(lambda: glass_shows(pins, "A0123"))
+    assert wait_until(lambda: chimes(pins) == 1)
 
 
 def test_counter_button_calls_next_and_a_press_with_nobody_waiting_changes_nothing(
         lobby) -> None:
     cfg, appliance, pins = lobby
     assert appliance.simulation.press_counter(3, "next")
-    assert wait_for(lambda: glass_shows(pins, "A0123"))
-    assert wait_for(lambda: chimes(pins) == 1)
+    assert wait_until(lambda: glass_shows(pins, "A0123"))
+    assert wait_until(lambda: chimes(pins) == 1)
     db = store.connect(cfg.database)
     try:
         assert calling_service(cfg, db, utc_now).current(3).label == "A012"
@@ -202,12 +193,12 @@ def test_recall_button_shows_the_number_again_and_chimes_again(lobby) -> None:
         "B", calling_service(cfg, db, utc_now).today(), None, utc_now())
     db.close()
     appliance.simulation.press_counter(3, "next")
-    assert wait_for(lambda: glass_shows(pins, "A0123") and chimed(appliance, pins, 1))
+    assert wait_until(lambda: glass_shows(pins, "A0123") and chimed(appliance, pins, 1))
     assert post(appliance, 1, "next")["ticket"]["label"] == "B001"
-    assert wait_for(lambda: glass_shows(pins, "B0011") and chimed(appliance, pins, 2))
+    assert wait_until(lambda: glass_shows(pins, "B0011") and chimed(appliance, pins, 2))
     assert appliance.simulation.press_counter(3, "recall")
-    assert wait_for(lambda: glass_shows(pins, "A0123"))
-    assert wait_for(lambda: chimes(pins) == 3)
+    assert wait_until(lambda: glass_shows(pins, "A0123"))
+    assert wait_until(lambda: chimes(pins) == 3)
 
 
 async def test_simulation_draws_the_display_and_keys_press_counter_1s_buttons(lobby) -> None:
