@@ -33,7 +33,8 @@ async def settle(pilot, groups=("staff", "staff-read", "issue")) -> None:
     await settle_app(pilot, 0.15, groups, rounds=3)
 
 
-async def open_staff(pilot, pin: str = "1234") -> StaffScreen:
+async def open_staff(pilot, pin: str = "1234", tab: str | None = None) -> StaffScreen:
+    """F12, the PIN, and (``tab``) one of the menu's tabs shown."""
     await pilot.press("f12")
     await pilot.pause()
     assert isinstance(pilot.app.screen, PinScreen)
@@ -41,6 +42,9 @@ async def open_staff(pilot, pin: str = "1234") -> StaffScreen:
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, StaffScreen)
+    if tab is not None:
+        screen.query_one(TabbedContent).active = tab
+        await pilot.pause()
     return screen
 
 
@@ -149,9 +153,7 @@ async def test_pause_refuses_walkins_until_resumed_and_is_logged_with_who(config
                                                                          make_app) -> None:
     app, appliance = make_app(config, clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_staff(pilot)
-        app.screen.query_one(TabbedContent).active = "tab-today"
-        await pilot.pause()
+        await open_staff(pilot, tab="tab-today")
         await click(pilot, "#pause")
         assert "DIHENTIKAN" in str(app.screen.query_one("#issuing-state", Static).render())
         await pilot.press("escape")
@@ -163,9 +165,7 @@ async def test_pause_refuses_walkins_until_resumed_and_is_logged_with_who(config
             str(w.render()) for w in app.screen.query(Static))
         assert appliance.service.quota().issued == 0
         app.go_home()
-        await open_staff(pilot)
-        app.screen.query_one(TabbedContent).active = "tab-today"
-        await pilot.pause()
+        await open_staff(pilot, tab="tab-today")
         await click(pilot, "#resume")
         await pilot.press("escape")
         await pilot.pause()
@@ -180,9 +180,7 @@ async def test_changing_todays_cap_applies_at_once_and_records_old_and_new(confi
     app, appliance = make_app(config, clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await issue(pilot)
-        await open_staff(pilot)
-        app.screen.query_one(TabbedContent).active = "tab-today"
-        await pilot.pause()
+        await open_staff(pilot, tab="tab-today")
         app.screen.query_one("#cap-value", Input).value = "1"
         await click(pilot, "#cap-set")
         assert "Kuota A hari ini: 60 \u2192 1" in message(app)
@@ -204,9 +202,7 @@ async def test_reprint_from_the_staff_menu(config, clock, make_app) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await issue(pilot)
         size = Path(config.printer.params["output"]).stat().st_size
-        await open_staff(pilot)
-        app.screen.query_one(TabbedContent).active = "tab-today"
-        await pilot.pause()
+        await open_staff(pilot, tab="tab-today")
         app.screen.query_one("#reprint-label", Input).value = "A001"
         await click(pilot, "#reprint")
         assert "Tiket A001 dicetak ulang" in message(app)
@@ -349,9 +345,7 @@ async def test_an_empty_cap_or_ticket_number_is_explained_and_changes_nothing(co
                                                                              make_app) -> None:
     app, appliance = make_app(config, clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_staff(pilot)
-        app.screen.query_one(TabbedContent).active = "tab-today"
-        await pilot.pause()
+        await open_staff(pilot, tab="tab-today")
         await click(pilot, "#cap-set")
         assert "Kuota harus angka 0-9999" in message(app)
         await click(pilot, "#reprint")
