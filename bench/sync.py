@@ -23,13 +23,13 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kiosk import store  # noqa: E402
+from kiosk.clock import utc_now  # noqa: E402
 from kiosk.config import SyncConfig, load_config  # noqa: E402
 from kiosk.hub_app import HubServer  # noqa: E402
 from kiosk.hub_store import HubStore  # noqa: E402
@@ -186,7 +186,7 @@ def main() -> None:
             print(f"hub ingest on PostgreSQL: {rate:,.0f} events/s")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    figures["when"] = datetime.now(UTC).isoformat(timespec="seconds")
+    figures["when"] = utc_now().isoformat(timespec="seconds")
     print(json.dumps(figures))
 
 

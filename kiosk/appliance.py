@@ -17,8 +17,9 @@ from kiosk import store
 from kiosk.booking_qr import PublicKeys, load_public_keys
 from kiosk.call_feed import CallFeed, FeedCall
 from kiosk.checkin import CheckinPolicy, CheckinService
+from kiosk.clock import utc_now
 from kiosk.clock_trust import ClockTrust
-from kiosk.issuing import IssuingService, utc_now
+from kiosk.issuing import IssuingService
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -17,6 +17,8 @@ import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
+from kiosk.clock import utc_now
+
 BACKUP_NAME = re.compile(r"^kiosk-(\d{4}-\d{2}-\d{2})\.db$")
 DEFAULT_KEEP_DAYS = 14
 LOCK_TIMEOUT_S = 0.5
@@ -92,7 +94,7 @@ def backup_store(db_path: Path | str, backup_dir: Path | str,
         raise ValueError("keep_days must be at least 1")
     if not db_path.is_file():
         raise BackupError(f"no database at {db_path}")
-    today = (now or datetime.now().astimezone()).date()
+    today = (now or utc_now().astimezone()).date()
     backup_dir.mkdir(parents=True, exist_ok=True)
     final = backup_dir / backup_name(today)
     partial = backup_dir / f".{final.name}.partial"
@@ -187,7 +189,7 @@ def restore_store(backup_file: Path | str, db_path: Path | str,
     aside: Path | None = None
     if db_path.exists():
         _take_out_of_service(db_path)
-        stamp = (now or datetime.now().astimezone()).strftime("%Y%m%dT%H%M%S")
+        stamp = (now or utc_now().astimezone()).strftime("%Y%m%dT%H%M%S")
         aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
         os.replace(db_path, aside)
     for suffix in ("-wal", "-shm", "-journal"):

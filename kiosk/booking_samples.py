@@ -9,7 +9,6 @@ date, serial), so the import validation is exercised too.
 from __future__ import annotations
 
 import random
-import time
 from datetime import date
 from datetime import time as clock_time
 from pathlib import Path
@@ -25,6 +24,7 @@ from kiosk.booking_qr import (
     sign_payload,
 )
 from kiosk.bookings import MAX_APPLICANTS, booking_rows
+from kiosk.clock import unix_time
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -84,7 +84,7 @@ def make_sample_bookings(out_dir: Path | str, office_code: str, day: date, count
         private_key = load_private_key(private_key)
     key = private_key or generate_private_key()
     key_id = key_id or key_id_for(key.public_key())
-    issued_at = int(time.time()) if issued_at is None else issued_at
+    issued_at = int(unix_time()) if issued_at is None else issued_at
     rng = random.Random(seed)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

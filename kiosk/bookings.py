@@ -16,10 +16,11 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk.clock import utc_now
 from kiosk.numbering import append_event
 from kiosk.store import immediate
 
@@ -554,7 +555,7 @@ def import_bookings(db: sqlite_utils.Database, path: Path | str, salt: bytes, of
         text = path.read_text(encoding="utf-8-sig")  # spreadsheets often add a BOM
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportFileError(f"cannot read {path}: {exc}") from None
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     report = ImportReport()
     kind = _file_format(path, text)
     read = _read_json if kind == "json" else _read_csv

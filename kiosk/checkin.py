@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from kiosk.booking_qr import BookingClaim, ParseFailure, parse_payload
 from kiosk.bookings import Booking, insert_from_claim, load_booking, mark_checked_in
-from kiosk.issuing import BOOKED, Issued, IssuingService, utc_now
+from kiosk.clock import utc_now
+from kiosk.issuing import BOOKED, Issued, IssuingService
 from kiosk.numbering import CapReached, ClockBehind, Ticket, append_event, format_label
 from kiosk.ports import PaperStatus, TicketPrinter
 from kiosk.store import immediate

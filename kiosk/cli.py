@@ -114,7 +114,7 @@ def _cmd_reprint(args: argparse.Namespace, config) -> int:
 
 def _cmd_status(args: argparse.Namespace, config) -> int:
     from kiosk import store
-    from kiosk.issuing import utc_now
+    from kiosk.clock import utc_now
     from kiosk.numbering import Numbering
     from kiosk.schedule import Schedule
     from kiosk.texts import format_date

@@ -69,7 +69,7 @@ def _import(args: argparse.Namespace, config: Config) -> int:
 
 
 def _today(config: Config) -> date:
-    from kiosk.issuing import utc_now
+    from kiosk.clock import utc_now
     from kiosk.schedule import Schedule
 
     return Schedule(config.timezone, config.hours, config.holidays).office_day(utc_now())

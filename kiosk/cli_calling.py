@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _calling(config: Config):
     from kiosk import store
     from kiosk.calling_view import calling_service
-    from kiosk.issuing import utc_now
+    from kiosk.clock import utc_now
 
     return calling_service(config, store.connect(config.database), utc_now)
 

@@ -88,7 +88,7 @@ def default_html_name(office_code: str, first: date, last: date) -> str:
 
 def _run(args: argparse.Namespace, config: Config) -> int:
     from kiosk import store
-    from kiosk.issuing import utc_now
+    from kiosk.clock import utc_now
     from kiosk.report import build_report
     from kiosk.schedule import Schedule
 

@@ -12,9 +12,10 @@ import argparse
 import json
 import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
+from kiosk.clock import utc_now
 from kiosk.config import Config, parse_listen
 
 EXIT_FAILED, EXIT_BAD_INPUT = 2, 2
@@ -202,7 +203,7 @@ def _hub(args: argparse.Namespace) -> int:
                              indent=2))
         elif command == "import":
             text = Path(args.file).read_text(encoding="utf-8-sig")
-            report = store.import_bookings(args.office, text, datetime.now(UTC))
+            report = store.import_bookings(args.office, text, utc_now())
             print(report.summary())
             return 0 if report.ok else EXIT_BAD_INPUT
         elif command == "release":
@@ -263,7 +264,7 @@ def _release(args: argparse.Namespace, store) -> int:
     device = args.device.upper()
     who = os.environ.get("SUDO_USER") or os.environ.get("USER") or "unknown"
     release = store.release_device(args.office.upper(), device, day, args.lane.upper(),
-                                   datetime.now(UTC), force=args.force,
+                                   utc_now(), force=args.force,
                                    by=f"kiosk hub release ({who})")
     where = f"office {release.office_code}, {release.office_day}, lane {release.lane}"
     if release.released:

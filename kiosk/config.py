@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kiosk import clock
 from kiosk.staff_pin import DEMO_PIN, is_pin_hash, verify_pin
 
 OFFICE_TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
@@ -714,6 +715,20 @@ def _resolve(base: Path, value: str) -> Path:
     return path if path.is_absolute() else (base / path).resolve()
 
 
+def _check_clock_shift(root: _Reader, simulation: bool) -> None:
+    """A shifted clock (tests, demos) is refused by a real office: its days, caps and
+    reports must follow the real clock."""
+    try:
+        shifted = clock.shifted()
+    except clock.ClockShiftInvalid as exc:
+        raise root.fail("simulation", "a clock shift that is a number of seconds",
+                        str(exc)) from None
+    if shifted and not simulation:
+        raise root.fail("simulation", f"the real clock: {clock.OFFSET_ENV} is set (tests and "
+                        "demos only); a real office (simulation = false) refuses it",
+                        os.environ.get(clock.OFFSET_ENV))
+
+
 def load_config(path: Path | str) -> Config:
     """Parse and validate the file; relative paths in it are relative to the file's folder."""
     path = Path(path)
@@ -768,6 +783,7 @@ def load_config(path: Path | str) -> Config:
     if not is_pin_hash(pin_hash):
         raise staff.fail("pin_hash", "a hash made by `kiosk pin-hash` (scrypt$...)", pin_hash[:24])
     simulation = root.boolean("simulation", False)
+    _check_clock_shift(root, simulation)
     if not simulation and verify_pin(DEMO_PIN, pin_hash):
         raise staff.fail("pin_hash", f"a real staff PIN, not the demo PIN {DEMO_PIN} "
                          "(make one with `kiosk pin-hash`)")

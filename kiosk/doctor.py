@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kiosk import store
+from kiosk.clock import utc_now
 from kiosk.clock_trust import (
     ANCHOR_KEY,
     NEWEST_KEY,
@@ -39,7 +40,6 @@ from kiosk.clock_trust import (
     read_boot_id,
 )
 from kiosk.config import Config, ConfigError, load_config
-from kiosk.issuing import utc_now
 from kiosk.sync_protocol import PREFIX as SYNC_PREFIX
 from kiosk.texts import format_moment, t
 

@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import uvicorn
@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from kiosk.clock import utc_now
 from kiosk.hub_store import HubError, HubStore, Principal
 from kiosk.sync_protocol import (
     MAX_BODY_BYTES,
@@ -44,10 +45,6 @@ from kiosk.sync_protocol import (
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:

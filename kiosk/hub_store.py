@@ -22,12 +22,13 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from kiosk.bookings import ImportFileError, ImportReport, RowProblem, _NewBooking, _read_json
+from kiosk.clock import utc_now
 from kiosk.config import _CODE, LANE_CODES, OFFICE_TIMEZONES
 from kiosk.sync_protocol import (
     Event,
@@ -285,7 +286,7 @@ class HubStore:
                            f"{', '.join(OFFICE_TIMEZONES)}")
         if nik_salt and len(nik_salt) < 16:
             raise HubError(400, "bad_salt", "the NIK salt must be at least 16 random bytes")
-        at = (now or _utc_now()).isoformat()
+        at = (now or utc_now()).isoformat()
         with self._tx() as tx:
             tx.run("INSERT INTO offices (code, name, timezone, nik_salt, created_at)"
                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
@@ -328,13 +329,13 @@ class HubStore:
             tx.run("INSERT INTO tokens (token_hash, role, office_code, device_id, created_at)"
                    " VALUES (?, ?, ?, ?, ?)",
                    (hash_token(token), role, office_code, device_id,
-                    (now or _utc_now()).isoformat()))
+                    (now or utc_now()).isoformat()))
         return token
 
     def revoke_device(self, device_id: str, now: datetime | None = None) -> int:
         with self._tx() as tx:
             return tx.run("UPDATE tokens SET revoked_at = ? WHERE device_id = ? AND"
-                          " revoked_at IS NULL", ((now or _utc_now()).isoformat(),
+                          " revoked_at IS NULL", ((now or utc_now()).isoformat(),
                                                   device_id)).rowcount
 
     def identify(self, token: str) -> Principal | None:
@@ -724,6 +725,3 @@ class HubStore:
 def _hhmm(text: str) -> time:
     return time.fromisoformat(text)
 
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)

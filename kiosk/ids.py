@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import secrets
 import threading
-import time
+
+from kiosk.clock import unix_time
 
 _lock = threading.Lock()
 _last = 0
@@ -19,7 +20,7 @@ def time_ordered_hex() -> str:
     """32 hex digits, strictly increasing within this process even in the same millisecond."""
     global _last
     with _lock:
-        value = (int(time.time() * 1000) << 80) | secrets.randbits(80)
+        value = (int(unix_time() * 1000) << 80) | secrets.randbits(80)
         if value <= _last:
             value = _last + 1
         _last = value

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from kiosk import leases
 from kiosk.calling import Counter
+from kiosk.clock import utc_now
 from kiosk.day_controls import DayControls
 from kiosk.nik import REASONS as NIK_PROBLEMS
 from kiosk.numbering import CapReached, ClockBehind, NoLeasedNumbers, Numbering, Ticket
@@ -43,10 +44,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WALKIN, PRIORITY, BOOKED = "A", "P", "B"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk import store
 from kiosk.calling import CalledTicket, CallingService, CallRefused
 from kiosk.calling_view import board_state, calling_service, change_marker
-from kiosk.issuing import utc_now
+from kiosk.clock import utc_now
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -31,13 +31,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from kiosk import leases, store
 from kiosk.bookings import ImportReport, _apply, _NewApplicant, _NewBooking, _write, load_booking
+from kiosk.clock import utc_now
 from kiosk.config import Config
 from kiosk.ids import time_ordered_hex
 from kiosk.numbering import append_event
@@ -74,10 +75,6 @@ LEASED_LANE = "A"  # walk-ins: the one lane with an office-wide daily cap
 BOOKINGS_PAGE = 500
 BACKOFF_BASE_S = 5.0
 ONLINE_GRACE_S = 90.0  # "online" until this long (or 3 intervals) after the last success
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 # --- talking to the hub ---------------------------------------------------------

@@ -160,7 +160,7 @@ class BoardApp(App[None]):
 
 def run_board(config: Config) -> int:
     from kiosk import store
-    from kiosk.issuing import utc_now
+    from kiosk.clock import utc_now
 
     db = store.connect(config.database)
     try:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 from textual.widgets import Static
 
+from kiosk.clock import utc_now
 from kiosk.ports import PaperStatus
 from kiosk.texts import ZONE_ABBREVIATIONS, format_date, format_moment, t
 
@@ -105,7 +106,7 @@ class HomeScreen(Screen):
 
     def _now(self) -> datetime:
         service = self.app.service
-        return service.clock() if service is not None else datetime.now(UTC)
+        return service.clock() if service is not None else utc_now()
 
     def _sync_text(self) -> str:
         # Only offices with a hub pay for importing the sync client (httpx) at start.

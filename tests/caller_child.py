@@ -10,11 +10,12 @@ from __future__ import annotations
 import random
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 
 from kiosk import store
 from kiosk.call_order import CallPolicy
 from kiosk.calling import CallingService, Counter
+from kiosk.clock import utc_now
 
 
 def main() -> None:
@@ -23,7 +24,7 @@ def main() -> None:
     db = store.connect(db_path)
     counter = Counter(number, f"Loket {number}", lanes)
     service = CallingService(db, "KUP", f"DEV-{number}", {number: counter}, CallPolicy(),
-                             lambda: datetime.now(UTC), office_day=day)
+                             lambda: utc_now(), office_day=day)
     print("READY", flush=True)
     sys.stdin.readline()
     while (called := service.call_next(number)) is not None:

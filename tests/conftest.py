@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -10,11 +11,38 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import clock as kiosk_clock
 from kiosk import store
 from kiosk.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SIM_CONFIG = ROOT / "config" / "kiosk.toml"
+
+# `make test AT=2026-12-05T10:00+08:00`: the whole suite, and every `kiosk` process it
+# starts (they inherit the environment), runs as if the clock said that moment, and on
+# from there. Tests that are about a moment set their own (MovableClock, at_moment).
+TEST_AT = os.environ.get("KIOSK_TEST_AT", "").strip()
+if TEST_AT:
+    os.environ.update(kiosk_clock.offset_env_for(kiosk_clock.parse_moment(TEST_AT)))
+
+
+def pytest_report_header(config) -> str:
+    if TEST_AT:
+        return f"clock: as if it were {TEST_AT} at the start ({kiosk_clock.OFFSET_ENV})"
+    return "clock: the machine's own (make test AT=... to run at another moment)"
+
+
+def at_moment(moment: datetime) -> dict[str, str]:
+    """Environment for a `kiosk` child process that runs as if it were ``moment`` now."""
+    return {**os.environ, **kiosk_clock.offset_env_for(moment)}
+
+
+@pytest.fixture
+def real_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For a test of a real-office config: such a config refuses a shifted clock, so the
+    test runs on the machine's (its outcome must not depend on it: it sets the moments
+    it is about through injected clocks)."""
+    monkeypatch.delenv(kiosk_clock.OFFSET_ENV, raising=False)
 
 
 class MovableClock:

@@ -7,9 +7,10 @@ Prints "ISSUED A012" after each committed ticket and "REFUSED" for a refusal.
 from __future__ import annotations
 
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 
 from kiosk import store
+from kiosk.clock import utc_now
 from kiosk.numbering import CapReached, Numbering, Ticket
 
 
@@ -19,7 +20,7 @@ def main() -> None:
     db = store.connect(db_path)
     numbering = Numbering(db, "KUP", f"DEV-{sys.argv[6] if len(sys.argv) > 6 else 'X'}")
     for _ in range(attempts):
-        result = numbering.take(lane, day, cap if cap > 0 else None, datetime.now(UTC))
+        result = numbering.take(lane, day, cap if cap > 0 else None, utc_now())
         if isinstance(result, Ticket):
             print(f"ISSUED {result.label}", flush=True)
         elif isinstance(result, CapReached):

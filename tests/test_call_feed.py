@@ -16,8 +16,8 @@ import pytest
 from kiosk import store
 from kiosk.call_feed import CallFeed, FeedCall
 from kiosk.calling_view import calling_service
+from kiosk.clock import utc_now
 from kiosk.config import Config
-from kiosk.issuing import utc_now
 from kiosk.numbering import Numbering
 from tests.conftest import wait_until
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SIM_CONFIG
+from tests.conftest import ROOT, SIM_CONFIG, at_moment, office_time
 
 
 def make_config(tmp_path: Path, replace: dict[str, str] | None = None) -> Path:
@@ -25,10 +24,15 @@ def make_config(tmp_path: Path, replace: dict[str, str] | None = None) -> Path:
     return path
 
 
+# Every process of a test runs at the same office moment, a Wednesday morning: no outcome
+# here may hang on the machine's day, hour or zone (or on midnight between two calls).
+MOMENT = office_time("2026-11-25 10:00")
+
+
 def kiosk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kiosk.cli", *args], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, timeout=60,
+        env={**at_moment(MOMENT), **(env or {})}, timeout=60,
     )
 
 

@@ -15,8 +15,8 @@ import pytest
 
 from kiosk import cli_calling
 from kiosk.calling_view import calling_service
+from kiosk.clock import utc_now
 from kiosk.config import Config, load_config
-from kiosk.issuing import utc_now
 from kiosk.lan_api import hash_token
 from kiosk.numbering import Numbering
 from tests.conftest import ROOT, SIM_CONFIG

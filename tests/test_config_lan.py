@@ -12,6 +12,10 @@ from kiosk.lan_api import hash_token, new_token
 from kiosk.staff_pin import hash_pin
 from tests.conftest import ROOT, SIM_CONFIG
 
+# Real-office configs refuse a shifted clock (make test AT=...): these run on the real
+# one, and no outcome here depends on it.
+pytestmark = pytest.mark.usefixtures("real_clock")
+
 PI_CONFIG = ROOT / "config" / "example-pi.toml"
 
 

@@ -32,11 +32,12 @@ import sys
 import time
 import traceback
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from kiosk.clock import utc_now
 from tests.conftest import ROOT, SIM_CONFIG, office_time, with_cap
 
 KILLS = 1000
@@ -55,7 +56,7 @@ def _child(config, seed: int, week: int, t0: datetime, out_fd: int) -> None:
     base = office_time(FIRST_DAY) + timedelta(weeks=week)
 
     def clock() -> datetime:
-        return base + (datetime.now(UTC) - t0)
+        return base + (utc_now() - t0)
 
     rng = random.Random(seed)
     db = store.connect(config.database)
@@ -95,7 +96,7 @@ def zygote(db: str, tickets_bin: str, kills: int, seed: int) -> None:
                               walkin=WalkinConfig(per_minute=0))
     cfg = with_cap(with_cap(cfg, "A", CAP), "P", None)
     rng = random.Random(seed)
-    t0 = datetime.now(UTC)
+    t0 = utc_now()
     for i in range(kills):
         read_fd, write_fd = os.pipe()
         child_seed = rng.randrange(2**32)

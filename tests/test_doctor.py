@@ -29,6 +29,7 @@ from gpiozero.pins.mock import MockFactory
 from hardware.gpio_panel import ButtonPanel, running_on_pi
 from hardware.probes import camera_probe, find_voice, gpio_probe, printer_probe, sound_probe
 from kiosk import doctor, store
+from kiosk.clock import utc_now
 from kiosk.config import Config, LanApiConfig, SyncConfig
 from kiosk.doctor import (
     CHECK_NAMES,
@@ -624,7 +625,7 @@ def test_doctor_paper_out_on_a_tcp_printer_exits_1_and_only_runs_what_was_asked(
 def test_doctor_exits_1_when_the_clock_is_behind_the_store(tmp_path: Path) -> None:
     config = write_config(tmp_path)
     db = store.connect(tmp_path / "kiosk.db")
-    record_newest(db, datetime.now(UTC) + timedelta(days=1))
+    record_newest(db, utc_now() + timedelta(days=1))
     db.close()
     done = kiosk("--config", str(config), "doctor", "--only", "clock", "--only", "database")
     assert done.returncode == 1

@@ -16,8 +16,8 @@ import pytest
 from kiosk import store
 from kiosk.appliance import build, start_calling
 from kiosk.calling_view import calling_service
+from kiosk.clock import utc_now
 from kiosk.config import LanApiConfig, load_config
-from kiosk.issuing import utc_now
 from kiosk.numbering import Numbering
 from tests.conftest import ROOT, SIM_CONFIG, settle, until, wait_until
 from tests.test_now_serving import DIGIT_SELECT, PATTERN, SEGMENTS, PinLog

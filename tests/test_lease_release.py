@@ -8,7 +8,7 @@ clock move, not a sleep. A kiosk "dies" by no longer running its worker.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -16,6 +16,7 @@ import pytest
 
 from kiosk import leases, store
 from kiosk.cli import main
+from kiosk.clock import utc_now
 from kiosk.config import Config
 from kiosk.hub_store import HubError, HubStore
 from kiosk.ids import new_id
@@ -253,7 +254,7 @@ def test_kiosk_hub_release_command(tmp_path, capsys) -> None:
     hub_store = HubStore.open(db)
     hub_store.add_office("KUP", "Kupang", "Asia/Makassar", bytes.fromhex(SALT_HEX))
     who = hub_store.identify(hub_store.add_token("kiosk", "KUP", "KUP-K2"))
-    now = datetime.now(UTC)
+    now = utc_now()
     today = now.astimezone(ZoneInfo("Asia/Makassar")).date()
     assert hub_store.grant_lease(who, LeaseRequest("req-00000001", today, "A", 10, 0),
                                  now).numbers == tuple(range(1, 11))

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from kiosk import store
+from kiosk.clock import utc_now
 from kiosk.config import Config
 from kiosk.issuing import Issued
 from kiosk.numbering import append_event
@@ -223,9 +224,8 @@ def test_clock_skew_loses_nothing_and_is_reported(hub: Hub, config: Config, db,
     cfg = synced(config, hub.url, token, "KUP-S1")
     for offset in (timedelta(days=-1), timedelta(hours=5)):
         skewed = MovableClock(hub.server.store and clock.now)
-        from datetime import UTC, datetime
 
-        skewed.now = datetime.now(UTC) + offset
+        skewed.now = utc_now() + offset
         add_events(db, cfg, skewed, 3)
         worker = worker_for(config, db, skewed, hub.url, token, "KUP-S1")
         assert worker.sync_once().ok
