@@ -70,6 +70,14 @@ def _parser(with_modules: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+def config_problems(exc: ConfigError) -> str:
+    """One line for one problem; else a heading and every problem on its own line."""
+    if len(exc.problems) == 1:
+        return f"Konfigurasi salah / bad configuration: {exc}"
+    return "\n".join([f"Konfigurasi salah / bad configuration: {len(exc.problems)} problems "
+                      f"in {exc.path}:", *(f"{exc.path}: {p}" for p in exc.problems)])
+
+
 def _is_run(argv: Sequence[str]) -> bool:
     """`kiosk [--config F] [--lang L] run`, as systemd starts the kiosk: parsed without
     importing the other commands' modules (~40 ms of the start, bench/startup.py)."""
@@ -308,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(path)
     except ConfigError as exc:
-        print(f"Konfigurasi salah / bad configuration: {exc}", file=sys.stderr)
+        print(config_problems(exc), file=sys.stderr)
         return EXIT_CONFIG
     if args.command == "check-config":
         print(f"{path}: OK ({config.office.code}, {config.office.name})")
