@@ -23,17 +23,38 @@ if TYPE_CHECKING:
     from kiosk.issuing import Issued, Refused
 
 log = logging.getLogger(__name__)
-EXIT_CONFIG, EXIT_REFUSED, EXIT_UNPRINTED, EXIT_NOT_FOUND = 1, 3, 4, 5
+# The exit codes, all listed in README.md ("Exit codes"; tests/test_cli_conventions.py).
+# 2 is also what argparse returns for a usage error.
+EXIT_CONFIG, EXIT_FAILED, EXIT_REFUSED, EXIT_UNPRINTED, EXIT_NOT_FOUND = 1, 2, 3, 4, 5
 # `kiosk issue LANE`; the domain modules load in the commands that need them, so `kiosk
 # run` draws its first frame sooner (docs/design.md, "Start-up").
 LANE_CHOICES = ("priority", "walkin")
 
 
+class _Parser(argparse.ArgumentParser):
+    """A parser that takes the global options (--config, --lang) itself.
+
+    Subparsers are made of the parser's own class (argparse's add_subparsers), so
+    every command and sub-command accepts them wherever users put them: `kiosk
+    --config F issue walkin` and `kiosk issue walkin --config F` are the same. Their
+    default is SUPPRESS, so a command's parser never overwrites a value given before
+    the command name; the top-level parser sets the real defaults (None).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_argument("--config", default=argparse.SUPPRESS,
+                          help="config file (default: $KIOSK_CONFIG or config/kiosk.toml)")
+        self.add_argument("--lang", choices=("id", "en"), default=argparse.SUPPRESS,
+                          help="language of messages and tickets")
+
+
+GLOBAL_DEFAULTS = {"config": None, "lang": None}
+
+
 def _parser(with_modules: bool = True) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kiosk", description="antrian-kiosk queue kiosk")
-    parser.add_argument("--config", help="config file (default: $KIOSK_CONFIG or "
-                        "config/kiosk.toml)")
-    parser.add_argument("--lang", choices=("id", "en"), help="language of messages and tickets")
+    parser = _Parser(prog="kiosk", description="antrian-kiosk queue kiosk")
+    parser.set_defaults(**GLOBAL_DEFAULTS)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start the full-screen kiosk")
     issue = sub.add_parser("issue", help="issue and print one ticket without the UI")
@@ -47,6 +68,14 @@ def _parser(with_modules: bool = True) -> argparse.ArgumentParser:
     for module in _command_modules() if with_modules else []:
         module.register(sub)
     return parser
+
+
+def config_problems(exc: ConfigError) -> str:
+    """One line for one problem; else a heading and every problem on its own line."""
+    if len(exc.problems) == 1:
+        return f"Konfigurasi salah / bad configuration: {exc}"
+    return "\n".join([f"Konfigurasi salah / bad configuration: {len(exc.problems)} problems "
+                      f"in {exc.path}:", *(f"{exc.path}: {p}" for p in exc.problems)])
 
 
 def _is_run(argv: Sequence[str]) -> bool:
@@ -153,12 +182,12 @@ def _cmd_pin_hash() -> int:
     pin = getpass.getpass("New staff PIN (4-12 digits): ")
     if getpass.getpass("Again: ") != pin:
         print("The two PINs differ.", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     try:
         print(f'pin_hash = "{hash_pin(pin)}"')
     except ValueError as exc:
         print(exc, file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     return 0
 
 
@@ -266,8 +295,8 @@ def _end_session(ending: str | None, config) -> int:
 
     if ending == "restart":
         power.restart(sys.argv)
-    if ending == "shutdown" and not config.simulation:
-        return power.power_off()
+    if ending == "shutdown" and not config.simulation:  # systemctl's own code is not ours
+        return 0 if power.power_off() == 0 else EXIT_FAILED
     return 0
 
 
@@ -287,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(path)
     except ConfigError as exc:
-        print(f"Konfigurasi salah / bad configuration: {exc}", file=sys.stderr)
+        print(config_problems(exc), file=sys.stderr)
         return EXIT_CONFIG
     if args.command == "check-config":
         print(f"{path}: OK ({config.office.code}, {config.office.name})")

@@ -178,11 +178,11 @@ def dispatch(args: argparse.Namespace, config: Config) -> int | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m kiosk.cli_calling [--config FILE] COMMAND ...`` (until kiosk.cli hooks us in)."""
+    from kiosk.cli import GLOBAL_DEFAULTS, _Parser
     from kiosk.config import ConfigError, config_path, load_config
 
-    parser = argparse.ArgumentParser(prog="kiosk")
-    parser.add_argument("--config")
-    parser.add_argument("--lang", choices=("id", "en"))
+    parser = _Parser(prog="kiosk")  # --config and --lang before or after the command
+    parser.set_defaults(**GLOBAL_DEFAULTS)
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     try:

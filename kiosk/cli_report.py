@@ -35,10 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument("--output", "-o", metavar="FILE",
                         help="write here instead of standard output")
-    # Its own dest: `kiosk --lang en report` sets args.lang, which a subparser default
-    # of the same name would overwrite.
-    parser.add_argument("--lang", dest="report_lang", choices=("id", "en"),
-                        help="language of the table and page (default: the config's)")
+    # --lang (the table's and page's language; default: the config's) is the global
+    # option, which every command takes before or after its name (kiosk.cli._Parser).
 
 
 def _day(text: str, option: str) -> date:
@@ -110,7 +108,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         return EXIT_USAGE
     finally:
         db.close()
-    language = args.report_lang or getattr(args, "lang", None) or config.language
+    language = getattr(args, "lang", None) or config.language
     text = render(report, args.format, language)
     output = args.output
     if output is None and args.format == "html" and sys.stdout.isatty():

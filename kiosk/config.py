@@ -1,8 +1,9 @@
 """Load and validate the kiosk's TOML configuration.
 
 A kiosk that starts half-configured hands out wrong numbers all day, so every
-key is checked up front and the first problem stops start-up with a message
-naming the file, the key and what was expected.
+key is checked up front and any problem stops start-up. Every problem in the
+file is reported at once (kiosk/config_reader.py), each naming the file, the
+key and what was expected, so staff fix them all in one go.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ import hashlib
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from kiosk import clock
+
+# ConfigError and _Reader live in kiosk/config_reader.py; imported from here as before.
+from kiosk.config_reader import _REQUIRED, ConfigError, _Reader
 from kiosk.staff_pin import DEMO_PIN, is_pin_hash, verify_pin
 
 OFFICE_TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
@@ -29,15 +33,6 @@ PRINTER_BACKENDS = ("simulation", "usb", "serial", "network", "file")
 LANGUAGES = ("id", "en")
 PIN_FACTORIES = ("auto", "mock", "lgpio", "rpigpio", "native")
 DEFAULT_CONFIG = Path("config/kiosk.toml")
-
-
-class ConfigError(Exception):
-    """A config problem staff can fix: file, key and expectation in one line."""
-
-    def __init__(self, path: Path | str, key: str, expected: str, got: object = None) -> None:
-        self.path, self.key, self.expected = str(path), key, expected
-        got_text = "" if got is None else f", got {got!r}"
-        super().__init__(f"{path}: key '{key}': expected {expected}{got_text}")
 
 
 @dataclass(frozen=True)
@@ -224,70 +219,6 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _CODE = re.compile(r"^[A-Z0-9-]{2,16}$")
 
 
-class _Reader:
-    """Typed access to one TOML table, raising ConfigError with the full key path."""
-
-    def __init__(self, path: Path, data: dict[str, Any], prefix: str = "") -> None:
-        self.path, self.data, self.prefix = path, data, prefix
-
-    def key(self, name: str) -> str:
-        return f"{self.prefix}{name}"
-
-    def fail(self, name: str, expected: str, got: object = None) -> ConfigError:
-        return ConfigError(self.path, self.key(name), expected, got)
-
-    def _get(self, name: str, default: Any, kind: type | tuple[type, ...], expected: str) -> Any:
-        if name not in self.data:
-            if default is _REQUIRED:
-                raise self.fail(name, f"{expected} (the key is missing)")
-            return default
-        value = self.data[name]
-        if isinstance(value, bool) and kind is not bool:
-            raise self.fail(name, expected, value)
-        if not isinstance(value, kind):
-            raise self.fail(name, expected, value)
-        return value
-
-    def text(self, name: str, default: Any = None) -> str:
-        value = self._get(name, default, str, "a text value in quotes")
-        if isinstance(value, str) and not value.strip():
-            raise self.fail(name, "a non-empty text value", value)
-        return value
-
-    def integer(self, name: str, default: Any = None, lo: int = 0, hi: int = 10**9) -> int:
-        value = self._get(name, default, int, f"a whole number from {lo} to {hi}")
-        if value is not None and not lo <= value <= hi:
-            raise self.fail(name, f"a whole number from {lo} to {hi}", value)
-        return value
-
-    def number(self, name: str, default: Any = None, lo: float = 0.0, hi: float = 1e9) -> float:
-        value = self._get(name, default, (int, float), f"a number from {lo} to {hi}")
-        if value is not None and not lo <= value <= hi:
-            raise self.fail(name, f"a number from {lo} to {hi}", value)
-        return None if value is None else float(value)
-
-    def boolean(self, name: str, default: Any = None) -> bool:
-        return self._get(name, default, bool, "true or false")
-
-    def choice(self, name: str, choices: tuple[str, ...], default: Any = None) -> str:
-        value = self._get(name, default, str, f"one of {', '.join(choices)}")
-        if value not in choices:
-            raise self.fail(name, f"one of {', '.join(choices)}", value)
-        return value
-
-    def table(self, name: str, required: bool = True) -> _Reader:
-        value = self._get(name, _REQUIRED if required else {}, dict, f"a table [{self.key(name)}]")
-        return _Reader(self.path, value, f"{self.key(name)}.")
-
-    def unknown_keys(self, allowed: set[str]) -> None:
-        for name in self.data:
-            if name not in allowed:
-                raise self.fail(name, f"one of the known keys ({', '.join(sorted(allowed))})")
-
-
-_REQUIRED = object()
-
-
 def _parse_hhmm(reader: _Reader, name: str, text: str) -> time:
     match = _HHMM.match(text.strip())
     if not match:
@@ -304,9 +235,9 @@ def _parse_day(reader: _Reader, name: str, lane_codes: set[str]) -> DayHours | N
         span = sub.text("open", _REQUIRED)
         listed = sub._get("lanes", _REQUIRED, list, "a list of lane codes such as [\"P\"]")
         for code in listed:
-            if code not in lane_codes:
-                raise sub.fail("lanes", f"lane codes from {sorted(lane_codes)}", code)
-        lanes = set(listed)
+            if not isinstance(code, str) or code not in lane_codes:
+                sub.report("lanes", f"lane codes from {sorted(lane_codes)}", code)
+        lanes = {code for code in listed if isinstance(code, str) and code in lane_codes}
     elif not isinstance(raw, str):
         raise reader.fail(name, '"HH:MM-HH:MM", "closed" or { open = "...", lanes = [...] }', raw)
     if span.strip().lower() == "closed":
@@ -356,44 +287,45 @@ _PRINTER_PARAMS: dict[str, dict[str, tuple[str, Any]]] = {
 }
 
 
+def _printer_param(reader: _Reader, name: str, kind: str, default: Any) -> Any:
+    required = _REQUIRED if kind.startswith("req-") else default
+    kind = kind.removeprefix("req-")
+    if kind == "text":
+        return reader.text(name, required)
+    if kind == "int":
+        return reader.integer(name, required, lo=1, hi=10**6)
+    if kind == "num":
+        return reader.number(name, required, lo=0.05, hi=120)
+    value = reader._get(name, required, (int, str), 'a USB id such as "0x0416"')  # "hex"
+    if isinstance(value, str):
+        try:
+            return int(value, 16)
+        except ValueError:
+            raise reader.fail(name, 'a USB id such as "0x0416"', value) from None
+    return value
+
+
 def _parse_printer(root: _Reader, base: Path) -> PrinterConfig:
     sub = root.table("printer")
-    backend = sub.choice("backend", PRINTER_BACKENDS, _REQUIRED)
     sub.unknown_keys(
         {"backend", "paper_width_mm", "print_qr", "status_timeout_s", *PRINTER_BACKENDS})
     width = sub.integer("paper_width_mm", 80, lo=58, hi=80)
     if width not in (58, 80):
-        raise sub.fail("paper_width_mm", "58 or 80", width)
+        sub.report("paper_width_mm", "58 or 80", width)
+    print_qr = sub.boolean("print_qr", True)
+    status_timeout_s = sub.number("status_timeout_s", 0.5, lo=0.05, hi=10)
+    backend = sub.choice("backend", PRINTER_BACKENDS, _REQUIRED)
     params_reader = sub.table(backend, required=False)
     spec = _PRINTER_PARAMS[backend]
     params_reader.unknown_keys(set(spec))
-    params: dict[str, Any] = {}
-    for name, (kind, default) in spec.items():
-        required = _REQUIRED if kind.startswith("req-") else default
-        kind = kind.removeprefix("req-")
-        if kind == "text":
-            params[name] = params_reader.text(name, required)
-        elif kind == "int":
-            params[name] = params_reader.integer(name, required, lo=1, hi=10**6)
-        elif kind == "num":
-            params[name] = params_reader.number(name, required, lo=0.05, hi=120)
-        elif kind == "hex":
-            value = params_reader._get(name, required, (int, str), 'a USB id such as "0x0416"')
-            if isinstance(value, str):
-                try:
-                    value = int(value, 16)
-                except ValueError:
-                    raise params_reader.fail(name, 'a USB id such as "0x0416"', value) from None
-            params[name] = value
-    if backend in ("simulation",):
+    params: dict[str, Any] = {  # each parameter checked, even after a bad one
+        name: params_reader.checked(lambda n=name, k=kind, d=default:
+                                    _printer_param(params_reader, n, k, d))
+        for name, (kind, default) in spec.items()}
+    if backend == "simulation" and params["output"] is not None:
         params["output"] = str(_resolve(base, params["output"]))
-    return PrinterConfig(
-        backend=backend,
-        paper_width_mm=width,
-        print_qr=sub.boolean("print_qr", True),
-        status_timeout_s=sub.number("status_timeout_s", 0.5, lo=0.05, hi=10),
-        params=params,
-    )
+    return PrinterConfig(backend=backend, paper_width_mm=width, print_qr=print_qr,
+                         status_timeout_s=status_timeout_s, params=params)
 
 
 def _parse_gpio(root: _Reader) -> GpioConfig:
@@ -401,10 +333,10 @@ def _parse_gpio(root: _Reader) -> GpioConfig:
     keys = {"pin_factory", "walkin_button", "priority_button", "paper_led", "bounce_ms",
             "cooldown_s"}
     sub.unknown_keys(keys)
-    pins = {name: sub.integer(name, _REQUIRED, lo=0, hi=27) for name in
+    pins = {name: sub.checked(lambda n=name: sub.integer(n, _REQUIRED, lo=0, hi=27)) for name in
             ("walkin_button", "priority_button", "paper_led")}
-    if len(set(pins.values())) != len(pins):
-        raise sub.fail("walkin_button", "different GPIO numbers for each button and LED", pins)
+    if None not in pins.values() and len(set(pins.values())) != len(pins):
+        sub.report("walkin_button", "different GPIO numbers for each button and LED", pins)
     return GpioConfig(
         pin_factory=sub.choice("pin_factory", PIN_FACTORIES, "auto"),
         walkin_button=pins["walkin_button"],
@@ -424,31 +356,36 @@ def _parse_checkin(root: _Reader) -> CheckinConfig:
     sub.unknown_keys({"early_minutes", "late_minutes", "nik_salt", "keys"})
     salt = sub.text("nik_salt", None) or ""  # no salt: bookings carry no NIKs
     if salt and (not _HEX.match(salt) or len(salt) < 32):
-        raise sub.fail("nik_salt", "at least 32 hex digits (16 random bytes, e.g. from "
-                       "`openssl rand -hex 16`)", salt[:8] + "...")
+        sub.report("nik_salt", "at least 32 hex digits (16 random bytes, e.g. from "
+                   "`openssl rand -hex 16`)", salt[:8] + "...")
+        salt = ""
     keys_reader = sub.table("keys", required=False)
     keys: dict[str, str] = {}
     for key_id in keys_reader.data:
-        if not _KEY_ID.match(key_id):
-            raise keys_reader.fail(key_id, "a key id of 1-16 letters, digits, '_' or '-'")
-        value = keys_reader.text(key_id, _REQUIRED)
-        # Base64 of 32 bytes is all kiosk.booking_qr.load_public_keys needs (any 32 bytes
-        # make an Ed25519 key); checked here without importing cryptography, which
-        # `kiosk run` loads only after its first frame (docs/design.md, "Start-up").
-        try:
-            raw = base64.b64decode(value.strip(), validate=True)
-        except (binascii.Error, ValueError):
-            raw = b""
-        if len(raw) != 32:
-            raise keys_reader.fail(key_id, "a base64 Ed25519 public key (32 bytes)",
-                                   value[:12])
-        keys[key_id] = value
+        if (value := keys_reader.checked(lambda k=key_id: _public_key(keys_reader, k))):
+            keys[key_id] = value
     return CheckinConfig(
         early_minutes=sub.integer("early_minutes", 60, lo=0, hi=1440),
         late_minutes=sub.integer("late_minutes", 30, lo=0, hi=1440),
         nik_salt=bytes.fromhex(salt) if salt else b"",
         public_keys=keys,
     )
+
+
+def _public_key(keys_reader: _Reader, key_id: str) -> str:
+    if not _KEY_ID.match(key_id):
+        raise keys_reader.fail(key_id, "a key id of 1-16 letters, digits, '_' or '-'")
+    value = keys_reader.text(key_id, _REQUIRED)
+    # Base64 of 32 bytes is all kiosk.booking_qr.load_public_keys needs (any 32 bytes
+    # make an Ed25519 key); checked here without importing cryptography, which
+    # `kiosk run` loads only after its first frame (docs/design.md, "Start-up").
+    try:
+        raw = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise keys_reader.fail(key_id, "a base64 Ed25519 public key (32 bytes)", value[:12])
+    return value
 
 
 def _parse_camera(root: _Reader, base: Path) -> CameraConfig:
@@ -467,31 +404,38 @@ def _parse_counters(root: _Reader, lane_codes: set[str]) -> tuple[CounterConfig,
     counters: list[CounterConfig] = []
     for index, item in enumerate(raw):
         if not isinstance(item, dict):
-            raise root.fail(f"counters[{index}]", "a [[counters]] table", item)
-        sub = _Reader(root.path, item, f"counters[{index}].")
-        sub.unknown_keys({"number", "name", "lanes", "token_hash", "next_button",
-                          "recall_button"})
-        number = sub.integer("number", _REQUIRED, lo=1, hi=99)
-        if any(c.number == number for c in counters):
-            raise sub.fail("number", "a counter number used once", number)
-        lanes = sub._get("lanes", sorted(lane_codes), list, 'a list of lanes such as ["A", "P"]')
-        for code in lanes:
-            if code not in lane_codes:
-                raise sub.fail("lanes", f"lane codes from {sorted(lane_codes)}", code)
-        token_hash = sub.text("token_hash", None)
-        if token_hash is not None:
-            token_hash = token_hash.strip().lower()
-            if not _TOKEN_HASH.match(token_hash):
-                raise sub.fail("token_hash", 'a hash made by `kiosk api-token` ("sha256$" and '
-                               "64 hex digits)", token_hash[:16])
-            if any(c.token_hash == token_hash for c in counters):
-                # One token must name one counter, or it could act for the wrong desk.
-                raise sub.fail("token_hash", "a different token for each counter")
-        counters.append(CounterConfig(number, sub.text("name", f"Loket {number}"),
-                                      frozenset(lanes), token_hash,
-                                      sub.integer("next_button", None, lo=0, hi=27),
-                                      sub.integer("recall_button", None, lo=0, hi=27)))
+            root.report(f"counters[{index}]", "a [[counters]] table", item)
+            continue
+        sub = root.sub(item, f"counters[{index}].")
+        counter = sub.checked(lambda s=sub: _parse_counter(s, counters, lane_codes))
+        if counter is not None:
+            counters.append(counter)
     return tuple(counters)
+
+
+def _parse_counter(sub: _Reader, counters: list[CounterConfig],
+                   lane_codes: set[str]) -> CounterConfig:
+    sub.unknown_keys({"number", "name", "lanes", "token_hash", "next_button", "recall_button"})
+    number = sub.integer("number", _REQUIRED, lo=1, hi=99)
+    if any(c.number == number for c in counters):
+        sub.report("number", "a counter number used once", number)
+    lanes = sub._get("lanes", sorted(lane_codes), list, 'a list of lanes such as ["A", "P"]')
+    for code in lanes:
+        if not isinstance(code, str) or code not in lane_codes:
+            sub.report("lanes", f"lane codes from {sorted(lane_codes)}", code)
+    token_hash = sub.text("token_hash", None)
+    if token_hash is not None:
+        token_hash = token_hash.strip().lower()
+        if not _TOKEN_HASH.match(token_hash):
+            sub.report("token_hash", 'a hash made by `kiosk api-token` ("sha256$" and '
+                       "64 hex digits)", token_hash[:16])
+        elif any(c.token_hash == token_hash for c in counters):
+            # One token must name one counter, or it could act for the wrong desk.
+            sub.report("token_hash", "a different token for each counter")
+    return CounterConfig(number, sub.text("name", f"Loket {number}"),
+                         frozenset(c for c in lanes if isinstance(c, str)), token_hash,
+                         sub.integer("next_button", None, lo=0, hi=27),
+                         sub.integer("recall_button", None, lo=0, hi=27))
 
 
 _TOKEN_HASH = re.compile(r"^sha256\$[0-9a-f]{64}$")
@@ -520,7 +464,7 @@ def _parse_lan_api(root: _Reader) -> LanApiConfig:
     except ValueError as exc:
         raise sub.fail("listen", str(exc), listen) from None
     if parsed.port == 0:  # port 0 is "any free port": counters could never find it
-        raise sub.fail("listen", "a port from 1 to 65535", listen)
+        sub.report("listen", "a port from 1 to 65535", listen)
     return parsed
 
 
@@ -540,7 +484,8 @@ def _pin_list(sub: _Reader, name: str, count: int, what: str) -> tuple[int, ...]
     return tuple(pins)
 
 
-def _parse_display(root: _Reader, counters: tuple[CounterConfig, ...]) -> DisplayConfig:
+def _parse_display(root: _Reader, counters: tuple[CounterConfig, ...] | None) -> DisplayConfig:
+    """``counters`` None: they had problems, so lamps are not matched against them."""
     sub = root.table("display", required=False)
     sub.unknown_keys({"kind", "segment_pins", "dp_pin", "digit_pins", "segments_active_high",
                       "digits_active_high", "lamp_pins", "chime_pin", "chime_tonal"})
@@ -548,19 +493,23 @@ def _parse_display(root: _Reader, counters: tuple[CounterConfig, ...]) -> Displa
     segments: tuple[int, ...] = ()
     digits: tuple[int, ...] = ()
     if kind == "seven_segment" or "segment_pins" in sub.data:
-        segments = _pin_list(sub, "segment_pins", 7, "segments a, b, c, d, e, f, g")
+        segments = sub.checked(lambda: _pin_list(
+            sub, "segment_pins", 7, "segments a, b, c, d, e, f, g"), ())
     if kind == "seven_segment" or "digit_pins" in sub.data:
-        digits = _pin_list(sub, "digit_pins", 5, "digit selects: lane, 3 digits, counter")
+        digits = sub.checked(lambda: _pin_list(
+            sub, "digit_pins", 5, "digit selects: lane, 3 digits, counter"), ())
     lamps_reader = sub.table("lamp_pins", required=kind == "lamps")
-    known = {c.number for c in counters}
+    known = None if counters is None else {c.number for c in counters}
     lamps: dict[int, int] = {}
     for key in lamps_reader.data:
-        if not key.isdigit() or int(key) not in known:
-            raise lamps_reader.fail(key, f"a configured counter number ({sorted(known)}) "
-                                    "with its lamp's GPIO number, e.g. 1 = 4")
-        lamps[int(key)] = lamps_reader.integer(key, _REQUIRED, lo=0, hi=27)
-    if kind == "lamps" and not lamps:
-        raise sub.fail("lamp_pins", "at least one counter lamp, e.g. { 1 = 4, 2 = 17 }")
+        if not key.isdigit() or (known is not None and int(key) not in known):
+            lamps_reader.report(key, f"a configured counter number ({sorted(known or ())}) "
+                                "with its lamp's GPIO number, e.g. 1 = 4")
+        elif (pin := lamps_reader.checked(
+                lambda k=key: lamps_reader.integer(k, _REQUIRED, lo=0, hi=27))) is not None:
+            lamps[int(key)] = pin
+    if kind == "lamps" and not lamps_reader.data:
+        sub.report("lamp_pins", "at least one counter lamp, e.g. { 1 = 4, 2 = 17 }")
     return DisplayConfig(
         kind=kind,
         segment_pins=segments,
@@ -612,8 +561,8 @@ def _check_demo_tokens(root: _Reader, counters: tuple[CounterConfig, ...]) -> No
     for index, counter in enumerate(counters):
         demo = "sha256$" + hashlib.sha256(demo_token(counter.number).encode()).hexdigest()
         if counter.token_hash == demo:
-            raise root.fail(f"counters[{index}].token_hash", "a real token, not the demo token "
-                            f"{demo_token(counter.number)} (make one with `kiosk api-token`)")
+            root.report(f"counters[{index}].token_hash", "a real token, not the demo token "
+                        f"{demo_token(counter.number)} (make one with `kiosk api-token`)")
 
 
 def _parse_staff_members(staff: _Reader, simulation: bool) -> dict[str, str]:
@@ -622,20 +571,28 @@ def _parse_staff_members(staff: _Reader, simulation: bool) -> dict[str, str]:
     for index, item in enumerate(staff._get("members", [], list,
                                             'a list like [{ id = "ani", pin_hash = "..." }]')):
         if not isinstance(item, dict):
-            raise staff.fail(f"members[{index}]", '{ id = "...", pin_hash = "..." }', item)
-        sub = _Reader(staff.path, item, f"{staff.prefix}members[{index}].")
+            staff.report(f"members[{index}]", '{ id = "...", pin_hash = "..." }', item)
+            continue
+        sub = staff.sub(item, f"{staff.prefix}members[{index}].")
         sub.unknown_keys({"id", "pin_hash"})
-        who = sub.text("id", _REQUIRED)
-        if not re.fullmatch(r"[a-z0-9_.-]{1,32}", who) or who == "petugas" or who in members:
-            raise sub.fail("id", "a unique short id of lower-case letters/digits "
-                           "(not 'petugas', the office PIN's id)", who)
-        hashed = sub.text("pin_hash", _REQUIRED)
-        if not is_pin_hash(hashed):
-            raise sub.fail("pin_hash", "a hash made by `kiosk pin-hash` (scrypt$...)", hashed[:24])
-        if not simulation and verify_pin(DEMO_PIN, hashed):
-            raise sub.fail("pin_hash", f"a real PIN, not the demo PIN {DEMO_PIN}")
-        members[who] = hashed
+        who = sub.checked(lambda s=sub: s.text("id", _REQUIRED))
+        if who is not None and (not re.fullmatch(r"[a-z0-9_.-]{1,32}", who)
+                                or who == "petugas" or who in members):
+            sub.report("id", "a unique short id of lower-case letters/digits "
+                       "(not 'petugas', the office PIN's id)", who)
+        hashed = sub.checked(lambda s=sub: _member_pin_hash(s, simulation))
+        if who is not None and hashed is not None:
+            members[who] = hashed
     return members
+
+
+def _member_pin_hash(sub: _Reader, simulation: bool) -> str:
+    hashed = sub.text("pin_hash", _REQUIRED)
+    if not is_pin_hash(hashed):
+        raise sub.fail("pin_hash", "a hash made by `kiosk pin-hash` (scrypt$...)", hashed[:24])
+    if not simulation and verify_pin(DEMO_PIN, hashed):
+        raise sub.fail("pin_hash", f"a real PIN, not the demo PIN {DEMO_PIN}")
+    return hashed
 
 
 def _parse_calling(root: _Reader) -> CallingConfig:
@@ -646,11 +603,12 @@ def _parse_calling(root: _Reader) -> CallingConfig:
     ratio = sub._get("booked_per_walkin", [1, 1], list, "two whole numbers such as [2, 1]")
     if len(ratio) != 2 or not all(isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= 9
                                   for x in ratio):
-        raise sub.fail("booked_per_walkin", "two whole numbers from 1 to 9 such as [2, 1]", ratio)
+        sub.report("booked_per_walkin", "two whole numbers from 1 to 9 such as [2, 1]", ratio)
+        ratio = [1, 1]
     mode = sub.choice("mode", ("priority_first", "strict", "ratio"), "priority_first")
     every = sub.integer("priority_every", None, lo=1, hi=20)
     if (mode == "ratio") != (every is not None):
-        raise sub.fail("priority_every", "a number exactly when mode = \"ratio\"", every)
+        sub.report("priority_every", "a number exactly when mode = \"ratio\"", every)
     return CallingConfig(
         mode=mode,
         booked_per_walkin=(ratio[0], ratio[1]),
@@ -673,18 +631,17 @@ def _parse_sync(root: _Reader) -> SyncConfig:
                       "backoff_max_s", "leases", "lease_block", "lease_low_water"})
     if not sub.data:
         return SyncConfig()
-    url = sub.text("hub_url", _REQUIRED).strip().rstrip("/")
-    if not _HUB_URL.match(url):
-        raise sub.fail("hub_url", 'the hub address such as "https://hub.example.go.id:8480"',
-                       url)
-    token = sub.text("token", _REQUIRED).strip()
-    if len(token) < 16:
-        raise sub.fail("token", "the kiosk token from `kiosk hub token` (43 characters)",
-                       token[:4] + "...")
+    url = (sub.checked(lambda: sub.text("hub_url", _REQUIRED)) or "").strip().rstrip("/")
+    if url and not _HUB_URL.match(url):
+        sub.report("hub_url", 'the hub address such as "https://hub.example.go.id:8480"', url)
+    token = (sub.checked(lambda: sub.text("token", _REQUIRED)) or "").strip()
+    if token and len(token) < 16:
+        sub.report("token", "the kiosk token from `kiosk hub token` (43 characters)",
+                   token[:4] + "...")
     block = sub.integer("lease_block", 10, lo=1, hi=100)
     low = sub.integer("lease_low_water", 5, lo=0, hi=100)
     if low >= block * 2:
-        raise sub.fail("lease_low_water", f"fewer than twice lease_block ({block * 2})", low)
+        sub.report("lease_low_water", f"fewer than twice lease_block ({block * 2})", low)
     return SyncConfig(
         hub_url=url, token=token,
         interval_s=sub.number("interval_s", 30.0, lo=1, hi=3600),
@@ -695,7 +652,8 @@ def _parse_sync(root: _Reader) -> SyncConfig:
     )
 
 
-def _with_walkin(root: _Reader, config: Config) -> Config:
+def _parse_walkin(root: _Reader, checkin: CheckinConfig | None) -> WalkinConfig:
+    """``checkin`` None: it had problems, so require_nik is not matched against it."""
     sub = root.table("walkin", required=False)
     sub.unknown_keys({"require_nik", "max_per_nik", "per_minute"})
     walkin = WalkinConfig(
@@ -703,11 +661,11 @@ def _with_walkin(root: _Reader, config: Config) -> Config:
         max_per_nik=sub.integer("max_per_nik", 1, lo=1, hi=10),
         per_minute=sub.integer("per_minute", 10, lo=0, hi=600),
     )
-    if walkin.require_nik and len(config.checkin.nik_salt) < 16:
+    if walkin.require_nik and checkin is not None and len(checkin.nik_salt) < 16:
         # The office secret keys the stored NIK hash: without it a NIK could be recovered.
-        raise sub.fail("require_nik", "[checkin] nik_salt to be set first (32+ hex digits, "
-                       "`openssl rand -hex 16`) when require_nik = true", True)
-    return replace(config, walkin=walkin)
+        sub.report("require_nik", "[checkin] nik_salt to be set first (32+ hex digits, "
+                   "`openssl rand -hex 16`) when require_nik = true", True)
+    return walkin
 
 
 def _resolve(base: Path, value: str) -> Path:
@@ -741,89 +699,105 @@ def load_config(path: Path | str) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, "(file)", f"a readable UTF-8 file ({exc})") from None
     base = path.resolve().parent
-    root = _Reader(path, raw)
+    problems: list[ConfigError] = []  # every problem in the file (kiosk/config_reader.py)
+    root = _Reader(path, raw, problems=problems)
     root.unknown_keys({"simulation", "language", "database", "office", "hours", "holidays",
                        "lanes", "printer", "gpio", "staff", "screen", "checkin", "camera",
                        "counters", "calling", "lan_api", "board", "display", "sync",
                        "walkin"})
+    simulation = root.boolean("simulation", False)
+    root.checked(lambda: _check_clock_shift(root, simulation))
+    office = root.checked(lambda: _parse_office(root))
+    lanes = root.checked(lambda: _parse_lanes(root))
+    lane_codes = set(lanes or LANE_CODES)  # unknown lanes: check other sections against all
+    hours = root.checked(lambda: _parse_hours(root, lane_codes))
+    holidays = _parse_holidays(root)
+    staff = root.checked(lambda: _parse_staff(root, simulation))
+    screen = root.table("screen", required=False)
+    screen.unknown_keys({"ticket_seconds", "theme", "spoken_prompts"})
+    before = len(problems)
+    counters = root.checked(lambda: _parse_counters(root, lane_codes), ())
+    counters_ok = len(problems) == before  # else lamps are not matched against them
+    if not simulation:
+        _check_demo_tokens(root, counters)
+    parts = {
+        "printer": root.checked(lambda: _parse_printer(root, base)),
+        "gpio": root.checked(lambda: _parse_gpio(root)),
+        "database": root.checked(lambda: _resolve(base, root.text("database", _REQUIRED))),
+        "language": root.choice("language", LANGUAGES, "id"),
+        "ticket_screen_seconds": screen.number("ticket_seconds", 8.0, lo=2, hi=120),
+        "screen_theme": screen.choice("theme", SCREEN_THEMES, "standard"),
+        "spoken_prompts": screen.boolean("spoken_prompts", False),
+        "checkin": root.checked(lambda: _parse_checkin(root)),
+        "camera": root.checked(lambda: _parse_camera(root, base)),
+        "calling": root.checked(lambda: _parse_calling(root)),
+        "lan_api": root.checked(lambda: _parse_lan_api(root)),
+        "board": root.checked(lambda: _parse_board(root)),
+        "display": root.checked(lambda: _parse_display(root, counters if counters_ok else None)),
+        "sync": root.checked(lambda: _parse_sync(root)),
+    }
+    parts["walkin"] = root.checked(lambda: _parse_walkin(root, parts["checkin"]))
+    if problems:
+        raise ConfigError.every(problems)
+    pin_hash, members, idle_seconds = staff
+    config = Config(path=path, simulation=simulation, office=office, hours=hours,
+                    holidays=holidays, lanes=lanes, staff_pin_hash=pin_hash,
+                    staff_members=members, staff_idle_seconds=idle_seconds,
+                    counters=counters, **parts)
+    _check_pins_used_once(config)  # only once each pin is known to be a valid number
+    return config
 
+
+def _parse_office(root: _Reader) -> Office:
     office_reader = root.table("office")
     office_reader.unknown_keys({"code", "name", "address", "timezone", "device_id"})
-    code = office_reader.text("code", _REQUIRED)
-    if not _CODE.match(code):
-        raise office_reader.fail("code", "2-16 capital letters, digits or '-'", code)
-    device_id = office_reader.text("device_id", _REQUIRED)
-    if not _CODE.match(device_id):
-        raise office_reader.fail("device_id", "2-16 capital letters, digits or '-'", device_id)
-    office = Office(
-        code=code,
-        name=office_reader.text("name", _REQUIRED),
-        address=office_reader.text("address", ""),
-        timezone=ZoneInfo(office_reader.choice("timezone", OFFICE_TIMEZONES, _REQUIRED)),
-        device_id=device_id,
-    )
+    code, device_id = (office_reader.checked(lambda n=name: office_reader.text(n, _REQUIRED))
+                       for name in ("code", "device_id"))
+    for name, value in (("code", code), ("device_id", device_id)):
+        if value is not None and not _CODE.match(value):
+            office_reader.report(name, "2-16 capital letters, digits or '-'", value)
+    name = office_reader.checked(lambda: office_reader.text("name", _REQUIRED))
+    address = office_reader.text("address", "")
+    zone = office_reader.choice("timezone", OFFICE_TIMEZONES, _REQUIRED)
+    return Office(code=code, name=name, address=address, timezone=ZoneInfo(zone),
+                  device_id=device_id)
 
-    lanes = _parse_lanes(root)
+
+def _parse_hours(root: _Reader, lane_codes: set[str]) -> dict[int, DayHours | None]:
     hours_reader = root.table("hours")
     hours_reader.unknown_keys(set(WEEKDAYS))
-    hours = {i: _parse_day(hours_reader, name, set(lanes)) for i, name in enumerate(WEEKDAYS)}
-    if not any(hours.values()):
-        raise hours_reader.fail("mon", "opening hours on at least one weekday")
+    failed = object()
+    hours = {i: hours_reader.checked(lambda n=name: _parse_day(hours_reader, n, lane_codes),
+                                     failed)
+             for i, name in enumerate(WEEKDAYS)}
+    if failed not in hours.values() and not any(hours.values()):
+        hours_reader.report("mon", "opening hours on at least one weekday")
+    return hours
 
+
+def _parse_holidays(root: _Reader) -> frozenset[date]:
     holidays: set[date] = set()
     for item in root._get("holidays", [], list, 'a list of dates such as ["2026-12-25"]'):
         try:
             holidays.add(item if isinstance(item, date) else date.fromisoformat(str(item)))
         except ValueError:
-            raise root.fail("holidays", "dates as YYYY-MM-DD", item) from None
+            root.report("holidays", "dates as YYYY-MM-DD", item)
+    return frozenset(holidays)
 
+
+def _parse_staff(root: _Reader, simulation: bool) -> tuple[str, dict[str, str], float]:
+    """(the office PIN's hash, each member's, idle seconds) of the [staff] table."""
     staff = root.table("staff")
     staff.unknown_keys({"pin_hash", "members", "idle_seconds"})
+    idle_seconds = staff.number("idle_seconds", 120.0, lo=15, hi=3600)
+    members = _parse_staff_members(staff, simulation)
     pin_hash = staff.text("pin_hash", _REQUIRED)
     if not is_pin_hash(pin_hash):
         raise staff.fail("pin_hash", "a hash made by `kiosk pin-hash` (scrypt$...)", pin_hash[:24])
-    simulation = root.boolean("simulation", False)
-    _check_clock_shift(root, simulation)
     if not simulation and verify_pin(DEMO_PIN, pin_hash):
         raise staff.fail("pin_hash", f"a real staff PIN, not the demo PIN {DEMO_PIN} "
                          "(make one with `kiosk pin-hash`)")
-    members = _parse_staff_members(staff, simulation)
-
-    screen = root.table("screen", required=False)
-    screen.unknown_keys({"ticket_seconds", "theme", "spoken_prompts"})
-    counters = _parse_counters(root, set(lanes))
-    if not simulation:
-        _check_demo_tokens(root, counters)
-
-    config = Config(
-        path=path,
-        simulation=simulation,
-        office=office,
-        hours=hours,
-        holidays=frozenset(holidays),
-        lanes=lanes,
-        printer=_parse_printer(root, base),
-        gpio=_parse_gpio(root),
-        database=_resolve(base, root.text("database", _REQUIRED)),
-        language=root.choice("language", LANGUAGES, "id"),
-        staff_pin_hash=pin_hash,
-        staff_members=members,
-        staff_idle_seconds=staff.number("idle_seconds", 120.0, lo=15, hi=3600),
-        ticket_screen_seconds=screen.number("ticket_seconds", 8.0, lo=2, hi=120),
-        screen_theme=screen.choice("theme", SCREEN_THEMES, "standard"),
-        spoken_prompts=screen.boolean("spoken_prompts", False),
-        checkin=_parse_checkin(root),
-        camera=_parse_camera(root, base),
-        counters=counters,
-        calling=_parse_calling(root),
-        lan_api=_parse_lan_api(root),
-        board=_parse_board(root),
-        display=_parse_display(root, counters),
-        sync=_parse_sync(root),
-    )
-    config = _with_walkin(root, config)
-    _check_pins_used_once(config)
-    return config
+    return pin_hash, members, idle_seconds
 
 
 def config_path(cli_value: str | None) -> Path:

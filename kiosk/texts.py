@@ -841,16 +841,16 @@ TEXTS: dict[str, tuple[str, str]] = {
                                         "Two different configurations use the same port: check "
                                         "[lan_api] listen and [office] code."),
     "doctor.hub.title": ("Server pusat (hub)", "Central server (hub)"),
-    "doctor.hub.not_configured": ("Sinkronisasi tidak dikonfigurasi (tidak ada [sync] url).",
-                                  "Sync is not configured (no [sync] url)."),
+    "doctor.hub.not_configured": ("Sinkronisasi tidak dikonfigurasi (tidak ada [sync] hub_url).",
+                                  "Sync is not configured (no [sync] hub_url)."),
     "doctor.hub.not_configured.fix": ("Tidak perlu tindakan jika kios bekerja sendiri; untuk "
-                                      "sinkron isi [sync] url dan token.",
+                                      "sinkron isi [sync] hub_url dan token.",
                                       "Nothing to do for a stand-alone kiosk; to sync, set "
-                                      "[sync] url and token."),
+                                      "[sync] hub_url and token."),
     "doctor.hub.ok": ("{url} menjawab dan menerima token kios.",
                       "{url} answers and accepts the kiosk's token."),
-    "doctor.hub.no_token": ("[sync] url diisi ({url}) tetapi token kosong.",
-                            "[sync] url is set ({url}) but the token is empty."),
+    "doctor.hub.no_token": ("[sync] hub_url diisi ({url}) tetapi token kosong.",
+                            "[sync] hub_url is set ({url}) but the token is empty."),
     "doctor.hub.no_token.fix": ("Minta token untuk kios ini dari admin hub dan isi [sync] token.",
                                 "Ask the hub admin for this kiosk's token and set [sync] token."),
     "doctor.hub.refused": ("{url} MENOLAK token kios (HTTP {code}).",
@@ -863,8 +863,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "data menunggu untuk dikirim.",
                                "{url} cannot be reached ({detail}). The kiosk keeps giving "
                                "numbers; its data waits to be sent."),
-    "doctor.hub.unreachable.fix": ("Periksa jaringan dan internet kantor, dan [sync] url.",
-                                   "Check the office network and internet, and [sync] url."),
+    "doctor.hub.unreachable.fix": ("Periksa jaringan dan internet kantor, dan [sync] hub_url.",
+                                   "Check the office network and internet, and [sync] hub_url."),
     "doctor.hub.error": ("{url} menjawab HTTP {code}.", "{url} answered HTTP {code}."),
     "doctor.hub.error.fix": ("Hub sedang bermasalah: hubungi admin hub. Kios tetap bekerja "
                              "tanpa hub.",

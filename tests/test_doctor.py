@@ -487,6 +487,16 @@ def test_hub_not_reachable_is_a_warning_and_unconfigured_is_skipped(config: Conf
     assert hub_check(hub_config(config, "http://127.0.0.1:1", "")).status == "fail"
 
 
+def test_hub_messages_name_the_real_key(config: Config) -> None:
+    """`[sync] hub_url` is the key in the file (kiosk/config.py), in both languages."""
+    for found in (hub_check(config), hub_check(hub_config(config, "http://127.0.0.1:1", "")),
+                  hub_check(hub_config(config, f"http://127.0.0.1:{free_port()}", "t"))):
+        shown = [rendered(doctor.Outcome(found, 0.0), language) for language in ("id", "en")]
+        words = " ".join(f"{s['message']} {s['fix']}" for s in shown)
+        assert "[sync] hub_url" in words, words
+        assert "[sync] url" not in words
+
+
 def fake_systemctl(tmp_path: Path, states: list[str]) -> Path:
     """A `systemctl` that answers is-active like systemd would, for a machine without it."""
     bin_dir = tmp_path / "bin"

@@ -772,6 +772,6 @@ def test_the_command_refuses_bad_input_plainly(office: Office, capsys, argv, mes
 def test_no_store_is_reported_not_created(config: Config, capsys, tmp_path: Path) -> None:
     missing = dataclasses.replace(config, database=tmp_path / "none" / "kiosk.db")
     args = argparse.Namespace(command="report", date="2026-11-25", date_from=None,
-                              date_to=None, format="table", output=None, report_lang=None)
+                              date_to=None, format="table", output=None, lang=None)
     assert cli_report.dispatch(args, missing) == cli_report.EXIT_NO_STORE
     assert "no store yet" in capsys.readouterr().err and not missing.database.exists()
