@@ -10,6 +10,11 @@ CONFIG ?= config/kiosk.toml
 # moment (tests/conftest.py shifts kiosk.clock, and the `kiosk` processes tests start).
 # The moment needs its zone: +07:00 WIB, +08:00 WITA, +09:00 WIT.
 AT ?=
+# Exported from uv.lock by `make lock` (README, "Locked dependencies"): the kiosk's
+# packages, and the same plus the test tools, each pinned with its hashes.
+LOCK      := requirements.lock
+TEST_LOCK := requirements-test.lock
+UV ?= uv
 
 # Debian packages the kiosk needs at run time: libusb for USB ticket printers,
 # libzbar0 for the pyzbar QR decoder, espeak-ng for spoken calls.
@@ -20,7 +25,7 @@ TEST_DEB_PACKAGES := chromium postgresql
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup system-packages test-packages lint bench install clean
+.PHONY: run test setup system-packages test-packages lint bench install clean lock lock-check
 
 # `make run AT=...` starts the simulation as if it were that moment (a demo of a Saturday
 # or of the evening); a real-office config refuses it.
@@ -51,14 +56,28 @@ system-packages:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# Exactly the lock: a cleared .venv gets every package from $(TEST_LOCK), hashes
+# checked, then the app itself without resolving anything (its build backend,
+# setuptools, is in the lock too, so nothing unlocked is downloaded).
 # compileall: an editable install leaves the app's own modules uncompiled, and the
 # kiosk's first start would compile them (bench/startup.py measures with bytecode).
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+$(STAMP): pyproject.toml $(LOCK) $(TEST_LOCK)
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install -q --require-hashes -r $(TEST_LOCK)
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	$(BIN)/python -m compileall -q kiosk hardware screens
 	touch $(STAMP)
+
+# Every locked package must install from a wheel on a 64-bit Pi (Bookworm, CPython 3.11).
+lock-check: setup
+	$(BIN)/python .ci/lock_check.py $(LOCK) $(TEST_LOCK)
+
+# After changing dependencies in pyproject.toml (or to take newer releases:
+# `make lock UV_FLAGS=--upgrade`). Needs uv; see README.
+lock:
+	$(UV) lock $(UV_FLAGS)
+	$(UV) export --quiet --frozen --no-emit-project --format requirements-txt -o $(LOCK)
+	$(UV) export --quiet --frozen --no-emit-project --format requirements-txt --extra test -o $(TEST_LOCK)
 
 lint: setup
 	$(BIN)/ruff check kiosk hardware screens tests bench

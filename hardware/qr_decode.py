@@ -6,15 +6,23 @@ is a hardware choice made here. zxing-cpp is the default (see
 fallback that needs Debian's libzbar0, and OpenCV's QRCodeDetector is kept
 only as a benchmark reference.
 
-Payload bytes are decoded as UTF-8 with ``errors="replace"``: a code holding
-garbage or another charset becomes a string with U+FFFD in it, which the
-check-in logic rejects as an unknown booking (so the applicant sees a
-message) instead of the kiosk crashing or silently ignoring the code.
-Exception: zbar (and OpenCV) transcode a payload to UTF-8 themselves, from
-their own charset guess, before we see it: bytes that are not UTF-8 come out
-as Latin-1 or Shift-JIS readings, and zbar even reads a short *valid* UTF-8
-payload such as "日" as Shift-JIS ("譌･"). Booking codes are ASCII, so this
-only changes what garbage looks like, never whether it raises.
+Every code the library reads is passed on, as the text the library itself
+makes of it: this module decides nothing about what a payload may contain
+(booking codes are ASCII, but checking them is the check-in rules' job, in
+``kiosk/checkin.py`` and ``kiosk/booking_qr.py``, which turn anything else
+into an "unknown booking" message for the applicant).
+
+- zxing-cpp: every QR symbology it reads (``BarcodeFormat.QRCode``: Model 1,
+  Model 2, Micro QR and rMQR) and its ``Barcode.text`` in ``TextMode.Plain``:
+  the bytes transcoded by the symbol's ECI, or else by the library's charset
+  guess (UTF-8, Shift-JIS, ISO-8859-1, ...), so Shift-JIS and ECI-marked
+  codes come out as the text they hold, and binary content as its Latin-1
+  reading, never as an error.
+- zbar and OpenCV hand over bytes they have already transcoded to UTF-8
+  themselves, from their own charset guess (zbar even reads a short valid
+  UTF-8 payload such as "日" as Shift-JIS, "譌･"; OpenCV reads non-UTF-8 bytes
+  as Latin-1). We decode that UTF-8 with ``errors="replace"`` as a guard only.
+  zbar reads QR Model 2 only; OpenCV reads one code per frame.
 
 Empty payloads and duplicates within one frame are dropped: there is nothing
 to check in.
@@ -42,15 +50,14 @@ class QrDecoder(Protocol):
 
 
 def payload_text(data: bytes) -> str:
-    """Bytes from a QR symbol as text that can never raise (see the module docstring)."""
+    """zbar's or OpenCV's UTF-8 output as text that can never raise (see the module docstring)."""
     return data.decode("utf-8", errors="replace")
 
 
-def _unique_texts(payloads: Iterable[bytes]) -> list[str]:
-    """Decoded, non-empty, first occurrence only, in the order the library found them."""
+def _unique_texts(texts_found: Iterable[str]) -> list[str]:
+    """Non-empty, first occurrence only, in the order the library found them."""
     texts: list[str] = []
-    for data in payloads:
-        text = payload_text(data)
+    for text in texts_found:
         if text and text not in texts:
             texts.append(text)
     return texts
@@ -64,15 +71,18 @@ def _as_gray(gray: np.ndarray) -> np.ndarray:
 
 
 class ZxingDecoder:
-    """zxing-cpp, restricted to QR codes (the default decoder).
+    """zxing-cpp, restricted to the QR family (the default decoder).
 
     Restricting ``formats`` keeps the linear-barcode readers from running on
-    every frame of an idle lobby. ``try_rotate`` only adds 90/270 degree passes
-    for linear codes; the QR detector finds a symbol at any angle without it,
-    so it is off by default. ``try_downscale`` also searches shrunken copies of
-    the frame, which rescues codes that are blurred or very large in a 720p
-    frame. ``try_invert`` reads light-on-dark ("dark mode") codes, at the cost
-    of a second pass over frames where nothing was found.
+    every frame of an idle lobby; within the QR family nothing is left out
+    (reading Model 1, Micro QR and rMQR too costs no measurable time, and the
+    generated lobby frames in the tests give no false reads with them).
+    ``try_rotate`` only adds 90/270 degree passes for linear codes; the QR
+    detector finds a symbol at any angle without it, so it is off by default.
+    ``try_downscale`` also searches shrunken copies of the frame, which rescues
+    codes that are blurred or very large in a 720p frame. ``try_invert`` reads
+    light-on-dark ("dark mode") codes, at the cost of a second pass over frames
+    where nothing was found.
     """
 
     name = "zxing"
@@ -87,19 +97,20 @@ class ZxingDecoder:
         import zxingcpp
 
         self._zxing = zxingcpp
-        # Model 2 only where zxing-cpp can say so (3.x): "QRCode" there also means Micro
-        # QR and rMQR, whose single finder pattern is cheaper to mistake in clutter.
-        formats = zxingcpp.BarcodeFormat
-        self._formats = getattr(formats, "QRCodeModel2", formats.QRCode)
+        # zxing-cpp 3.x: QRCode = Model 1 + Model 2 + Micro QR + rMQR.
+        self._formats = zxingcpp.BarcodeFormat.QRCode
         self._options: dict[str, Any] = {
             "try_rotate": try_rotate,
             "try_downscale": try_downscale,
             "try_invert": try_invert,
+            # The bytes transcoded by ECI or charset guess; the default (HRI) would
+            # rewrite binary content ("<NUL>") and GS1 data ("(01)...") for display.
+            "text_mode": zxingcpp.TextMode.Plain,
         }
 
     def decode(self, gray: np.ndarray) -> list[str]:
         barcodes = self._zxing.read_barcodes(_as_gray(gray), formats=self._formats, **self._options)
-        return _unique_texts(b.bytes for b in barcodes if b.valid)
+        return _unique_texts(b.text for b in barcodes if b.valid)
 
 
 ZBAR_MISSING = (
@@ -128,7 +139,7 @@ class ZbarDecoder:
 
     def decode(self, gray: np.ndarray) -> list[str]:
         decoded = self._pyzbar.decode(_as_gray(gray), symbols=self._symbols)
-        return _unique_texts(d.data for d in decoded)
+        return _unique_texts(payload_text(d.data) for d in decoded)
 
 
 class OpenCvDecoder:
@@ -152,7 +163,7 @@ class OpenCvDecoder:
         except self._cv2.error as exc:
             log.debug("QRCodeDetector failed on a frame: %s", exc)
             return []
-        return _unique_texts([bytes(data)]) if data else []
+        return _unique_texts([payload_text(bytes(data))]) if data else []
 
 
 def make_decoder(name: str) -> QrDecoder:

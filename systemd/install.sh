@@ -307,8 +307,11 @@ install_release() {
         say "creating the Python environment $REL/.venv"
         say "(with the system's packages, so gpiozero finds python3-lgpio)"
         "$SYSTEM_PYTHON" -m venv --system-site-packages "$REL/.venv"
-        say "installing the app and its Python packages (needs the internet, or PIP_FIND_LINKS)"
-        "$REL/.venv/bin/python" -m pip install --quiet --disable-pip-version-check "$REL"
+        say "installing the locked Python packages and the app (needs the internet, or PIP_FIND_LINKS)"
+        "$REL/.venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+            --require-hashes -r "$REL/requirements.lock"
+        "$REL/.venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+            --no-deps --no-build-isolation "$REL"
     else
         say "skipped the Python environment (--no-venv)"
     fi

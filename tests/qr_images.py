@@ -92,6 +92,21 @@ def qr_modules(payload: str | bytes, error_correction: int = qrcode.ERROR_CORREC
     return np.array(qr.get_matrix(), dtype=bool)
 
 
+def zxing_modules(text: str, format_name: str = "QRCode", **options: object) -> Frame:
+    """Modules drawn by zxing-cpp's writer, for what ``qrcode`` cannot encode.
+
+    ``qrcode`` writes 8-bit data with no ECI; zxing-cpp's writer picks Kanji mode
+    for Japanese text and takes an ``eci=`` option (26 = UTF-8, 7 = ISO-8859-5,
+    20 = Shift-JIS), and also draws Micro QR (``"MicroQRCode"``) and rMQR.
+    """
+    import zxingcpp
+
+    fmt = getattr(zxingcpp.BarcodeFormat, format_name)
+    barcode = zxingcpp.create_barcode(text, fmt, **options)
+    image = np.array(zxingcpp.write_barcode_to_image(barcode, add_quiet_zones=False))
+    return image < 128
+
+
 def _phone(modules: Frame, module_px: int, invert: bool) -> tuple[Frame, Frame, float]:
     """Bezel + screen + code at ``module_px``; returns image, mask, and the code's origin."""
     n = modules.shape[0]
@@ -152,7 +167,7 @@ def _glare(frame: Frame, centre: tuple[float, float], side: float, variant: Vari
 
 
 def make_frame(
-    payload: str | bytes | None,
+    payload: str | bytes | Frame | None,
     variant: Variant | str = "clean",
     size: tuple[int, int] = (640, 480),
     seed: int = 0,
@@ -160,7 +175,8 @@ def make_frame(
     """A grayscale uint8 camera frame of ``payload`` distorted as ``variant`` says.
 
     ``payload=None`` or ``variant.has_code=False`` gives the same scene with no
-    phone in it. Same arguments, same pixels.
+    phone in it; an array is a module matrix made elsewhere (``zxing_modules``).
+    Same arguments, same pixels.
     """
     if isinstance(variant, str):
         variant = VARIANTS[variant]
@@ -170,7 +186,7 @@ def make_frame(
     frame = _background(width, height, rng)
     side = variant.code_px * scale
     if payload is not None and variant.has_code:
-        modules = qr_modules(payload)
+        modules = payload if isinstance(payload, np.ndarray) else qr_modules(payload)
         n = modules.shape[0]
         module_px = max(2, math.ceil(side / n))
         phone, mask, origin = _phone(modules, module_px, variant.invert)

@@ -16,6 +16,7 @@ import sys
 
 import numpy as np
 import pytest
+import zxingcpp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,8 +29,17 @@ from hardware.qr_decode import (
     make_decoder,
     payload_text,
 )
+from kiosk.booking_qr import ParseFailure, parse_payload
 from tests.conftest import ROOT
-from tests.qr_images import PAYLOADS, SIZES, VARIANTS, make_frame, noise_frame, to_bgr
+from tests.qr_images import (
+    PAYLOADS,
+    SIZES,
+    VARIANTS,
+    make_frame,
+    noise_frame,
+    to_bgr,
+    zxing_modules,
+)
 
 ALL_READ = "ooo"
 # decoder -> variant -> outcome per payload ("short", "record", "signed") at
@@ -139,27 +149,101 @@ def test_a_non_contiguous_frame_is_read() -> None:
         assert decoder(name).decode(view) == [PAYLOADS["record"]], name
 
 
-GARBAGE = [
-    b"\xff\xfe\x00\x80BKG\xc3\x28",  # invalid UTF-8
-    bytes(range(256)),  # every byte value, in one symbol
-    b"\x00",
-    b"\xe6\x97\xa5",  # valid UTF-8 ("日") that zbar reads as Shift-JIS
-]
+# What each library makes of payloads that are not ASCII, exactly. The kiosk needs
+# from every decoder: no exception, one str per code read, and that str being the
+# library's own reading (nothing re-decoded or filtered here). What the readings
+# are is each library's behaviour, pinned so an upgrade that changes it shows up:
+#   zxing-cpp: ECI if the symbol has one, else its charset guess (UTF-8, Shift-JIS,
+#     else ISO-8859-1); Kanji mode as Shift-JIS. Binary content reads as Latin-1.
+#   zbar: the same for ECI and Kanji, but its guess tries Shift-JIS before UTF-8,
+#     so a short valid UTF-8 payload ("日") comes out as Shift-JIS ("譌･").
+#   OpenCV: valid UTF-8 as is, other bytes as Latin-1; Kanji mode and non-UTF-8
+#     ECIs come back as raw bytes ("ECI is not supported properly"), which the
+#     UTF-8 guard turns into U+FFFD. (OpenCV 5.1 also reads nothing at all from the
+#     all-bytes symbol; 4.x, the locked version, reads it.)
+def raw_as_utf8(text: str, codec: str) -> str:
+    """OpenCV's reading of a symbol whose raw bytes are ``text`` in ``codec``."""
+    return text.encode(codec).decode("utf-8", errors="replace")
 
 
-@pytest.mark.parametrize("payload", GARBAGE, ids=["invalid-utf8", "all-bytes", "nul", "utf8-kanji"])
+LATIN1 = {"zxing", "zbar", "opencv"}  # decoders whose reading is payload.decode("latin-1")
+EVERY_BYTE = bytes(range(256))
+TEXT_CASES: dict[str, tuple[bytes | str, dict[str, str]]] = {
+    # 8-bit data written by ``qrcode`` (no ECI) ...
+    "invalid-utf8": (b"\xff\xfe\x00\x80BKG\xc3\x28", dict.fromkeys(LATIN1, "ÿþ\x00\x80BKGÃ(")),
+    "all-bytes": (EVERY_BYTE, dict.fromkeys(LATIN1, EVERY_BYTE.decode("latin-1"))),
+    "nul": (b"\x00", dict.fromkeys(LATIN1, "\x00")),
+    "latin-1": ("Grüße".encode("latin-1"), dict.fromkeys(LATIN1, "Grüße")),
+    "utf8-kanji": (b"\xe6\x97\xa5", {"zxing": "日", "zbar": "譌･", "opencv": "日"}),
+    "shift-jis": ("日本語".encode("shift_jis"), {"zxing": "日本語", "zbar": "日本語",
+                                               "opencv": "\x93ú\x96{\x8cê"}),
+    # ... and symbols written by zxing-cpp: Kanji mode, and ECI-marked byte data.
+    "kanji-mode": ("日本語の予約", {"zxing": "日本語の予約", "zbar": "日本語の予約",
+                                   "opencv": raw_as_utf8("日本語の予約", "shift_jis")}),
+    "eci-utf8": ("Привет 日本", dict.fromkeys(LATIN1, "Привет 日本")),
+    "eci-iso8859-5": ("Привет", {"zxing": "Привет", "zbar": "Привет",
+                                 "opencv": raw_as_utf8("Привет", "iso8859_5")}),
+    "eci-iso8859-2": ("Łódź", {"zxing": "Łódź", "zbar": "Łódź",
+                               "opencv": raw_as_utf8("Łódź", "iso8859_2")}),
+    "eci-shift-jis": ("予約 BKG", {"zxing": "予約 BKG", "zbar": "予約 BKG",
+                                  "opencv": raw_as_utf8("予約 BKG", "shift_jis")}),
+}
+ECI = {"eci-utf8": 26, "eci-iso8859-5": 7, "eci-iso8859-2": 4, "eci-shift-jis": 20}
+
+
+@functools.cache
+def text_frame(case: str) -> np.ndarray:
+    payload, _ = TEXT_CASES[case]
+    if isinstance(payload, bytes):
+        return make_frame(payload, "clean")
+    options = {"eci": ECI[case]} if case in ECI else {}
+    return make_frame(zxing_modules(payload, **options), "clean")
+
+
+@pytest.mark.parametrize("case", list(TEXT_CASES))
 @pytest.mark.parametrize("name", DECODER_NAMES)
-def test_binary_payloads_come_back_as_text_without_raising(name: str, payload: bytes) -> None:
-    texts = decoder(name).decode(make_frame(payload, "clean"))
-    assert len(texts) == 1 and isinstance(texts[0], str)
-    if name == "zxing":
-        assert texts == [payload.decode("utf-8", errors="replace")]
+def test_each_decoder_returns_its_librarys_own_text(name: str, case: str) -> None:
+    assert decoder(name).decode(text_frame(case)) == [TEXT_CASES[case][1][name]]
+
+
+def test_the_kiosk_decoders_read_shift_jis_and_eci_codes_as_their_text() -> None:
+    """Issue 11.6: these codes used to come out of zxing as U+FFFD garbage."""
+    for case in ("shift-jis", "kanji-mode", "eci-iso8859-5", "eci-iso8859-2", "eci-shift-jis"):
+        payload = TEXT_CASES[case][0]
+        text = payload if isinstance(payload, str) else payload.decode("shift_jis")
+        for name in ROBUST:
+            assert decoder(name).decode(text_frame(case)) == [text], (name, case)
+
+
+def test_zxing_reads_every_qr_symbology_the_library_reads() -> None:
+    """Micro QR as well as Model 2 (and Model 1 and rMQR, which cannot be drawn here)."""
+    assert ZxingDecoder()._formats == zxingcpp.BarcodeFormat.QRCode
+    wanted = {"QRCodeModel1", "QRCodeModel2", "MicroQRCode", "RMQRCode"}
+    assert wanted <= {f.name for f in zxingcpp.barcode_formats_list(zxingcpp.BarcodeFormat.QRCode)}
+    micro = make_frame(zxing_modules("BKG-7F3K", "MicroQRCode"), "clean")
+    assert decoder("zxing").decode(micro) == ["BKG-7F3K"]
+    assert decoder("zbar").decode(micro) == []  # zbar has no Micro QR reader
+
+
+def test_what_the_camera_reads_is_judged_by_the_checkin_rules() -> None:
+    """The decoders pass non-booking text on; kiosk/booking_qr.py refuses it, never raises."""
+    for case in TEXT_CASES:
+        for text in decoder("zxing").decode(text_frame(case)):
+            refused = parse_payload(text, {})
+            assert isinstance(refused, ParseFailure) and refused.reason == "malformed", case
 
 
 def test_zbar_transcodes_by_its_own_charset_guess() -> None:
     """Documented in hardware/qr_decode.py: harmless for ASCII booking codes, odd otherwise."""
     assert decoder("zbar").decode(make_frame(b"\xe6\x97\xa5", "clean")) == ["譌･"]
     assert decoder("zbar").decode(make_frame(b"\xff\xfeA", "clean")) == ["ÿþA"]
+
+
+def opencv_reading(payload: bytes) -> str:
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload.decode("latin-1")
 
 
 # derandomize: the same 25 payloads on every run, so the suite stays deterministic.
@@ -172,10 +256,13 @@ def test_zbar_transcodes_by_its_own_charset_guess() -> None:
 @given(payload=st.binary(min_size=1, max_size=120))
 def test_any_bytes_in_a_code_decode_without_raising(payload: bytes) -> None:
     image = make_frame(payload, "clean")
-    assert decoder("zxing").decode(image) == [payload.decode("utf-8", errors="replace")]
-    for name in ("zbar", "opencv"):
-        texts = decoder(name).decode(image)
-        assert all(isinstance(t, str) for t in texts)
+    library = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode,
+                                     text_mode=zxingcpp.TextMode.Plain)
+    assert [b.text for b in library] != []
+    assert decoder("zxing").decode(image) == [b.text for b in library]
+    zbar = decoder("zbar").decode(image)
+    assert len(zbar) == 1 and "\ufffd" not in zbar[0]  # zbar's output is always UTF-8
+    assert decoder("opencv").decode(image) in ([], [opencv_reading(payload)])
 
 
 @settings(derandomize=True)
