@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from kiosk import leases
 from kiosk.calling import Counter
 from kiosk.day_controls import DayControls
+from kiosk.lane_rules import NotServed, not_served
 from kiosk.nik import REASONS as NIK_PROBLEMS
 from kiosk.numbering import CapReached, ClockBehind, NoLeasedNumbers, Numbering, Ticket
 from kiosk.ports import (
@@ -59,7 +60,8 @@ class Issued:
 
 @dataclass(frozen=True)
 class Refused:
-    # "closed" | "paused" | "cap" | "paper_out" | "clock" | "no_numbers" (hub leases: none
+    # "closed" (no lane served now) | "not_served_today" (others are: ``rule`` says which)
+    # | "paused" | "cap" | "paper_out" | "clock" | "no_numbers" (hub leases: none
     # lent to this kiosk yet); kiosk/walkin_guard.py adds
     # "nik_required" | "nik_invalid" | "nik_limit" | "walkin_burst" | "priority_reason"
     # | "priority_not_lansia"
@@ -70,6 +72,7 @@ class Refused:
     earlier_label: str | None = None  # nik_limit: the number this NIK already holds today
     earlier_at: datetime | None = None  # nik_limit: when it was issued, office-local
     nik_problem: NikInvalid | None = None  # nik_invalid: what is wrong with the typed NIK
+    rule: NotServed | None = None  # not_served_today: the day's lanes, from the schedule
 
 
 @dataclass(frozen=True)
@@ -178,8 +181,13 @@ class IssuingService:
                 if (clock := self.clock_verdict()) is not None and not clock.trusted:
                     return Refused("clock", lane)  # "closed" may only be the wrong clock talking
                 # Demand outside the hours is worth knowing (kiosk report), so it is recorded.
-                self.numbering.record("refused_closed", self.schedule.office_day(now), now,
-                                      payload={"lane": lane})
+                day = self.schedule.office_day(now)
+                rule = not_served(self.schedule, self.config.lanes, now, lane)
+                if rule is not None:  # open for other lanes: say which, not "closed"
+                    self.numbering.record("refused_not_served_today", day, now,
+                                          payload={"lane": lane})
+                    return Refused("not_served_today", lane, rule.next_opening, rule=rule)
+                self.numbering.record("refused_closed", day, now, payload={"lane": lane})
                 return Refused("closed", lane, self.schedule.next_opening(now, lane))
             day = self.schedule.office_day(now)
             paused, cap = self.controls.for_press(lane, day, self.config.lanes[lane].cap)

@@ -72,6 +72,17 @@ def test_closed_exits_non_zero_and_names_the_next_opening(tmp_path: Path) -> Non
     assert "Buka lagi" in result.stderr
 
 
+def test_a_lane_the_day_does_not_serve_is_named_not_closed(tmp_path: Path) -> None:
+    priority_only = {f'{day} = "00:00-24:00"': f'{day} = {{ open = "00:00-24:00", lanes = ["P"] }}'
+                     for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    config = make_config(tmp_path, priority_only)  # any day the machine is on: walk-ins not
+    result = kiosk("--config", str(config), "issue", "walkin")
+    assert result.returncode == 3
+    assert "hanya untuk Prioritas" in result.stderr
+    assert "Kantor Sedang Tutup" not in result.stderr
+    assert "Jadwal Antrian Umum berikutnya belum ditetapkan" in result.stderr
+
+
 def test_status_counts_issued_left_turned_away_and_unprinted(tmp_path: Path) -> None:
     config = make_config(tmp_path, {"cap = 60": "cap = 2"})
     for _ in range(3):
