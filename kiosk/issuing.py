@@ -99,6 +99,7 @@ class IssuingService:
         self.schedule = Schedule(config.timezone, config.hours, config.holidays)
         self.numbering = Numbering(db, config.office.code, config.office.device_id, clock_trust)
         self.last_paper = PaperStatus.UNKNOWN
+        self.print_fault = False  # the last print failed: the lamp stays on until one prints
         # Shared with check-in: one ticket at a time on this kiosk's printer.
         self.lock = threading.Lock()
         self.controls = DayControls(db, config.office.code, config.office.device_id)
@@ -152,12 +153,22 @@ class IssuingService:
             return None
 
     def check_paper(self) -> PaperStatus:
+        """Ask the printer (within its status timeout: never on the UI thread) and set the
+        lamp. The kiosk app asks every few seconds too, so the lamp and the home screen
+        follow the paper without waiting for a press."""
         status = self.printer.paper_status()
         self.last_paper = status
-        if self.lamp is not None:
-            self.lamp.set_fault(status in (PaperStatus.OUT, PaperStatus.LOW),
-                                blinking=status is PaperStatus.LOW)
+        self._set_lamp()
         return status
+
+    def _set_lamp(self) -> None:
+        if self.lamp is None:
+            return
+        status = self.last_paper
+        if self.print_fault or status is PaperStatus.OUT:
+            self.lamp.set_fault(True)
+        else:
+            self.lamp.set_fault(status is PaperStatus.LOW, blinking=True)
 
     def print_and_record(self, ticket: Ticket, content: TicketContent) -> Issued:
         now = self.clock()
@@ -165,10 +176,13 @@ class IssuingService:
             self.printer.print_ticket(content)
         except PrinterError as exc:
             self.numbering.mark_printed(ticket, now, printed=False, error=str(exc))
-            if self.lamp is not None:
-                self.lamp.set_fault(True)
+            self.print_fault = True
+            self._set_lamp()
             return Issued(ticket, content, printed=False, print_error=str(exc))
         self.numbering.mark_printed(ticket, now, printed=True)
+        if self.print_fault:
+            self.print_fault = False
+            self._set_lamp()
         return Issued(ticket, content, printed=True)
 
     def issue(self, lane: str, language: str | None = None, nik: str | None = None,
