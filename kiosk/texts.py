@@ -41,8 +41,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "Petugas: jalankan `kiosk doctor`, lalu mulai ulang kios.",
                           "No numbers can be given yet. Please ask a member of staff.\n"
                           "Staff: run `kiosk doctor`, then restart the kiosk."),
-    "home.walkin_closed_today": ("Hari ini hanya layanan prioritas",
-                                 "Today: priority applicants only"),
     "home.language": ("English: tekan L", "Bahasa Indonesia: press L"),
     "home.sim_keys": ("Simulasi: 1 = tombol umum, 2 = tombol prioritas, K = kertas habis/ada, "
                       "N / R = loket 1 panggil / panggil ulang",
