@@ -17,6 +17,7 @@ from kiosk.config import Config, DayHours, PrinterConfig
 from kiosk.issuing import Issued, IssuingService, Refused
 from kiosk.notices import notice_lines
 from kiosk.numbering import Numbering
+from kiosk.ports import PaperStatus
 from tests.conftest import MovableClock, office_time, with_cap
 from tests.tcp_printer import STATUS_LOW, STATUS_OUT, FakeNetworkPrinter, free_port
 
@@ -230,3 +231,23 @@ def test_clock_set_back_refuses(config: Config) -> None:
     clock.advance(days=-400)
     refused = service.issue("A")
     assert isinstance(refused, Refused) and refused.reason == "clock"
+
+
+def test_the_lamp_follows_the_paper_between_presses_and_a_failed_print_until_one_prints(
+        config: Config, clock: MovableClock, lamp: FaultLamp, tmp_path: Path) -> None:
+    service, printer = sim_service(config, clock, lamp)
+    printer.paper_out = True
+    assert service.check_paper() is PaperStatus.OUT  # what the kiosk app asks every few s
+    assert lamp.state == "on" and service.last_paper is PaperStatus.OUT
+    printer.paper_out = False
+    service.check_paper()
+    assert lamp.state == "off"
+    good_output = printer.output
+    printer.output = tmp_path  # a directory: the next ticket cannot be written
+    assert not service.issue("A").printed
+    assert lamp.state == "on"
+    service.check_paper()  # paper is in, but the last ticket did not print: staff must look
+    assert lamp.state == "on"
+    printer.output = good_output
+    assert service.issue("A").printed
+    assert lamp.state == "off"
