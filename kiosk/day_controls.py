@@ -22,6 +22,8 @@ from kiosk.numbering import append_event
 from kiosk.store import immediate
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import sqlite_utils
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,21 @@ class DayControls:
                                       (pause_key, cap_key)).fetchall())
         cap = int(values[cap_key]) if cap_key in values else configured
         return _pause(values.get(pause_key)), cap
+
+    def for_home(self, day: date, configured: Mapping[str, int | None],
+                 also: tuple[str, ...] = ()) -> tuple[Pause | None, dict[str, int | None],
+                                                      dict[str, str]]:
+        """The pause, today's caps of ``configured``'s lanes and the ``also`` meta keys, in
+        one read by primary key: the home screen asks every second."""
+        pause_key = self._pause_key()
+        cap_keys = {lane: self._cap_key(lane, day) for lane in configured}
+        keys = [pause_key, *cap_keys.values(), *also]
+        marks = ", ".join("?" * len(keys))
+        values = dict(self.db.execute(f"SELECT key, value FROM meta WHERE key IN ({marks})",
+                                      keys).fetchall())
+        caps = {lane: int(values[key]) if key in values else configured[lane]
+                for lane, key in cap_keys.items()}
+        return _pause(values.get(pause_key)), caps, {k: values[k] for k in also if k in values}
 
     def pause(self, by: str, day: date, now: datetime) -> bool:
         """Stop issuing new numbers (check-ins and calling go on); False if already paused."""

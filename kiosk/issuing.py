@@ -17,6 +17,7 @@ from kiosk import leases
 from kiosk.calling import Counter
 from kiosk.clock import utc_now
 from kiosk.day_controls import DayControls
+from kiosk.lane_rules import NotServed, not_served
 from kiosk.nik import REASONS as NIK_PROBLEMS
 from kiosk.numbering import CapReached, ClockBehind, NoLeasedNumbers, Numbering, Ticket
 from kiosk.ports import (
@@ -56,7 +57,8 @@ class Issued:
 
 @dataclass(frozen=True)
 class Refused:
-    # "closed" | "paused" | "cap" | "paper_out" | "clock" | "no_numbers" (hub leases: none
+    # "closed" (no lane served now) | "not_served_today" (others are: ``rule`` says which)
+    # | "paused" | "cap" | "paper_out" | "clock" | "no_numbers" (hub leases: none
     # lent to this kiosk yet); kiosk/walkin_guard.py adds
     # "nik_required" | "nik_invalid" | "nik_limit" | "walkin_burst" | "priority_reason"
     # | "priority_not_lansia"
@@ -67,6 +69,7 @@ class Refused:
     earlier_label: str | None = None  # nik_limit: the number this NIK already holds today
     earlier_at: datetime | None = None  # nik_limit: when it was issued, office-local
     nik_problem: NikInvalid | None = None  # nik_invalid: what is wrong with the typed NIK
+    rule: NotServed | None = None  # not_served_today: the day's lanes, from the schedule
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ class IssuingService:
         self.schedule = Schedule(config.timezone, config.hours, config.holidays)
         self.numbering = Numbering(db, config.office.code, config.office.device_id, clock_trust)
         self.last_paper = PaperStatus.UNKNOWN
+        self.print_fault = False  # the last print failed: the lamp stays on until one prints
         # Shared with check-in: one ticket at a time on this kiosk's printer.
         self.lock = threading.Lock()
         self.controls = DayControls(db, config.office.code, config.office.device_id)
@@ -146,12 +150,22 @@ class IssuingService:
             return None
 
     def check_paper(self) -> PaperStatus:
+        """Ask the printer (within its status timeout: never on the UI thread) and set the
+        lamp. The kiosk app asks every few seconds too, so the lamp and the home screen
+        follow the paper without waiting for a press."""
         status = self.printer.paper_status()
         self.last_paper = status
-        if self.lamp is not None:
-            self.lamp.set_fault(status in (PaperStatus.OUT, PaperStatus.LOW),
-                                blinking=status is PaperStatus.LOW)
+        self._set_lamp()
         return status
+
+    def _set_lamp(self) -> None:
+        if self.lamp is None:
+            return
+        status = self.last_paper
+        if self.print_fault or status is PaperStatus.OUT:
+            self.lamp.set_fault(True)
+        else:
+            self.lamp.set_fault(status is PaperStatus.LOW, blinking=True)
 
     def print_and_record(self, ticket: Ticket, content: TicketContent) -> Issued:
         now = self.clock()
@@ -159,10 +173,13 @@ class IssuingService:
             self.printer.print_ticket(content)
         except PrinterError as exc:
             self.numbering.mark_printed(ticket, now, printed=False, error=str(exc))
-            if self.lamp is not None:
-                self.lamp.set_fault(True)
+            self.print_fault = True
+            self._set_lamp()
             return Issued(ticket, content, printed=False, print_error=str(exc))
         self.numbering.mark_printed(ticket, now, printed=True)
+        if self.print_fault:
+            self.print_fault = False
+            self._set_lamp()
         return Issued(ticket, content, printed=True)
 
     def issue(self, lane: str, language: str | None = None, nik: str | None = None,
@@ -175,8 +192,13 @@ class IssuingService:
                 if (clock := self.clock_verdict()) is not None and not clock.trusted:
                     return Refused("clock", lane)  # "closed" may only be the wrong clock talking
                 # Demand outside the hours is worth knowing (kiosk report), so it is recorded.
-                self.numbering.record("refused_closed", self.schedule.office_day(now), now,
-                                      payload={"lane": lane})
+                day = self.schedule.office_day(now)
+                rule = not_served(self.schedule, self.config.lanes, now, lane)
+                if rule is not None:  # open for other lanes: say which, not "closed"
+                    self.numbering.record("refused_not_served_today", day, now,
+                                          payload={"lane": lane})
+                    return Refused("not_served_today", lane, rule.next_opening, rule=rule)
+                self.numbering.record("refused_closed", day, now, payload={"lane": lane})
                 return Refused("closed", lane, self.schedule.next_opening(now, lane))
             day = self.schedule.office_day(now)
             paused, cap = self.controls.for_press(lane, day, self.config.lanes[lane].cap)

@@ -29,6 +29,9 @@ def notice_lines(refused: Refused, language: str) -> tuple[str, list[str]]:
     if refused.reason == "no_numbers":
         return t("no_numbers.title", language), [t("no_numbers.body", language),
                                                  t("no_numbers.retry", language)]
+    if refused.reason == "not_served_today" and refused.rule is not None:
+        # The day's rule, as the home screen says it before the press.
+        return refused.rule.sentence(language), [refused.rule.next_line(language)]
     if refused.reason == "closed":
         body = [t("closed.lane", language)]
         body.append(

@@ -17,7 +17,8 @@ from kiosk.texts import TEXTS, t
 # Check-in refusals that mean the camera or scanner got no usable code.
 SCAN_FAILED = frozenset({"malformed"})
 # Refusals with their own short sentence; any other reason gets "prompt.refused.other".
-REFUSALS = frozenset({"cap", "closed", "paper_out", "paused", "clock", "error", "no_numbers"})
+REFUSALS = frozenset({"cap", "closed", "not_served_today", "paper_out", "paused",
+                      "clock", "error", "no_numbers"})
 # Check-in refusals worded like the issuing ones (same cause, same words).
 SHARED_CHECKIN_REFUSALS = frozenset({"paper_out", "clock"})
 

@@ -25,9 +25,10 @@ Definitions (docs/report.md says the same for staff):
   serve or no-show, added up over the days.
 - refused presses: one event per refused press (``refused_paper_out``,
   ``refused_nik_limit``, ``walkin_burst``, ``refused_paused``,
-  ``refused_closed``); the cap's are the lane's turned-away count (lane_days),
-  so they are counted once. Refusals with an untrusted clock (its time would be
-  wrong too) are not recorded (NOT_RECORDED) and so cannot be counted.
+  ``refused_closed``, ``refused_not_served_today``); the cap's are the lane's
+  turned-away count (lane_days), so they are counted once. Refusals with an
+  untrusted clock (its time would be wrong too) are not recorded (NOT_RECORDED)
+  and so cannot be counted.
 - NIK typing mistakes: one ``nik_entry_mistake`` event each time the keypad
   refused a typed NIK, by problem (kiosk/nik.py REASONS, else "other"); the
   event holds the lane and the problem only, never a digit of the NIK.
@@ -76,10 +77,13 @@ CHECKIN_OUTCOMES = _USUAL + tuple(r for r in REASONS if r not in _USUAL and r !=
 # Refused walk-in/priority presses, by reason, in the order the report lists them.
 REFUSAL_EVENTS = {"paper_out": "refused_paper_out", "nik_limit": "refused_nik_limit",
                   "walkin_burst": "walkin_burst", "paused": "refused_paused",
-                  "closed": "refused_closed", "no_numbers": "refused_no_numbers"}
+                  "closed": "refused_closed",
+                  "not_served_today": "refused_not_served_today",
+                  "no_numbers": "refused_no_numbers"}
 REFUSALS = ("cap", *REFUSAL_EVENTS)
-# Only offices whose kiosks lease numbers from a hub can have these: no row of zeros.
-ONLY_WHEN_SEEN = ("no_numbers",)
+# Only offices whose kiosks lease numbers from a hub, or whose [hours] leave a lane out
+# on some day, can have these: no row of zeros for the others.
+ONLY_WHEN_SEEN = ("not_served_today", "no_numbers")
 # Refusals kiosk/issuing.py and kiosk/walkin_guard.py return without recording an event:
 # the report cannot count them (docs/report.md). Not "nik_invalid": the keypad refuses a
 # NIK that cannot be one before it reaches the service, and counts it (NIK_MISTAKE).

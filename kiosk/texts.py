@@ -41,8 +41,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "Petugas: jalankan `kiosk doctor`, lalu mulai ulang kios.",
                           "No numbers can be given yet. Please ask a member of staff.\n"
                           "Staff: run `kiosk doctor`, then restart the kiosk."),
-    "home.walkin_closed_today": ("Hari ini hanya layanan prioritas",
-                                 "Today: priority applicants only"),
     "home.language": ("English: tekan L", "Bahasa Indonesia: press L"),
     "home.sim_keys": ("Simulasi: 1 = tombol umum, 2 = tombol prioritas, K = kertas habis/ada, "
                       "N / R = loket 1 panggil / panggil ulang",
@@ -910,14 +908,17 @@ def format_moment(moment: datetime, language: str) -> str:
     return f"{format_date(moment.date(), language)} {joiner} {moment:%H:%M} {zone}"
 
 
-def _merge_staff_texts() -> None:
-    """The staff screen's table lives in its own module so each screen's texts stay readable."""
+def _merge_screen_texts() -> None:
+    """The staff and home screens' tables live in their own modules so each screen's texts
+    stay readable."""
+    from kiosk.texts_home import HOME_TEXTS
     from kiosk.texts_staff import STAFF_TEXTS
 
-    clash = TEXTS.keys() & STAFF_TEXTS.keys()
-    if clash:
-        raise RuntimeError(f"text keys defined twice: {sorted(clash)}")
-    TEXTS.update(STAFF_TEXTS)
+    for table in (STAFF_TEXTS, HOME_TEXTS):
+        clash = TEXTS.keys() & table.keys()
+        if clash:
+            raise RuntimeError(f"text keys defined twice: {sorted(clash)}")
+        TEXTS.update(table)
 
 
-_merge_staff_texts()
+_merge_screen_texts()

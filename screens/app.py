@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 TERMINAL_CHECK_S = 2.0
 NOTICE_SECONDS = 12
+# How often the printer is asked about its paper between presses, so the paper lamp and
+# the home screen follow a roll running out (or put back) without waiting for a press.
+PAPER_POLL_S = 5.0
 # The first frame needs only the home screen: the other screens and the domain modules
 # they use are imported on first use, or by load_screens() in `kiosk run`'s start-up
 # thread (docs/design.md, "Start-up"); tests/test_startup_imports.py keeps it so.
@@ -174,9 +177,12 @@ class KioskApp(App[None]):
         self.scan_buffer = ScanBuffer()
         self._held_keys: deque[events.Key] = deque()
         self._stop_camera = threading.Event()
+        self._asking_paper = threading.Lock()
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
+        self.set_interval(PAPER_POLL_S, self.check_paper)
+        self.check_paper()
         notify("READY=1")
         if (interval := ping_interval_s()) is not None:
             self.set_interval(interval, lambda: notify("WATCHDOG=1"))
@@ -228,6 +234,7 @@ class KioskApp(App[None]):
         self.simulation = message.simulation
         if message.desk is not None:
             self._desk, self._own_desk = message.desk, False
+        self.check_paper()
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.services_attached()
@@ -485,6 +492,32 @@ class KioskApp(App[None]):
         if self.simulation is not None:
             out = self.simulation.toggle_paper()
             self.notify("Kertas habis (simulasi)" if out else "Kertas terisi (simulasi)")
+            self.check_paper()  # the lamp and the home screen follow at once, as on a Pi
+
+    def check_paper(self) -> None:
+        """Ask the printer about its paper in a thread: the status query may wait up to
+        [printer] status_timeout_s, which the screen must never do. The lamp follows the
+        answer there (IssuingService.check_paper); the home screen redraws on a change."""
+        if self.service is None or self._asking_paper.locked():
+            return
+        self.run_worker(self._ask_paper, thread=True, group="paper", exit_on_error=False)
+
+    def _ask_paper(self) -> None:
+        if not self._asking_paper.acquire(blocking=False):  # the last answer is still due
+            return
+        try:
+            before = self.service.last_paper
+            status = self.service.check_paper()
+        except Exception:  # a driver bug must not take the lobby down; the press asks again
+            log.exception("paper status check failed")
+            return
+        finally:
+            self._asking_paper.release()
+        if status is not before:
+            try:
+                self.call_from_thread(self.refresh_home)
+            except RuntimeError:  # the app is closing
+                log.debug("paper status changed while the app closed")
 
     @property
     def desk(self) -> StaffDesk:

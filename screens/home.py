@@ -15,6 +15,8 @@ from kiosk.texts import ZONE_ABBREVIATIONS, format_date, format_moment, t
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
+    from kiosk.home_state import HomeState, LaneState
+
 
 class LanguageToggle(Static):
     """Touch or click to switch language, for touch screens with no keyboard."""
@@ -25,36 +27,46 @@ class LanguageToggle(Static):
 
 class HomeScreen(Screen):
     """Also drawn before the store is open (`kiosk run`, app.service None): office, clock,
-    the usual instructions and "getting ready" instead of the quota."""
+    the usual instructions and "getting ready" instead of the quota.
 
-    def _lanes_open(self) -> tuple[bool, bool]:
+    Each lane the screen offers (walk-in button, priority button, check-in) says, before
+    anyone presses, whether a press would get a number now and if not why: not served
+    today (the schedule's sentence), paused by staff, paper out, today's quota used up
+    (kiosk/home_state.py, the same rules in the same order as a press)."""
+
+    state: HomeState | None = None
+
+    def _offered(self) -> tuple[str, ...]:
+        from kiosk.issuing import BOOKED, PRIORITY, WALKIN
+
+        return (WALKIN, PRIORITY, BOOKED) if self.app.checkin is not None else (WALKIN, PRIORITY)
+
+    def _read_state(self) -> HomeState | None:
         if self.app.service is None:  # not known yet: recomposed once the service is there
-            return True, True
-        from kiosk.issuing import PRIORITY, WALKIN
+            return None
+        from kiosk.home_state import read_home_state
 
-        schedule, now = self.app.service.schedule, self.app.service.clock()
-        return schedule.is_open(now, WALKIN), schedule.is_open(now, PRIORITY)
+        return read_home_state(self.app.service, self._offered())
 
     def compose(self) -> ComposeResult:
         lang = self.app.language
-        self.composed_for = walkin_open, priority_open = self._lanes_open()
+        self.state = self._read_state()
+        self.composed_closed = self.state is not None and self.state.closed
         self.composed_ready = self.app.service is not None
+        self._shown: dict[str, str] = {}
         yield Static(self.app.config.office.name, classes="office", id="office")
         yield Static(self._clock_text(), classes="clock", id="clock")
-        if not (walkin_open or priority_open):
-            from kiosk.issuing import PRIORITY, WALKIN
-
+        if self.composed_closed:
             yield Static(t("closed.title", lang), classes="notice-title", id="closed")
-            when = self.app.service.schedule.next_opening_any(
-                self.app.service.clock(), [WALKIN, PRIORITY])
+            when = self.state.next_opening
             yield Static(t("closed.next", lang, when=format_moment(when, lang)) if when
                          else t("closed.unknown", lang), classes="notice-body", id="next-open")
         else:
             yield Static(t("home.title", lang), classes="title")
-            if walkin_open:
-                yield Static(t("home.walkin", lang), classes="button-walkin", id="walkin")
-            else:
-                yield Static(t("home.walkin_closed_today", lang), classes="hint", id="walkin")
+            rule = Static("", classes="lane-rule", id="lane-rule")  # "only ... are served"
+            rule.display = False
+            yield rule
+            yield Static(t("home.walkin", lang), classes="button-walkin", id="walkin")
             yield Static(t("home.priority", lang), classes="button-priority", id="priority")
             if self.app.checkin is not None or self.app.starting:
                 yield Static(t("home.checkin", lang), classes="checkin-hint", id="checkin")
@@ -121,13 +133,11 @@ class HomeScreen(Screen):
     def _quota_text(self) -> str:
         if self.app.start_error is not None:
             return t("home.start_failed", self.app.language, reason=self.app.start_error)
-        if self.app.service is None:
+        if self.state is None:
             return t("home.starting", self.app.language)
-        if self.app.service.controls.paused() is not None:  # staff paused issuing
+        if self.state.paused:  # staff paused issuing
             return t("home.paused", self.app.language)
-        from kiosk.issuing import WALKIN
-
-        quota = self.app.service.quota(WALKIN)
+        quota = self.state.quota
         if quota.cap is None:
             return t("home.no_cap", self.app.language)
         return t("home.quota", self.app.language, left=quota.left, cap=quota.cap)
@@ -137,37 +147,93 @@ class HomeScreen(Screen):
     def refresh_status(self) -> None:
         if self.recomposing:
             return
-        if self._lanes_open() != self.composed_for:  # opening or closing time passed
-            self.refresh(recompose=True)
+        self.state = self._read_state()
+        if (self.state is not None and self.state.closed) != self.composed_closed:
+            self.refresh(recompose=True)  # opening or closing time passed
             return
         self.query_one("#clock", Static).update(self._clock_text())
         self.query_one("#quota", Static).update(self._quota_text())
-        if self.app.service is None or not self.composed_ready:  # the store is not open yet
+        if self.state is None or not self.composed_ready:  # the store is not open yet
             for warning in self.query(".warning"):
                 warning.display = False
             return
+        self._show_lanes(self.state)
+        lang = self.app.language
         warning = self.query_one("#paper-warning", Static)
-        low = self.app.service.last_paper is PaperStatus.LOW
-        warning.update(t("home.printer_warning", self.app.language) if low else "")
-        warning.display = low
+        paper = self.state.paper
+        if paper is PaperStatus.OUT:
+            warning.update(t("home.paper_out", lang))
+        else:
+            warning.update(t("home.printer_warning", lang) if paper is PaperStatus.LOW else "")
+        warning.display = paper in (PaperStatus.OUT, PaperStatus.LOW)
         if self.app.config.sync.enabled:
             self.query_one("#sync", Static).update(self._sync_text())
         clock = self.app.service.clock_verdict()  # None: the clock is not judged (simulation)
         untrusted = clock is not None and not clock.trusted
         clock_warning = self.query_one("#clock-warning", Static)
-        clock_warning.update(t("home.clock_wait", self.app.language) if untrusted else "")
+        clock_warning.update(t("home.clock_wait", lang) if untrusted else "")
         clock_warning.display = untrusted
-        if self.app.checkin is not None and self.app.scanner is not None:
-            hint = self.query("#checkin")
-            if hint:
-                key = "home.checkin" if self.app.camera_ok else "home.camera_lost"
-                hint.first(Static).update(t(key, self.app.language))
         if self.app.simulation is not None:
-            state = t(f"lamp.{self.app.simulation.lamp_state()}", self.app.language)
-            self.query_one("#sim-lamp", Static).update(
-                t("home.sim_lamp", self.app.language, state=state))
+            state = t(f"lamp.{self.app.simulation.lamp_state()}", lang)
+            self.query_one("#sim-lamp", Static).update(t("home.sim_lamp", lang, state=state))
             board = self.app.simulation.display_state()
             shown = self.query_one("#sim-display", Static)
-            shown.update(t("home.sim_display", self.app.language, state=board) if board else "")
+            shown.update(t("home.sim_display", lang, state=board) if board else "")
             shown.display = board is not None
 
+    def _show_lanes(self, state: HomeState) -> None:
+        """Each lane's instruction, or why it gives no number now; the day's rule above."""
+        if self.composed_closed:
+            return
+        from kiosk.home_state import OPEN
+        from kiosk.issuing import BOOKED, PRIORITY, WALKIN
+
+        lang = self.app.language
+        rule = self.query_one("#lane-rule", Static)
+        sentence = state.rule.sentence(lang) if state.rule is not None else ""
+        self._update(rule, sentence)
+        rule.display = bool(sentence)
+        for lane, widget_id, open_class in ((WALKIN, "walkin", "button-walkin"),
+                                            (PRIORITY, "priority", "button-priority"),
+                                            (BOOKED, "checkin", "checkin-hint")):
+            found = self.query(f"#{widget_id}")
+            if not found:
+                continue
+            widget = found.first(Static)
+            lane_state = state.lanes.get(lane)
+            is_open = lane_state is None or lane_state.state == OPEN
+            widget.set_class(is_open, open_class)
+            widget.set_class(not is_open, "lane-off")
+            self._update(widget, self._open_text(lane) if is_open
+                         else self._closed_text(lane_state))
+
+    def _update(self, widget: Static, text: str) -> None:
+        """Only a changed line is redrawn: the screen refreshes every second."""
+        if self._shown.get(widget.id or "") != text:
+            self._shown[widget.id or ""] = text
+            widget.update(text)
+
+    def _open_text(self, lane: str) -> str:
+        from kiosk.issuing import PRIORITY, WALKIN
+
+        lang = self.app.language
+        if lane == WALKIN:
+            return t("home.walkin", lang)
+        if lane == PRIORITY:
+            return t("home.priority", lang)
+        lost = self.app.scanner is not None and not self.app.camera_ok
+        return t("home.camera_lost" if lost else "home.checkin", lang)
+
+    def _closed_text(self, lane_state: LaneState) -> str:
+        from kiosk.home_state import NOT_SERVED, PAPER_OUT, PAUSED
+
+        lang = self.app.language
+        if lane_state.state == NOT_SERVED:
+            rule = lane_state.rule
+            return rule.next_line(lang) if rule is not None else t("closed.lane", lang)
+        name = self.app.config.lanes[lane_state.lane].name(lang)
+        if lane_state.state == PAUSED:
+            return t("home.lane.paused", lang, lane=name)
+        if lane_state.state == PAPER_OUT:
+            return t("home.lane.paper_out", lang, lane=name)
+        return t("home.lane.quota", lang, lane=name, cap=lane_state.cap)

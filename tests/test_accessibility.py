@@ -46,7 +46,7 @@ from screens.notice import NoticeScreen
 from screens.pin import PinScreen
 from screens.staff import StaffScreen
 from screens.ticket import TicketScreen
-from tests.conftest import ROOT, SIM_CONFIG, MovableClock, settle
+from tests.conftest import ROOT, SIM_CONFIG, MovableClock, settle, until
 
 KIOSK_CSS = ROOT / "screens" / "kiosk.tcss"
 DEMO_KEY = (ROOT / "config" / "demo-booking-key.txt").read_text().strip()
@@ -280,6 +280,11 @@ async def every_screen(pilot, booking: str) -> AsyncIterator[str]:
     """Walk the kiosk through each screen an applicant or staff member can meet."""
     app: KioskApp = pilot.app
     yield "home"
+    await pilot.press("k")  # the roll taken out: every lane says so, and a warning line
+    assert await until(pilot, lambda: app.screen.query_one("#paper-warning").display)
+    yield "home paper out"
+    await pilot.press("k")
+    assert await until(pilot, lambda: not app.screen.query_one("#paper-warning").display)
     await pilot.press("1")
     await settle(pilot)
     assert isinstance(app.screen, TicketScreen)
@@ -364,7 +369,7 @@ async def test_every_screen_is_readable_and_fits(config, kiosk, booking, size, t
                 assert scale >= (1 if size == (80, 24) else 2), f"{name}: number too small"
     print(f"{theme} {size}: lowest contrast full colour {lowest['full']:.2f}, "
           f"16 colours {lowest['16']:.2f}")
-    assert len(visited) == 18
+    assert len(visited) == 19
     assert not failures, "\n".join(failures)
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, Input, Static, TabbedContent
 
-from kiosk.config import DayHours
+from kiosk.config import DayHours, load_config
+from kiosk.staff_pin import hash_pin
 from screens.app import KioskApp
 from screens.bigtext import BigNumber
 from screens.home import HomeScreen
@@ -21,7 +22,7 @@ from screens.notice import NoticeScreen
 from screens.pin import PinScreen
 from screens.staff import StaffScreen
 from screens.ticket import TicketScreen
-from tests.conftest import MovableClock, office_time, quick_buttons, settle, until, with_cap
+from tests.conftest import ROOT, MovableClock, office_time, quick_buttons, settle, until, with_cap
 
 
 def text_of(app: KioskApp, selector: str) -> str:
@@ -144,13 +145,97 @@ async def test_home_opens_by_itself_at_opening_time(config, make_app) -> None:
         assert "tombol HIJAU" in text_of(app, "#walkin")
 
 
-async def test_saturday_home_says_priority_only(config, make_app) -> None:
-    hours = {i: DayHours(time(8), time(16), frozenset({"A", "P"})) for i in range(7)}
-    hours[5] = DayHours(time(8), time(12), frozenset({"P"}))
-    app, _ = make_app(dataclasses.replace(config, hours=hours),
-                      MovableClock(office_time("2026-11-28 09:00")))
-    async with app.run_test():
-        assert "Hari ini hanya layanan prioritas" in text_of(app, "#walkin")
+def real_office_hours(tmp_path: Path) -> dict:
+    """config/example-pi.toml's [hours]: Saturday 08:00-12:00 for priority only."""
+    text = (ROOT / "config" / "example-pi.toml").read_text(encoding="utf-8")
+    text = text.replace("scrypt$16384$8$1$REPLACE$REPLACE", hash_pin("482916"))
+    text = text.replace("REPLACE-WITH-openssl-rand-hex-16-OUTPUT-0000000000", "ab" * 16)
+    path = tmp_path / "pi.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(path).hours
+
+
+async def test_priority_only_saturday_says_so_before_and_after_a_press(config, make_app,
+                                                                       tmp_path) -> None:
+    cfg = quick_buttons(dataclasses.replace(config, hours=real_office_hours(tmp_path)))
+    app, _ = make_app(cfg, MovableClock(office_time("2026-11-28 09:00")))  # a Saturday
+    async with app.run_test(size=(100, 30)) as pilot:
+        # Before anyone presses: the day's rule, from the schedule.
+        assert text_of(app, "#lane-rule") == "Hari Sabtu hanya untuk Prioritas"
+        assert text_of(app, "#walkin") == (
+            "Antrian Umum dilayani lagi: Senin, 30 November 2026 pukul 07:30 WITA")
+        assert "tombol BIRU" in text_of(app, "#priority")
+        assert not app.screen.query("#closed")
+        # The walk-in button says the same thing, not "the office is closed".
+        await press_and_settle(pilot, "1")
+        assert isinstance(app.screen, NoticeScreen)
+        text = screen_text(app)
+        assert "Hari Sabtu hanya untuk Prioritas" in text
+        assert "Antrian Umum dilayani lagi: Senin, 30 November 2026 pukul 07:30 WITA" in text
+        assert "Kantor Sedang Tutup" not in text
+        assert app.service.quota().issued == 0
+        app.go_home()
+        await pilot.press("l")
+        assert await until(pilot, lambda: app.screen.query("#lane-rule") and text_of(
+            app, "#lane-rule") == "On Saturdays only Priority is served")
+        assert "Walk-in is served again from Monday" in text_of(app, "#walkin")
+        await press_and_settle(pilot, "2")  # priority is served
+        assert app.screen.query_one(BigNumber).label == "P001"
+
+
+async def test_quota_used_up_shows_on_home_without_a_press(config, clock, make_app) -> None:
+    app, _ = make_app(quick_buttons(with_cap(config, "A", 2)), clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press_and_settle(pilot, "1")
+        await press_and_settle(pilot, "1")
+        assert app.screen.query_one(BigNumber).label == "A002"
+        app.go_home()
+        await pilot.pause()
+        assert text_of(app, "#walkin") == "Antrian Umum: kuota hari ini sudah habis (2 nomor)"
+        assert "0/2" in text_of(app, "#quota")
+        assert "tombol BIRU" in text_of(app, "#priority")  # priority is not capped here
+        assert not app.screen.query_one("#lane-rule").display
+        assert app.service.quota().issued == 2  # no third press was needed
+
+
+async def test_paused_issuing_shows_on_home_without_a_press(config, clock, make_app) -> None:
+    app, _ = make_app(config, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert "tombol HIJAU" in text_of(app, "#walkin")
+        day = app.service.schedule.office_day(clock())
+        assert app.service.controls.pause("ana", day, clock())  # from the staff menu, or a CLI
+        assert await until(pilot, lambda: "dihentikan sementara" in text_of(app, "#walkin"))
+        assert text_of(app, "#walkin") == (
+            "Antrian Umum: pengambilan nomor dihentikan sementara")
+        assert text_of(app, "#priority") == "Prioritas: pengambilan nomor dihentikan sementara"
+        assert "dihentikan sementara oleh petugas" in text_of(app, "#quota")
+        assert app.service.controls.resume("ana", day, clock())
+        assert await until(pilot, lambda: "tombol HIJAU" in text_of(app, "#walkin"))
+        refusals = app.service.db.execute(
+            "SELECT count(*) FROM events WHERE kind = 'refused_paused'").fetchone()[0]
+        assert refusals == 0  # nobody pressed
+
+
+async def test_paper_out_shows_on_home_and_lights_the_lamp_without_a_press(
+        config, clock, make_app) -> None:
+    app, appliance = make_app(config, clock)
+    led = appliance.pin_factory.pin(config.gpio.paper_led)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert await until(pilot, lambda: "tombol HIJAU" in text_of(app, "#walkin"))
+        assert not led.state
+        await pilot.press("k")  # the simulated roll is taken out; nobody presses a button
+        assert await until(pilot, lambda: app.screen.query_one("#paper-warning").display)
+        assert "Kertas tiket habis" in text_of(app, "#paper-warning")
+        assert text_of(app, "#walkin") == (
+            "Antrian Umum: kertas tiket habis, nomor belum dapat diberikan")
+        assert "Prioritas: kertas tiket habis" in text_of(app, "#priority")
+        assert led.state  # the mock paper-LED pin is lit
+        assert "Lampu printer (simulasi): MENYALA" in text_of(app, "#sim-lamp")
+        await pilot.press("k")  # the roll is back
+        assert await until(pilot, lambda: "tombol HIJAU" in text_of(app, "#walkin"))
+        assert not app.screen.query_one("#paper-warning").display
+        assert not led.state
+        assert app.service.db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
 
 
 async def test_paper_out_shows_printer_problem_and_lights_the_lamp(config, clock,

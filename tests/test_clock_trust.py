@@ -260,8 +260,9 @@ def test_confirmation_recovers_from_a_clock_that_was_set_days_ahead(config: Conf
 
 
 def test_untrusted_clock_is_not_mistaken_for_a_closed_office(config: Config) -> None:
-    pi = Pi(office_time("2026-11-28 09:00"), synced=False)  # a Saturday: no walk-in lane
-    service = service_on(config, pi)
+    closed_sunday = dataclasses.replace(config, hours=config.hours | {6: None})
+    pi = Pi(office_time("2026-11-29 09:00"), synced=False)  # a Sunday: the office is closed
+    service = service_on(closed_sunday, pi)
     assert is_clock_refusal(service.issue("A"))
     pi.sync.state = True
     pi.run_for(seconds=6)

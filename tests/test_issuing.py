@@ -15,7 +15,9 @@ from hardware.sim_printer import SimulationPrinter
 from kiosk import store
 from kiosk.config import Config, DayHours, PrinterConfig
 from kiosk.issuing import Issued, IssuingService, Refused
+from kiosk.notices import notice_lines
 from kiosk.numbering import Numbering
+from kiosk.ports import PaperStatus
 from tests.conftest import MovableClock, office_time, with_cap
 from tests.tcp_printer import STATUS_LOW, STATUS_OUT, FakeNetworkPrinter, free_port
 
@@ -89,8 +91,32 @@ def test_closed_office_gives_next_opening_and_no_number(config: Config) -> None:
 def test_saturday_is_priority_only(config: Config) -> None:
     clock = MovableClock(office_time("2026-11-28 09:00"))
     service, _ = sim_service(office_hours(config), clock)
-    assert isinstance(service.issue("A"), Refused)
+    refused = service.issue("A")
+    # The office is open for priority: the walk-in lane is not served, not "closed".
+    assert isinstance(refused, Refused) and refused.reason == "not_served_today"
+    assert refused.next_opening.date() == date(2026, 11, 30)
+    title, body = notice_lines(refused, "id")
+    assert title == "Hari Sabtu hanya untuk Prioritas"
+    assert body == ["Antrian Umum dilayani lagi: Senin, 30 November 2026 pukul 08:00 WITA"]
+    title, body = notice_lines(refused, "en")
+    assert title == "On Saturdays only Priority is served"
+    assert body == ["Walk-in is served again from Monday, 30 November 2026 at 08:00 WITA"]
     assert isinstance(service.issue("P"), Issued)
+    kinds = [r[0] for r in service.db.execute("SELECT kind FROM events ORDER BY seq")]
+    assert kinds[0] == "refused_not_served_today"
+    clock.advance(hours=4)  # 13:00: nobody is served any more, so the office is closed
+    assert service.issue("A").reason == "closed"
+
+
+def test_not_served_names_every_lane_the_day_serves(config: Config) -> None:
+    both = DayHours(time(8), time(12), frozenset({"P", "B"}))
+    cfg = dataclasses.replace(office_hours(config), hours={i: WEEKDAY for i in range(5)}
+                              | {5: both, 6: None})
+    service, _ = sim_service(cfg, MovableClock(office_time("2026-11-28 09:00")))
+    refused = service.issue("A")
+    assert notice_lines(refused, "id")[0] == "Hari Sabtu hanya untuk Prioritas dan Online"
+    assert notice_lines(refused, "en")[0] == (
+        "On Saturdays only Priority and Online booking are served")
 
 
 def test_cap_reached_refuses_with_next_opening_and_counts(config: Config) -> None:
@@ -205,3 +231,23 @@ def test_clock_set_back_refuses(config: Config) -> None:
     clock.advance(days=-400)
     refused = service.issue("A")
     assert isinstance(refused, Refused) and refused.reason == "clock"
+
+
+def test_the_lamp_follows_the_paper_between_presses_and_a_failed_print_until_one_prints(
+        config: Config, clock: MovableClock, lamp: FaultLamp, tmp_path: Path) -> None:
+    service, printer = sim_service(config, clock, lamp)
+    printer.paper_out = True
+    assert service.check_paper() is PaperStatus.OUT  # what the kiosk app asks every few s
+    assert lamp.state == "on" and service.last_paper is PaperStatus.OUT
+    printer.paper_out = False
+    service.check_paper()
+    assert lamp.state == "off"
+    good_output = printer.output
+    printer.output = tmp_path  # a directory: the next ticket cannot be written
+    assert not service.issue("A").printed
+    assert lamp.state == "on"
+    service.check_paper()  # paper is in, but the last ticket did not print: staff must look
+    assert lamp.state == "on"
+    printer.output = good_output
+    assert service.issue("A").printed
+    assert lamp.state == "off"

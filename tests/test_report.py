@@ -468,6 +468,31 @@ def test_a_pause_left_open_counts_until_closing_or_the_report(office: Office) ->
             "paused since an earlier day; 40 min that day"] in page["table-staff"]
 
 
+def test_presses_of_a_lane_the_day_does_not_serve_have_their_own_row(
+        config: Config) -> None:
+    """A priority-only Saturday: walk-in presses are "not served that day", not "closed"
+    (the office was open); the row appears only where such presses happened."""
+    saturday = DayHours(datetime(1, 1, 1, 8).time(), datetime(1, 1, 1, 12).time(),
+                        frozenset({PRIORITY}))
+    cfg = dataclasses.replace(office_hours(config), hours=office_hours(config).hours
+                              | {5: saturday})
+    clock = MovableClock(office_time("2026-11-28 09:00"))
+    db = store.connect(cfg.database)
+    issuing = IssuingService(cfg, db, make_printer(cfg.printer), None, clock)
+    for _ in range(2):
+        assert issuing.issue(WALKIN).reason == "not_served_today"
+    assert isinstance(issuing.issue(PRIORITY), Issued)
+    day = date(2026, 11, 28)
+    figures = build_report(db, cfg, day, day, clock.now).total
+    assert figures.refusal("not_served_today").presses == 2
+    assert figures.refusal("closed").presses == 0
+    assert "Lane not served that day (other lanes open)" in render_table(
+        build_report(db, cfg, day, day, clock.now), "en")
+    weekday = build_report(db, cfg, DAY, DAY, clock.now).total
+    assert "not_served_today" not in [r.reason for r in weekday.refusals]
+    db.close()
+
+
 def test_an_empty_day_and_bad_ranges(office: Office) -> None:
     empty = report_of(office, date(2026, 11, 24), date(2026, 11, 24))
     assert empty.days == () and empty.total.issued == 0 and empty.total.hourly == ()
