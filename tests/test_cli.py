@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -65,21 +64,20 @@ def test_cap_reached_exits_non_zero_with_a_clear_message(tmp_path: Path) -> None
 
 
 def test_closed_exits_non_zero_and_names_the_next_opening(tmp_path: Path) -> None:
-    # The CLI runs on the machine's clock: make the days around it holidays, whatever
-    # day (or zone) that is, so the office is closed now and opens the day after.
-    today = datetime.now(UTC).date()
-    around = ", ".join(f'"{today + timedelta(days=d)}"' for d in (-1, 0, 1))
-    config = make_config(tmp_path, {"holidays = []": f"holidays = [{around}]"})
+    # MOMENT's day (a Wednesday) and the days around it are holidays: closed now, and
+    # the next opening is Friday.
+    config = make_config(tmp_path, {"holidays = []":
+                                    'holidays = ["2026-11-24", "2026-11-25", "2026-11-26"]'})
     result = kiosk("--config", str(config), "issue", "walkin")
     assert result.returncode == 3
     assert "Kantor Sedang Tutup" in result.stderr
-    assert "Buka lagi" in result.stderr
+    assert "Buka lagi" in result.stderr and "27" in result.stderr
 
 
 def test_a_lane_the_day_does_not_serve_is_named_not_closed(tmp_path: Path) -> None:
     priority_only = {f'{day} = "00:00-24:00"': f'{day} = {{ open = "00:00-24:00", lanes = ["P"] }}'
                      for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-    config = make_config(tmp_path, priority_only)  # any day the machine is on: walk-ins not
+    config = make_config(tmp_path, priority_only)  # no day serves walk-ins
     result = kiosk("--config", str(config), "issue", "walkin")
     assert result.returncode == 3
     assert "hanya untuk Prioritas" in result.stderr
