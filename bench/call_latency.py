@@ -52,10 +52,10 @@ import hardware.gpio_panel  # noqa: E402
 from hardware.now_serving import SevenSegmentBoard  # noqa: E402
 from kiosk import store  # noqa: E402
 from kiosk.appliance import build, start_calling  # noqa: E402
-from kiosk.calling_view import calling_service  # noqa: E402
 from kiosk.clock import utc_now  # noqa: E402
 from kiosk.config import Config, LanApiConfig, load_config  # noqa: E402
-from kiosk.numbering import Numbering  # noqa: E402
+from kiosk.queue.calling_view import calling_service  # noqa: E402
+from kiosk.queue.numbering import Numbering  # noqa: E402
 
 TOKEN = "loket1-demo"  # the simulation config's public demo token for counter 1
 WARMUP = 20

@@ -33,7 +33,7 @@ from hardware.gpio_panel import ButtonPanel  # noqa: E402
 from hardware.printers import EscposTicketPrinter  # noqa: E402
 from kiosk import store  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
-from kiosk.issuing import IssuingService  # noqa: E402
+from kiosk.queue.issuing import IssuingService  # noqa: E402
 
 
 class StampedDummy(Dummy):

@@ -127,9 +127,9 @@ def frame_to_ticket(count: int = 60) -> dict[str, float]:
     from hardware.printers import EscposTicketPrinter
     from kiosk import store
     from kiosk.appliance import checkin_for
-    from kiosk.booking_samples import make_sample_bookings
+    from kiosk.checkin.booking_samples import make_sample_bookings
     from kiosk.config import load_config
-    from kiosk.issuing import IssuingService
+    from kiosk.queue.issuing import IssuingService
 
     arrived = [0.0]
 

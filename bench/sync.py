@@ -31,10 +31,10 @@ sys.path.insert(0, str(ROOT))
 from kiosk import store  # noqa: E402
 from kiosk.clock import utc_now  # noqa: E402
 from kiosk.config import SyncConfig, load_config  # noqa: E402
-from kiosk.hub_app import HubServer  # noqa: E402
-from kiosk.hub_store import HubStore  # noqa: E402
-from kiosk.ids import new_id  # noqa: E402
-from kiosk.sync_client import SyncWorker, pending_events  # noqa: E402
+from kiosk.hub.app import HubServer  # noqa: E402
+from kiosk.hub.store import HubStore  # noqa: E402
+from kiosk.store.ids import new_id  # noqa: E402
+from kiosk.sync.client import SyncWorker, pending_events  # noqa: E402
 
 BATCH = 500
 DAY = "2026-11-25"

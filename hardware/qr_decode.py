@@ -9,7 +9,7 @@ only as a benchmark reference.
 Every code the library reads is passed on, as the text the library itself
 makes of it: this module decides nothing about what a payload may contain
 (booking codes are ASCII, but checking them is the check-in rules' job, in
-``kiosk/checkin.py`` and ``kiosk/booking_qr.py``, which turn anything else
+``kiosk/checkin/service.py`` and ``kiosk/checkin/booking_qr.py``, which turn anything else
 into an "unknown booking" message for the applicant).
 
 - zxing-cpp: every QR symbology it reads (``BarcodeFormat.QRCode``: Model 1,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.ports import TicketContent
 from kiosk.texts import TEXTS, ZONE_ABBREVIATIONS, format_date, t
-from kiosk.wait_text import wait_line
+from kiosk.texts.wait import wait_line
 
 if TYPE_CHECKING:  # only types: the driver loads when a ticket is printed
     from collections.abc import Callable
@@ -68,7 +68,7 @@ def _date_lines(ticket: TicketContent) -> list[str]:
 
 
 def _priority_lines(ticket: TicketContent) -> list[str]:
-    """Why this is a priority ticket, and who checks it (kiosk/walkin_guard.py)."""
+    """Why this is a priority ticket, and who checks it (kiosk/queue/walkin_guard.py)."""
     code = ticket.priority_reason
     if not code:
         return []

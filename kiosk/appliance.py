@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk import store
-from kiosk.booking_qr import PublicKeys, load_public_keys
-from kiosk.call_feed import CallFeed, FeedCall
-from kiosk.checkin import CheckinPolicy, CheckinService
+from kiosk.checkin.booking_qr import PublicKeys, load_public_keys
+from kiosk.checkin.service import CheckinPolicy, CheckinService
 from kiosk.clock import utc_now
-from kiosk.clock_trust import ClockTrust
-from kiosk.issuing import IssuingService
+from kiosk.queue.call_feed import CallFeed, FeedCall
+from kiosk.queue.clock_trust import ClockTrust
+from kiosk.queue.issuing import IssuingService
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -103,10 +103,10 @@ def _adopt_hub_state(config: Config, appliance: Appliance) -> None:
 
     Offices without a hub skip importing the sync client (and its HTTP library).
     """
-    from kiosk import leases
+    from kiosk.sync import leases
 
     if config.sync.enabled or leases.leased_lanes(appliance.db):
-        from kiosk.sync_client import adopt_hub_state
+        from kiosk.sync.client import adopt_hub_state
 
         adopt_hub_state(config, appliance)
 
@@ -141,7 +141,7 @@ def start_calling(config: Config, appliance: Appliance, clock: Callable[[], date
     is a notice, never a reason for the ticket kiosk not to start. Calling it
     again (e.g. to retry the API on another port) reuses the lobby outputs.
     """
-    from kiosk.lan_api import LanApi
+    from kiosk.lan.server import LanApi
 
     if appliance.call_feed is None:
         start_lobby_outputs(config, appliance, clock)
@@ -218,7 +218,7 @@ def prompt_speaker(config: Config, appliance: Appliance
 
 def _announce(config: Config, announcer: Any, chime: Any) -> Callable[[FeedCall], None]:
     """Chime, then the spoken call, on the announcer's queue so neither overlaps the last."""
-    from kiosk.spoken_numbers import call_text
+    from kiosk.texts.spoken_numbers import call_text
 
     def listener(call: FeedCall) -> None:
         if not (announcer.enabled and config.calling.speech):  # on for prompts only
@@ -275,8 +275,8 @@ def _make_counter_buttons(config: Config, appliance: Appliance, feed: CallFeed,
     coming. It is logged for staff.
     """
     from hardware.counter_buttons import CounterButtons
-    from kiosk.calling import CallRefused
-    from kiosk.calling_view import calling_service
+    from kiosk.queue.calling import CallRefused
+    from kiosk.queue.calling_view import calling_service
 
     pins = {(c.number, action): pin for c in config.counters
             for action, pin in (("next", c.next_button), ("recall", c.recall_button))
@@ -321,7 +321,7 @@ def load_deferred_drivers(appliance: Appliance) -> None:
 
 
 def hardware_probes(config: Config) -> list:
-    """`kiosk doctor`'s device checks (printer, camera, GPIO, sound) as kiosk.doctor.Check
+    """`kiosk doctor`'s device checks (printer, camera, GPIO, sound) as kiosk.doctor.checks.Check
     items; built here so the drivers load only when the doctor runs."""
     from hardware.probes import probes
 

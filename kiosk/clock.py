@@ -10,7 +10,7 @@ child processes must share the test's moment; ``offset_env_for`` makes it.
 A real-office config (``simulation = false``) refuses a shifted clock
 (``kiosk.config`` raises ``ConfigError``): an office's days, caps and reports
 follow the real clock, and the kiosk judges that clock itself
-(``kiosk/clock_trust.py``). Durations use ``time.monotonic()``, never this.
+(``kiosk/queue/clock_trust.py``). Durations use ``time.monotonic()``, never this.
 """
 
 from __future__ import annotations

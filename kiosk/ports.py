@@ -50,7 +50,7 @@ class TicketContent:
     ticket_id: str
     print_qr: bool = True
     wait: TicketWait | None = None  # None: no estimate line (it could not be worked out)
-    # Lane P with NIK entry (kiosk/walkin_guard.py): "lansia" (from the NIK's birth date),
+    # Lane P with NIK entry (kiosk/queue/walkin_guard.py): "lansia" (from the NIK's birth date),
     # "balita", "disabilitas" or "ibu_hamil" (staff check at the counter); None: no line.
     priority_reason: str | None = None
 

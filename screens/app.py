@@ -13,10 +13,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 
-from kiosk.scan_burst import ScanBuffer
-from kiosk.staff_pin import PinGuard
+from kiosk.checkin.scan_burst import ScanBuffer
+from kiosk.ops.staff_pin import PinGuard
+from kiosk.ops.watchdog import notify, ping_interval_s
 from kiosk.texts import t
-from kiosk.watchdog import notify, ping_interval_s
 from screens.home import HomeScreen
 from screens.pin import PinScreen
 from screens.terminal_watch import end_soon_after_hangup, terminal_gone
@@ -27,11 +27,11 @@ if TYPE_CHECKING:
 
     from textual.screen import Screen
 
-    from kiosk.checkin import CheckedIn, CheckinRefused, CheckinService
+    from kiosk.checkin.service import CheckedIn, CheckinRefused, CheckinService
     from kiosk.config import Config
-    from kiosk.issuing import Issued, IssuingService, Refused
     from kiosk.ports import Simulation
-    from kiosk.staff_desk import StaffDesk
+    from kiosk.queue.issuing import Issued, IssuingService, Refused
+    from kiosk.queue.staff_desk import StaffDesk
 
 log = logging.getLogger(__name__)
 TERMINAL_CHECK_S = 2.0
@@ -354,7 +354,7 @@ class KioskApp(App[None]):
             result = self.checkin.check_in(text, language)
         except Exception:  # scanner garbage must never take the lobby down
             log.exception("check-in failed")
-            from kiosk.issuing import Refused
+            from kiosk.queue.issuing import Refused
 
             result = Refused("error", "B")
         self.call_from_thread(self.show_result, result)
@@ -411,14 +411,14 @@ class KioskApp(App[None]):
             result = self.service.issue(lane, language, nik=nik, reason=reason)
         except Exception:  # a store or driver bug must not take the lobby down
             log.exception("issuing failed")
-            from kiosk.issuing import Refused
+            from kiosk.queue.issuing import Refused
 
             result = Refused("error", lane)
         self.call_from_thread(self.show_result, result)
 
     def show_result(self, result: Issued | Refused | CheckedIn | CheckinRefused) -> None:
-        from kiosk.checkin import CheckedIn
-        from kiosk.issuing import Issued
+        from kiosk.checkin.service import CheckedIn
+        from kiosk.queue.issuing import Issued
         from screens.checkin import CheckedInScreen
         from screens.notice import NoticeScreen
         from screens.ticket import TicketScreen
@@ -438,7 +438,7 @@ class KioskApp(App[None]):
         """The prompt for what the screen now shows; a broken voice never stops the kiosk."""
         if self.speak is None:
             return
-        from kiosk.prompts import prompt_for
+        from kiosk.texts.prompts import prompt_for
 
         try:
             self.speak(prompt_for(result, self.language), self.language)
@@ -472,7 +472,7 @@ class KioskApp(App[None]):
         self.screen.refresh(recompose=True)
 
     def action_simulate(self, lane: str) -> None:
-        from kiosk.issuing import PRIORITY, WALKIN
+        from kiosk.queue.issuing import PRIORITY, WALKIN
 
         if lane not in (WALKIN, PRIORITY):
             return
@@ -525,7 +525,7 @@ class KioskApp(App[None]):
         if self._desk is None:
             if self.service is None:
                 raise RuntimeError("the staff desk needs the store, which is not open yet")
-            from kiosk.staff_desk import StaffDesk
+            from kiosk.queue.staff_desk import StaffDesk
 
             self._desk = StaffDesk.for_service(self.service)
         return self._desk

@@ -18,15 +18,15 @@ from textual.app import App, ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Static
 
-from kiosk.calling_view import board_state, calling_service, change_marker
+from kiosk.queue.calling_view import board_state, calling_service, change_marker
 from kiosk.texts import ZONE_ABBREVIATIONS, format_date
 from screens.bigtext import big_size, render_big
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from kiosk.calling import CallingService
     from kiosk.config import Config
+    from kiosk.queue.calling import CallingService
 
 POLL_S = 0.5
 NOTICE_STEP_S = 0.2  # one character per step: readable, not jumpy

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from kiosk.texts import t
-from kiosk.wait_text import wait_line
+from kiosk.texts.wait import wait_line
 from screens.bigtext import BigNumber
 from screens.countdown import CountdownScreen
 from screens.ticket import UNPRINTED_FACTOR
@@ -17,7 +17,7 @@ from screens.ticket import UNPRINTED_FACTOR
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from kiosk.checkin import CheckedIn
+    from kiosk.checkin.service import CheckedIn
 
 KEYS = "1234567890QWERTYUIOPASDFGHJKLZXCVBNM"
 

@@ -1,7 +1,7 @@
 """Staff confirm the kiosk's date and time, behind the PIN.
 
 Shown large so a glance across the counter catches a wrong day. "Ya"
-records the confirmation (kiosk.clock_trust.confirm_clock) and dismisses
+records the confirmation (kiosk.queue.clock_trust.confirm_clock) and dismisses
 with True; the kiosk then issues for the rest of this boot. "Tidak" explains
 how to set the clock and dismisses with False.
 """
@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from kiosk.clock_trust import ClockTrust
+from kiosk.queue.clock_trust import ClockTrust
 from kiosk.texts import ZONE_ABBREVIATIONS, format_date, format_moment, t
 from screens.bigtext import render_big
 

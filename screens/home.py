@@ -15,7 +15,7 @@ from kiosk.texts import ZONE_ABBREVIATIONS, format_date, format_moment, t
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from kiosk.home_state import HomeState, LaneState
+    from kiosk.queue.home_state import HomeState, LaneState
 
 
 class LanguageToggle(Static):
@@ -32,19 +32,19 @@ class HomeScreen(Screen):
     Each lane the screen offers (walk-in button, priority button, check-in) says, before
     anyone presses, whether a press would get a number now and if not why: not served
     today (the schedule's sentence), paused by staff, paper out, today's quota used up
-    (kiosk/home_state.py, the same rules in the same order as a press)."""
+    (kiosk/queue/home_state.py, the same rules in the same order as a press)."""
 
     state: HomeState | None = None
 
     def _offered(self) -> tuple[str, ...]:
-        from kiosk.issuing import BOOKED, PRIORITY, WALKIN
+        from kiosk.queue.issuing import BOOKED, PRIORITY, WALKIN
 
         return (WALKIN, PRIORITY, BOOKED) if self.app.checkin is not None else (WALKIN, PRIORITY)
 
     def _read_state(self) -> HomeState | None:
         if self.app.service is None:  # not known yet: recomposed once the service is there
             return None
-        from kiosk.home_state import read_home_state
+        from kiosk.queue.home_state import read_home_state
 
         return read_home_state(self.app.service, self._offered())
 
@@ -122,8 +122,8 @@ class HomeScreen(Screen):
 
     def _sync_text(self) -> str:
         # Only offices with a hub pay for importing the sync client (httpx) at start.
-        from kiosk.sync_client import read_status
-        from kiosk.sync_view import sync_line
+        from kiosk.sync.client import read_status
+        from kiosk.sync.view import sync_line
 
         service, config = self.app.service, self.app.config
         now = service.clock()
@@ -185,8 +185,8 @@ class HomeScreen(Screen):
         """Each lane's instruction, or why it gives no number now; the day's rule above."""
         if self.composed_closed:
             return
-        from kiosk.home_state import OPEN
-        from kiosk.issuing import BOOKED, PRIORITY, WALKIN
+        from kiosk.queue.home_state import OPEN
+        from kiosk.queue.issuing import BOOKED, PRIORITY, WALKIN
 
         lang = self.app.language
         rule = self.query_one("#lane-rule", Static)
@@ -214,7 +214,7 @@ class HomeScreen(Screen):
             widget.update(text)
 
     def _open_text(self, lane: str) -> str:
-        from kiosk.issuing import PRIORITY, WALKIN
+        from kiosk.queue.issuing import PRIORITY, WALKIN
 
         lang = self.app.language
         if lane == WALKIN:
@@ -225,7 +225,7 @@ class HomeScreen(Screen):
         return t("home.camera_lost" if lost else "home.checkin", lang)
 
     def _closed_text(self, lane_state: LaneState) -> str:
-        from kiosk.home_state import NOT_SERVED, PAPER_OUT, PAUSED
+        from kiosk.queue.home_state import NOT_SERVED, PAPER_OUT, PAUSED
 
         lang = self.app.language
         if lane_state.state == NOT_SERVED:

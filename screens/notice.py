@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 from textual.widgets import Static
 
-from kiosk.checkin import CheckinRefused, refusal_text
-from kiosk.notices import notice_lines
+from kiosk.checkin.service import CheckinRefused, refusal_text
 from kiosk.texts import t
+from kiosk.texts.notices import notice_lines
 from screens.countdown import CountdownScreen
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from kiosk.issuing import Refused
+    from kiosk.queue.issuing import Refused
 
 
 class NoticeScreen(CountdownScreen):

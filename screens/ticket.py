@@ -8,14 +8,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from kiosk.texts import t
-from kiosk.wait_text import wait_line
+from kiosk.texts.wait import wait_line
 from screens.bigtext import BigNumber
 from screens.countdown import CountdownScreen
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from kiosk.issuing import Issued
+    from kiosk.queue.issuing import Issued
 
 # An unprinted number must stay up long enough to be photographed.
 UNPRINTED_FACTOR = 4

@@ -359,7 +359,7 @@ check_release() {
     cp "$BACKUP_FILE" "$WORK/kiosk.db"
     say "migrating a copy of the store with the new version (a dry run; the store is untouched)"
     if ! out=$(run_new -c 'import sys
-from kiosk.backup import migrate_copy
+from kiosk.ops.backup import migrate_copy
 print(migrate_copy(sys.argv[1]))' "$WORK/kiosk.db" 2>&1); then
         CHECK_PROBLEM="the new version could not migrate a copy of the store: ${out##*$'\n'}"
         return 1

@@ -13,9 +13,9 @@ import time
 from datetime import date
 
 from kiosk import store
-from kiosk.call_order import CallPolicy
-from kiosk.calling import CallingService, Counter
 from kiosk.clock import utc_now
+from kiosk.queue.call_order import CallPolicy
+from kiosk.queue.calling import CallingService, Counter
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from datetime import date
 
 from kiosk import store
 from kiosk.clock import utc_now
-from kiosk.numbering import CapReached, Numbering, Ticket
+from kiosk.queue.numbering import CapReached, Numbering, Ticket
 
 
 def main() -> None:

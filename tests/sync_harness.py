@@ -20,13 +20,14 @@ from collections import deque
 from datetime import date
 from pathlib import Path
 
-from kiosk import leases, store
+from kiosk import store
 from kiosk.appliance import build
 from kiosk.config import Config, SyncConfig
-from kiosk.hub_app import HubServer
-from kiosk.hub_store import HubStore
-from kiosk.issuing import Issued, Refused
-from kiosk.sync_client import SyncWorker, apply_to_appliance, prepare_store
+from kiosk.hub.app import HubServer
+from kiosk.hub.store import HubStore
+from kiosk.queue.issuing import Issued, Refused
+from kiosk.sync import leases
+from kiosk.sync.client import SyncWorker, apply_to_appliance, prepare_store
 
 FAULTS = ("pass", "down", "slow", "http500", "http500_after", "reset_before", "reset_after",
           "truncate", "duplicate")

@@ -36,9 +36,9 @@ from textual.widget import Widget
 from textual.widgets import Button, Static, TabbedContent
 
 from kiosk.appliance import Appliance, build
-from kiosk.booking_samples import BOOKINGS_FILE, make_sample_bookings
+from kiosk.checkin.booking_samples import BOOKINGS_FILE, make_sample_bookings
 from kiosk.config import Config, ConfigError, load_config
-from kiosk.issuing import Refused
+from kiosk.queue.issuing import Refused
 from screens.app import CodeScanned, KioskApp
 from screens.bigtext import FONT, GLYPH_HEIGHT, GLYPH_WIDTH, BigNumber
 from screens.checkin import CheckedInScreen, KeypadScreen

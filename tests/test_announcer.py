@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from hardware.announcer import MISSING_NOTICE, Announcer
-from kiosk.spoken_numbers import call_text
+from kiosk.texts.spoken_numbers import call_text
 from tests.conftest import wait_until as shared_wait_until
 
 SPEAK_S = 0.015

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from kiosk import backup, cli_admin, store
-from kiosk.numbering import Numbering, Ticket
+from kiosk import store
+from kiosk.cli import admin as cli_admin
+from kiosk.ops import backup
+from kiosk.queue.numbering import Numbering, Ticket
 from tests.conftest import office_time
 
 DAY = date(2026, 11, 25)

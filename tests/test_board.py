@@ -12,9 +12,9 @@ import pytest
 from textual.widgets import Static
 
 from kiosk import store
-from kiosk.calling_view import calling_service
 from kiosk.config import BoardConfig, Config
-from kiosk.numbering import Numbering
+from kiosk.queue.calling_view import calling_service
+from kiosk.queue.numbering import Numbering
 from screens.board import BoardApp, CounterTile
 from tests.conftest import MovableClock
 

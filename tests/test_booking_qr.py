@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.booking_qr import (
+from kiosk.checkin.booking_qr import (
     MAX_PAYLOAD_CHARS,
     BookingClaim,
     ParseFailure,
@@ -27,7 +27,7 @@ from kiosk.booking_qr import (
     public_key_to_b64,
     sign_payload,
 )
-from kiosk.booking_samples import BOOKINGS_FILE, make_sample_bookings
+from kiosk.checkin.booking_samples import BOOKINGS_FILE, make_sample_bookings
 from tests.conftest import ROOT
 
 OLD_KEY, NEW_KEY, STRANGER = generate_private_key(), generate_private_key(), generate_private_key()

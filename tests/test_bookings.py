@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import store
-from kiosk.bookings import (
+from kiosk.checkin.bookings import (
     ImportFileError,
     hash_nik,
     import_bookings,

@@ -14,11 +14,11 @@ import time
 import pytest
 
 from kiosk import store
-from kiosk.call_feed import CallFeed, FeedCall
-from kiosk.calling_view import calling_service
 from kiosk.clock import utc_now
 from kiosk.config import Config
-from kiosk.numbering import Numbering
+from kiosk.queue.call_feed import CallFeed, FeedCall
+from kiosk.queue.calling_view import calling_service
+from kiosk.queue.numbering import Numbering
 from tests.conftest import wait_until
 
 
@@ -81,7 +81,7 @@ def test_a_listener_that_raises_is_logged_and_the_feed_goes_on(config, staff, ca
     def broken(call: FeedCall) -> None:
         raise RuntimeError("speaker unplugged")
 
-    caplog.set_level(logging.ERROR, logger="kiosk.call_feed")
+    caplog.set_level(logging.ERROR, logger="kiosk.queue.call_feed")
     with CallFeed(config.database, config.office.code, poll_s=0.02) as feed:
         feed.subscribe(broken)
         feed.subscribe(lambda call: got.append(call.label))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.call_order import LANES, CallPolicy, choose_next, starvation_bound
+from kiosk.queue.call_order import LANES, CallPolicy, choose_next, starvation_bound
 
 ALL = {"P", "B", "A"}
 DEFAULT = CallPolicy()

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from kiosk import store
-from kiosk.call_order import CallPolicy
-from kiosk.calling import (
+from kiosk.queue.call_order import CallPolicy
+from kiosk.queue.calling import (
     CalledTicket,
     CallingService,
     CallRecord,
@@ -23,8 +23,8 @@ from kiosk.calling import (
     Serving,
     parse_label,
 )
-from kiosk.numbering import Numbering
-from kiosk.schedule import Schedule
+from kiosk.queue.numbering import Numbering
+from kiosk.queue.schedule import Schedule
 from tests.conftest import ROOT, MovableClock, office_time
 
 DAY = date(2026, 11, 25)

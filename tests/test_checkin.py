@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from hardware.printers import make_printer
 from hardware.sim_printer import SimulationPrinter
 from kiosk import store
-from kiosk.booking_qr import (
+from kiosk.checkin.booking_qr import (
     BookingClaim,
     generate_private_key,
     load_private_key,
@@ -30,8 +30,8 @@ from kiosk.booking_qr import (
     public_key_to_b64,
     sign_payload,
 )
-from kiosk.bookings import import_bookings, load_booking
-from kiosk.checkin import (
+from kiosk.checkin.bookings import import_bookings, load_booking
+from kiosk.checkin.service import (
     REASONS,
     CheckedIn,
     CheckinPolicy,
@@ -40,7 +40,7 @@ from kiosk.checkin import (
     refusal_text,
 )
 from kiosk.config import Config, DayHours, load_config
-from kiosk.issuing import IssuingService
+from kiosk.queue.issuing import IssuingService
 from tests.conftest import ROOT, SIM_CONFIG, MovableClock, office_time, with_cap
 
 SALT = b"checkin-test-salt-0123456789"

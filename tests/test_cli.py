@@ -136,7 +136,7 @@ def test_check_config(tmp_path: Path) -> None:
 def test_checkin_command_prints_the_numbers_and_refuses_garbage(tmp_path: Path) -> None:
     from datetime import date
 
-    from kiosk.booking_samples import make_sample_bookings
+    from kiosk.checkin.booking_samples import make_sample_bookings
 
     config = make_config(tmp_path)
     key = (ROOT / "config" / "demo-booking-key.txt").read_text().strip()

@@ -14,7 +14,7 @@ from kiosk import cli
 from tests.conftest import ROOT
 from tests.test_cli import kiosk, make_config
 
-CLI_MODULES = sorted((ROOT / "kiosk").glob("cli*.py")) + [
+CLI_MODULES = sorted((ROOT / "kiosk" / "cli").glob("*.py")) + [
     ROOT / "screens" / "board.py", ROOT / "screens" / "counter_client.py"]  # `kiosk board|counter`
 
 

@@ -20,7 +20,8 @@ from textual.widgets import Button, Static
 from hardware.printers import make_printer
 from kiosk import store
 from kiosk.appliance import build
-from kiosk.clock_trust import (
+from kiosk.config import Config
+from kiosk.queue.clock_trust import (
     ANCHOR_KEY,
     CachedSync,
     ClockTrust,
@@ -30,9 +31,8 @@ from kiosk.clock_trust import (
     read_boot_id,
     timedatectl_synchronized,
 )
-from kiosk.config import Config
-from kiosk.issuing import Issued, IssuingService, Refused
-from kiosk.numbering import ClockBehind
+from kiosk.queue.issuing import Issued, IssuingService, Refused
+from kiosk.queue.numbering import ClockBehind
 from screens.app import KioskApp
 from screens.clock_confirm import ClockConfirmScreen
 from screens.notice import NoticeScreen
@@ -322,7 +322,7 @@ def test_missing_timedatectl_means_unknown(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_system_sync_falls_back_to_timesyncds_flag(tmp_path: Path, monkeypatch) -> None:
-    import kiosk.clock_trust as clock_trust
+    import kiosk.queue.clock_trust as clock_trust
 
     monkeypatch.setattr(clock_trust, "kernel_synchronized", lambda: None)
     monkeypatch.setattr(clock_trust, "timedatectl_synchronized", lambda: None)

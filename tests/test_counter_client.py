@@ -7,10 +7,10 @@ import socket
 import pytest
 from textual.widgets import Static
 
-from kiosk.calling_view import calling_service
 from kiosk.config import Config
-from kiosk.lan_api import LanApi
-from kiosk.numbering import Numbering
+from kiosk.lan.server import LanApi
+from kiosk.queue.calling_view import calling_service
+from kiosk.queue.numbering import Numbering
 from screens.counter_client import CounterApi, CounterClientApp
 from tests.conftest import MovableClock
 

@@ -14,7 +14,7 @@ Wednesday, when every lane is open), so the cap is hit and held many times.
 
 SIGKILL models a crashed or frozen-then-killed process, not a power cut:
 the kernel still writes out what the process wrote. Power-cut durability
-rests on ``synchronous=FULL`` (see kiosk/store.py), which a test cannot cut.
+rests on ``synchronous=FULL`` (see kiosk/store/__init__.py), which a test cannot cut.
 
 Zygote usage: python -m tests.test_crash_harness DB TICKETS_BIN KILLS SEED
 """
@@ -51,7 +51,7 @@ def _child(config, seed: int, week: int, t0: datetime, out_fd: int) -> None:
     """Issue forever; one line per committed ticket or refusal, written unbuffered."""
     from hardware.printers import make_printer
     from kiosk import store
-    from kiosk.issuing import Issued, IssuingService
+    from kiosk.queue.issuing import Issued, IssuingService
 
     base = office_time(FIRST_DAY) + timedelta(weeks=week)
 
@@ -85,7 +85,7 @@ def _forward(buffer: bytearray, chunk: bytes) -> int:
 def zygote(db: str, tickets_bin: str, kills: int, seed: int) -> None:
     """Fork, let the child issue, SIGKILL it at a random point; ``kills`` times."""
     from hardware.printers import make_printer  # noqa: F401  (warm the imports before forking)
-    from kiosk import issuing, store  # noqa: F401
+    from kiosk import store  # noqa: F401
     from kiosk.config import WalkinConfig, load_config
 
     cfg = load_config(SIM_CONFIG)

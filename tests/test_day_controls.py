@@ -9,10 +9,11 @@ import sys
 
 import pytest
 
-from kiosk import power, store
-from kiosk.day_controls import DayControls
-from kiosk.issuing import IssuingService, Refused
+from kiosk import store
+from kiosk.ops import power
 from kiosk.ports import PaperStatus, TicketContent
+from kiosk.queue.day_controls import DayControls
+from kiosk.queue.issuing import IssuingService, Refused
 from tests.conftest import with_cap
 
 

@@ -28,10 +28,10 @@ from gpiozero.pins.mock import MockFactory
 
 from hardware.gpio_panel import ButtonPanel, running_on_pi
 from hardware.probes import camera_probe, find_voice, gpio_probe, printer_probe, sound_probe
-from kiosk import doctor, store
+from kiosk import store
 from kiosk.clock import utc_now
 from kiosk.config import Config, LanApiConfig, SyncConfig
-from kiosk.doctor import (
+from kiosk.doctor.checks import (
     CHECK_NAMES,
     Check,
     clock_check,
@@ -44,7 +44,8 @@ from kiosk.doctor import (
     run_checks,
     services_check,
 )
-from kiosk.lan_api import LanApi
+from kiosk.doctor.checks import checks as doctor
+from kiosk.lan.server import LanApi
 from kiosk.texts import TEXTS
 from tests.conftest import ROOT, SIM_CONFIG
 from tests.tcp_printer import STATUS_LOW, STATUS_OK, STATUS_OUT, FakeNetworkPrinter, free_port
@@ -488,7 +489,7 @@ def test_hub_not_reachable_is_a_warning_and_unconfigured_is_skipped(config: Conf
 
 
 def test_hub_messages_name_the_real_key(config: Config) -> None:
-    """`[sync] hub_url` is the key in the file (kiosk/config.py), in both languages."""
+    """`[sync] hub_url` is the key in the file (kiosk/config/__init__.py), in both languages."""
     for found in (hub_check(config), hub_check(hub_config(config, "http://127.0.0.1:1", "")),
                   hub_check(hub_config(config, f"http://127.0.0.1:{free_port()}", "t"))):
         shown = [rendered(doctor.Outcome(found, 0.0), language) for language in ("id", "en")]

@@ -8,8 +8,8 @@ from datetime import time
 from hardware.printers import make_printer
 from kiosk import store
 from kiosk.config import Config, DayHours
-from kiosk.home_state import NOT_SERVED, OPEN, PAPER_OUT, PAUSED, QUOTA, read_home_state
-from kiosk.issuing import IssuingService
+from kiosk.queue.home_state import NOT_SERVED, OPEN, PAPER_OUT, PAUSED, QUOTA, read_home_state
+from kiosk.queue.issuing import IssuingService
 from tests.conftest import MovableClock, office_time, with_cap
 
 

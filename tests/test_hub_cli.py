@@ -13,9 +13,9 @@ import pytest
 
 from kiosk.cli import _parser, main
 from kiosk.config import ConfigError, load_config
-from kiosk.hub_app import create_app
-from kiosk.hub_store import HubStore
-from kiosk.sync_protocol import PREFIX
+from kiosk.hub.app import create_app
+from kiosk.hub.store import HubStore
+from kiosk.sync.protocol import PREFIX
 from tests.conftest import ROOT, SIM_CONFIG
 from tests.sync_harness import SALT_HEX
 from tests.tcp_printer import free_port

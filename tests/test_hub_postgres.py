@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 
 from kiosk import store
-from kiosk.hub_app import HubServer
-from kiosk.hub_store import HubStore
-from kiosk.sync_client import HubClient, SyncWorker, pending_events, prepare_store
-from kiosk.sync_protocol import LeaseRequest
+from kiosk.hub.app import HubServer
+from kiosk.hub.store import HubStore
+from kiosk.sync.client import HubClient, SyncWorker, pending_events, prepare_store
+from kiosk.sync.protocol import LeaseRequest
 from tests.conftest import MovableClock
 from tests.sync_harness import SALT_HEX, FaultProxy, synced
 from tests.test_sync_push import add_events, kiosk_events
@@ -200,9 +200,9 @@ def test_bookings_settings_and_leases_on_postgresql(pg_hub, config, clock: Movab
 def test_releasing_a_dead_kiosks_numbers_on_postgresql(pg_hub, clock: MovableClock) -> None:
     from datetime import timedelta
 
-    from kiosk.hub_store import HubError
-    from kiosk.ids import new_id
-    from kiosk.sync_protocol import Event
+    from kiosk.hub.store import HubError
+    from kiosk.store.ids import new_id
+    from kiosk.sync.protocol import Event
 
     hub_store, _ = pg_hub
     hub_store.set_settings("KUP", {"caps": {"A": 20}, "lease_block": 10})

@@ -14,10 +14,10 @@ from hardware.printers import make_printer
 from hardware.sim_printer import SimulationPrinter
 from kiosk import store
 from kiosk.config import Config, DayHours, PrinterConfig
-from kiosk.issuing import Issued, IssuingService, Refused
-from kiosk.notices import notice_lines
-from kiosk.numbering import Numbering
 from kiosk.ports import PaperStatus
+from kiosk.queue.issuing import Issued, IssuingService, Refused
+from kiosk.queue.numbering import Numbering
+from kiosk.texts.notices import notice_lines
 from tests.conftest import MovableClock, office_time, with_cap
 from tests.tcp_printer import STATUS_LOW, STATUS_OUT, FakeNetworkPrinter, free_port
 

@@ -20,7 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.journal_log import JournalHandler, field_name, journal_available, priority, setup_logging
+from kiosk.ops.journal_log import (
+    JournalHandler,
+    field_name,
+    journal_available,
+    priority,
+    setup_logging,
+)
 
 
 class FakeJournald:
@@ -175,7 +181,7 @@ def test_setup_logging_uses_the_journal_when_its_socket_exists(journald) -> None
     try:
         handler = setup_logging("debug", socket_path=journald.path)
         assert isinstance(handler, JournalHandler) and root.level == logging.DEBUG
-        logging.getLogger("kiosk.clock_trust").info("clock trusted (ntp)",
+        logging.getLogger("kiosk.queue.clock_trust").info("clock trusted (ntp)",
                                                     extra={"kiosk": {"clock_reason": "ntp"}})
         fields = journald.receive()
         assert fields["MESSAGE"] == "clock trusted (ntp)"

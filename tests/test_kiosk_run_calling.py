@@ -15,10 +15,10 @@ import pytest
 
 from kiosk import store
 from kiosk.appliance import build, start_calling
-from kiosk.calling_view import calling_service
 from kiosk.clock import utc_now
 from kiosk.config import LanApiConfig, load_config
-from kiosk.numbering import Numbering
+from kiosk.queue.calling_view import calling_service
+from kiosk.queue.numbering import Numbering
 from tests.conftest import ROOT, SIM_CONFIG, settle, until, wait_until
 from tests.test_now_serving import DIGIT_SELECT, PATTERN, SEGMENTS, PinLog
 

@@ -1,6 +1,6 @@
 """`kiosk run` draws the home screen before the store is open (docs/design.md, "Start-up").
 
-The app is started as kiosk/cli.py `_cmd_run` starts it: no service, and the store,
+The app is started as kiosk/cli/__init__.py `_cmd_run` starts it: no service, and the store,
 services and lane buttons built by `_start_kiosk` in the start-up thread. A gate holds
 that thread so the tests can act while the kiosk is still getting ready.
 """
@@ -17,7 +17,7 @@ import pytest
 from textual.widgets import Static
 
 from kiosk import cli
-from kiosk.booking_samples import make_sample_bookings
+from kiosk.checkin.booking_samples import make_sample_bookings
 from kiosk.config import Config, LanApiConfig
 from screens.app import KioskApp
 from screens.bigtext import BigNumber

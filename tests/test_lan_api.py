@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from kiosk.calling_view import calling_service
 from kiosk.config import Config, LanApiConfig
-from kiosk.lan_api import LanApi
-from kiosk.numbering import Numbering
+from kiosk.lan.server import LanApi
+from kiosk.queue.calling_view import calling_service
+from kiosk.queue.numbering import Numbering
 from tests.conftest import MovableClock
 
 TOKENS = {1: "loket1-demo", 2: "loket2-demo", 3: "loket3-demo"}

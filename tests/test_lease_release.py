@@ -14,14 +14,15 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from kiosk import leases, store
+from kiosk import store
 from kiosk.cli import main
 from kiosk.clock import utc_now
 from kiosk.config import Config
-from kiosk.hub_store import HubError, HubStore
-from kiosk.ids import new_id
-from kiosk.issuing import Issued, Refused
-from kiosk.sync_protocol import PREFIX, Event, LeaseRequest
+from kiosk.hub.store import HubError, HubStore
+from kiosk.queue.issuing import Issued, Refused
+from kiosk.store.ids import new_id
+from kiosk.sync import leases
+from kiosk.sync.protocol import PREFIX, Event, LeaseRequest
 from tests.conftest import MovableClock
 from tests.sync_harness import SALT_HEX, FaultProxy, Hub, LeasingKiosk
 

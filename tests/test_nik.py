@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.bookings import hash_nik as booking_hash_nik
-from kiosk.nik import (
+from kiosk.checkin.bookings import hash_nik as booking_hash_nik
+from kiosk.checkin.nik import (
     PROVINCES,
     REASONS,
     NikInfo,

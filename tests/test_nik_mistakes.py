@@ -16,10 +16,10 @@ from datetime import date, timedelta
 
 from hardware.sim_printer import SimulationPrinter
 from kiosk import store
+from kiosk.checkin.nik import REASONS, salted_hash
 from kiosk.config import Config, WalkinConfig
-from kiosk.issuing import IssuingService
-from kiosk.nik import REASONS, salted_hash
-from kiosk.report import (
+from kiosk.queue.issuing import IssuingService
+from kiosk.reports.day import (
     CSV_HEADER,
     NIK_MISTAKE,
     NOT_RECORDED,
@@ -28,7 +28,7 @@ from kiosk.report import (
     report_dict,
     report_rows,
 )
-from kiosk.report_html import render_html, render_table
+from kiosk.reports.html import render_html, render_table
 from screens.nik_entry import NikEntryScreen
 from screens.ticket import TicketScreen
 from tests.conftest import MovableClock, office_time, settle
@@ -146,7 +146,7 @@ def test_an_unknown_problem_is_recorded_as_other_with_the_lane_only(config, cloc
 def test_a_broken_store_never_costs_the_applicant_anything(config, clock, caplog) -> None:
     service = make_service(nik_entry(config), clock)
     service.db.close()  # e.g. the store went away under the kiosk
-    with caplog.at_level(logging.ERROR, logger="kiosk.issuing"):
+    with caplog.at_level(logging.ERROR, logger="kiosk.queue.issuing"):
         assert service.record_nik_mistake("A", "length") is None  # no exception
     assert "could not record a NIK entry mistake" in caplog.text
 
@@ -179,7 +179,7 @@ def test_the_day_report_counts_mistakes_by_problem_in_every_form(config, clock) 
     assert total.nik_mistakes == (NikMistake("length", 2), NikMistake("birth_date", 1),
                                   NikMistake("other", 1))
     assert [m.problem for m in total.nik_mistakes][:2] == [
-        r for r in REASONS if r in ("length", "birth_date")]  # kiosk/nik.py's order
+        r for r in REASONS if r in ("length", "birth_date")]  # kiosk/checkin/nik.py's order
     assert total.nik_mistakes_total == 4
     assert total.refused == 0  # the applicant went on typing: not a refused press
     assert "nik_invalid" not in NOT_RECORDED and "nik_required" in NOT_RECORDED

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import store
-from kiosk.numbering import CapReached, ClockBehind, Numbering, Ticket
+from kiosk.queue.numbering import CapReached, ClockBehind, Numbering, Ticket
 from tests.conftest import ROOT, office_time
 
 DAY = date(2026, 11, 25)

@@ -12,13 +12,13 @@ import pytest
 
 from hardware.announcer import Announcer
 from kiosk.appliance import Appliance, _announce, build, prompt_speaker, start_lobby_outputs
-from kiosk.call_feed import FeedCall
-from kiosk.checkin import REASONS, CheckedIn, CheckedInApplicant, CheckinRefused
+from kiosk.checkin.service import REASONS, CheckedIn, CheckedInApplicant, CheckinRefused
 from kiosk.config import Config
-from kiosk.issuing import Issued, Refused
-from kiosk.numbering import Ticket
 from kiosk.ports import TicketContent
-from kiosk.prompts import prompt_for
+from kiosk.queue.call_feed import FeedCall
+from kiosk.queue.issuing import Issued, Refused
+from kiosk.queue.numbering import Ticket
+from kiosk.texts.prompts import prompt_for
 from screens.app import CodeScanned, KioskApp
 from screens.notice import NoticeScreen
 from screens.ticket import TicketScreen

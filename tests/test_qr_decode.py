@@ -29,7 +29,7 @@ from hardware.qr_decode import (
     make_decoder,
     payload_text,
 )
-from kiosk.booking_qr import ParseFailure, parse_payload
+from kiosk.checkin.booking_qr import ParseFailure, parse_payload
 from tests.conftest import ROOT
 from tests.qr_images import (
     PAYLOADS,
@@ -226,7 +226,8 @@ def test_zxing_reads_every_qr_symbology_the_library_reads() -> None:
 
 
 def test_what_the_camera_reads_is_judged_by_the_checkin_rules() -> None:
-    """The decoders pass non-booking text on; kiosk/booking_qr.py refuses it, never raises."""
+    """The decoders pass non-booking text on; kiosk/checkin/booking_qr.py refuses it, never
+    raises."""
     for case in TEXT_CASES:
         for text in decoder("zxing").decode(text_frame(case)):
             refused = parse_payload(text, {})

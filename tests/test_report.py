@@ -37,15 +37,18 @@ from pathlib import Path
 import pytest
 
 from hardware.printers import make_printer
-from kiosk import cli, cli_report, store
-from kiosk.booking_qr import BookingClaim, generate_private_key, sign_payload
-from kiosk.bookings import import_bookings
-from kiosk.calling_view import calling_service
-from kiosk.checkin import CheckedIn, CheckinPolicy, CheckinRefused, CheckinService
-from kiosk.clock_trust import confirm_clock
+from kiosk import cli, store
+from kiosk.checkin.booking_qr import BookingClaim, generate_private_key, sign_payload
+from kiosk.checkin.bookings import import_bookings
+from kiosk.checkin.service import CheckedIn, CheckinPolicy, CheckinRefused, CheckinService
+from kiosk.cli import report as cli_report
 from kiosk.config import Config, DayHours, WalkinConfig
-from kiosk.issuing import PRIORITY, WALKIN, Issued, IssuingService, Refused
-from kiosk.report import (
+from kiosk.queue.calling_view import calling_service
+from kiosk.queue.clock_trust import confirm_clock
+from kiosk.queue.issuing import PRIORITY, WALKIN, Issued, IssuingService, Refused
+from kiosk.queue.staff_desk import StaffDesk
+from kiosk.queue.walkin_guard import recent_bursts
+from kiosk.reports.day import (
     CHECKIN_OUTCOMES,
     NOT_RECORDED,
     HourCount,
@@ -59,9 +62,7 @@ from kiosk.report import (
     report_dict,
     report_rows,
 )
-from kiosk.report_html import nice_step, render_html, render_table
-from kiosk.staff_desk import StaffDesk
-from kiosk.walkin_guard import recent_bursts
+from kiosk.reports.html import nice_step, render_html, render_table
 from tests.conftest import MovableClock, office_time, with_cap
 
 DAY = date(2026, 11, 25)
@@ -108,7 +109,7 @@ class Office:
             office=dataclasses.replace(self.config.office, device_id="KUP-SIM2"))
         self.nik_issuing = IssuingService(self.nik_config, self.db,
                                           make_printer(self.nik_config.printer), None, clock)
-        self.controls = self.issuing.controls  # kiosk.day_controls.DayControls
+        self.controls = self.issuing.controls  # kiosk.queue.day_controls.DayControls
         policy = CheckinPolicy("KUP", early_minutes=60, late_minutes=30,
                                public_keys={"k1": KEY.public_key()})
         self.checkin = CheckinService(self.config, self.db, printer, policy, clock,

@@ -2,12 +2,12 @@
 
 Staff released a dead kiosk's walk-in numbers at the hub (``kiosk hub release``) while it
 held a ticket it had not pushed; back on the network, the kiosk keeps the ticket and records
-a ``lease_conflict`` (kiosk/sync_client.py ``_revoke``). It is the one way an office ends up
+a ``lease_conflict`` (kiosk/sync/client.py ``_revoke``). It is the one way an office ends up
 with one number on two tickets, so the office head must see it; most offices never use
 leases, and their reports must not change at all.
 
 The known day of tests/test_report.py (real services, Kupang, WITA) gets such an event via
-kiosk.numbering.append_event with the payload the sync client writes; the last test goes
+kiosk.queue.numbering.append_event with the payload the sync client writes; the last test goes
 through the real release at a real hub on 127.0.0.1 instead.
 """
 
@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kiosk.config import Config
-from kiosk.issuing import WALKIN, Issued, Refused
-from kiosk.numbering import append_event
-from kiosk.report import LeaseConflict, Refusal, build_report, report_dict, report_rows
-from kiosk.report_html import render_html, render_table
+from kiosk.queue.issuing import WALKIN, Issued, Refused
+from kiosk.queue.numbering import append_event
+from kiosk.reports.day import LeaseConflict, Refusal, build_report, report_dict, report_rows
+from kiosk.reports.html import render_html, render_table
 from kiosk.store import immediate
 from tests.conftest import MovableClock, office_time
 from tests.sync_harness import Hub, LeasingKiosk
@@ -40,7 +40,7 @@ from tests.test_report import (
     run_cli,
 )
 
-REASON = "released at the hub before this ticket reached it"  # as kiosk/sync_client.py writes
+REASON = "released at the hub before this ticket reached it"  # as kiosk/sync/client.py writes
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.scan_burst import MAX_SCAN_LENGTH, ScanBuffer
+from kiosk.checkin.scan_burst import MAX_SCAN_LENGTH, ScanBuffer
 
 
 def type_burst(buffer: ScanBuffer, text: str, start: float, gap: float) -> list[str]:

@@ -6,7 +6,7 @@ from datetime import date, time
 from zoneinfo import ZoneInfo
 
 from kiosk.config import DayHours
-from kiosk.schedule import Schedule
+from kiosk.queue.schedule import Schedule
 from tests.conftest import office_time
 
 WEEKDAY = DayHours(time(8), time(16), frozenset({"A", "P", "B"}))

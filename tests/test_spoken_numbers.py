@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.spoken_numbers import (
+from kiosk.texts.spoken_numbers import (
     call_text,
     label_words,
     number_words,

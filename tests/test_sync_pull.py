@@ -17,18 +17,18 @@ import pytest
 
 from kiosk import store
 from kiosk.appliance import build
-from kiosk.booking_qr import (
+from kiosk.checkin.booking_qr import (
     BookingClaim,
     generate_private_key,
     public_key_to_b64,
     sign_payload,
 )
-from kiosk.bookings import hash_nik, load_booking
-from kiosk.checkin import CheckedIn, CheckinRefused
+from kiosk.checkin.bookings import hash_nik, load_booking
+from kiosk.checkin.service import CheckedIn, CheckinRefused
 from kiosk.config import Config
-from kiosk.issuing import Issued, Refused
-from kiosk.sync_client import SyncWorker, apply_to_appliance, read_status, start_sync
-from kiosk.sync_protocol import PREFIX
+from kiosk.queue.issuing import Issued, Refused
+from kiosk.sync.client import SyncWorker, apply_to_appliance, read_status, start_sync
+from kiosk.sync.protocol import PREFIX
 from tests.conftest import MovableClock
 from tests.sync_harness import SALT_HEX, Hub, synced
 

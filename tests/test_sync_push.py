@@ -17,17 +17,17 @@ import pytest
 from kiosk import store
 from kiosk.clock import utc_now
 from kiosk.config import Config
-from kiosk.issuing import Issued
-from kiosk.numbering import append_event
+from kiosk.queue.issuing import Issued
+from kiosk.queue.numbering import append_event
 from kiosk.store import immediate
-from kiosk.sync_client import (
+from kiosk.sync.client import (
     HubClient,
     SyncWorker,
     backoff_delay,
     pending_events,
     read_status,
 )
-from kiosk.sync_protocol import PREFIX
+from kiosk.sync.protocol import PREFIX
 from tests.conftest import MovableClock
 from tests.sync_harness import FAULTS, FaultProxy, Hub, synced
 
@@ -78,7 +78,7 @@ def test_a_batch_sent_twice_is_stored_once(hub: Hub, config: Config, db, clock) 
     add_events(db, cfg, clock, 5)
     rows = db.execute("SELECT seq, id, at, office_code, office_day, device_id, kind, ticket_id,"
                       " payload FROM events ORDER BY seq").fetchall()
-    from kiosk.sync_protocol import Event, push_request_json
+    from kiosk.sync.protocol import Event, push_request_json
 
     body = push_request_json("KUP-T1", clock(), [Event(r[1], r[0], *r[2:]) for r in rows])
     headers = {"Authorization": f"Bearer {token}"}
@@ -207,7 +207,7 @@ def test_hub_down_then_back_and_the_status_says_so(tmp_path: Path, config: Confi
     status = read_status(db, cfg, clock())
     assert not status.online and status.pending_events == 3
     assert "cannot reach" in status.last_error and status.last_success < clock()
-    from kiosk.hub_app import HubServer
+    from kiosk.hub.app import HubServer
 
     hub.server = HubServer(hub.store, port=port).start()  # back on the same address
     assert worker.sync_once().ok
@@ -245,7 +245,7 @@ def test_backoff_grows_exponentially_with_jitter_up_to_the_cap() -> None:
 def test_the_background_worker_retries_until_the_hub_answers(
         hub: Hub, config: Config, clock, proxy: FaultProxy) -> None:
     from kiosk.appliance import build
-    from kiosk.sync_client import start_sync
+    from kiosk.sync.client import start_sync
 
     token = hub.kiosk_token("KUP-W1")
     cfg = synced(config, proxy.url, token, "KUP-W1", interval_s=1, backoff_max_s=1)

@@ -135,7 +135,8 @@ def cli_commands() -> set[str]:
     """Every `kiosk` sub-command, including the admin ones the lead hooks into cli.py."""
     import argparse
 
-    from kiosk import cli, cli_admin
+    from kiosk import cli
+    from kiosk.cli import admin as cli_admin
 
     parser = cli._parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
@@ -250,7 +251,7 @@ def listing(root: Path) -> list[tuple[str, str, str]]:
 
 def valid_config(root: Path) -> Path:
     """Fill in the example config the way office staff would (real PIN, own salt)."""
-    from kiosk.staff_pin import hash_pin
+    from kiosk.ops.staff_pin import hash_pin
 
     path = root / "etc/antrian-kiosk/kiosk.toml"
     text = path.read_text()
@@ -263,7 +264,7 @@ def valid_config(root: Path) -> Path:
 
 def make_store(root: Path, tickets: int) -> Path:
     from kiosk import store
-    from kiosk.numbering import Numbering
+    from kiosk.queue.numbering import Numbering
 
     db_path = root / "var/lib/antrian-kiosk/kiosk.db"  # example-pi.toml's path, staged
     db = store.connect(db_path)
@@ -284,7 +285,8 @@ def test_install_into_a_staging_root_builds_the_tree(source: Path, tmp_path: Pat
     assert proc.returncode == 0, proc.stdout + proc.stderr
     release = root / "opt/antrian-kiosk" / current(root)
     assert current(root).startswith("releases/0.")
-    assert (release / "kiosk/cli.py").is_file() and (release / "systemd/install.sh").is_file()
+    assert (release / "kiosk/cli/__init__.py").is_file()
+    assert (release / "systemd/install.sh").is_file()
     for absent in (".git", ".venv", "var"):
         assert not (release / absent).exists(), absent
     config = root / "etc/antrian-kiosk/kiosk.toml"
@@ -360,7 +362,8 @@ def test_failed_migration_dry_run_keeps_the_old_version(source: Path, tmp_path: 
     old = current(root)
     valid_config(root)
     db_path = make_store(root, 4)
-    with (source / "kiosk/store.py").open("a") as module:  # a new version with a bad migration
+    # a new version with a bad migration
+    with (source / "kiosk/store/__init__.py").open("a") as module:
         module.write("\n\ndef _broken(db):\n    raise RuntimeError('the newest migration breaks')"
                      "\n\n\nMIGRATIONS.append(_broken)\n")
     proc = run_install(source, root)

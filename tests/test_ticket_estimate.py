@@ -23,15 +23,15 @@ from hardware.printers import EscposTicketPrinter, make_printer
 from hardware.sim_printer import SimulationPrinter
 from kiosk import store
 from kiosk.appliance import Appliance, build
-from kiosk.booking_samples import make_sample_bookings
-from kiosk.bookings import import_bookings
-from kiosk.calling_view import calling_service
-from kiosk.checkin import CheckedIn, CheckinPolicy, CheckinService
+from kiosk.checkin.booking_samples import make_sample_bookings
+from kiosk.checkin.bookings import import_bookings
+from kiosk.checkin.service import CheckedIn, CheckinPolicy, CheckinService
 from kiosk.config import Config, CounterConfig, WalkinConfig
-from kiosk.issuing import Issued, IssuingService
 from kiosk.ports import TicketWait
-from kiosk.wait_estimate import PaceCache, WaitEstimate
-from kiosk.wait_text import rounded_range, ticket_wait, wait_line
+from kiosk.queue.calling_view import calling_service
+from kiosk.queue.issuing import Issued, IssuingService
+from kiosk.queue.wait_estimate import PaceCache, WaitEstimate
+from kiosk.texts.wait import rounded_range, ticket_wait, wait_line
 from screens.app import KioskApp
 from screens.checkin import CheckedInScreen
 from screens.ticket import TicketScreen
@@ -213,7 +213,7 @@ def test_counters_idle_for_an_hour_mean_unknown(config: Config, clock: MovableCl
 def test_a_broken_estimate_still_issues_and_prints_the_number(
         dummy: DummyService, caplog: pytest.LogCaptureFixture) -> None:
     dummy.db.execute("ALTER TABLE calls RENAME TO calls_elsewhere")  # a real SQLite error
-    with caplog.at_level(logging.ERROR, logger="kiosk.issuing"):
+    with caplog.at_level(logging.ERROR, logger="kiosk.queue.issuing"):
         issued, data = dummy.issue("A", "id")
     assert issued.ticket.label == "A001" and issued.content.wait is None
     assert b"A001" in data and b"Menunggu sebelum Anda: 0" in data

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.call_order import CallPolicy
-from kiosk.calling import CallingService, Counter
-from kiosk.numbering import Numbering
-from kiosk.wait_estimate import (
+from kiosk.queue.call_order import CallPolicy
+from kiosk.queue.calling import CallingService, Counter
+from kiosk.queue.numbering import Numbering
+from kiosk.queue.wait_estimate import (
     WaitEstimate,
     estimate_for_lane,
     estimate_wait,

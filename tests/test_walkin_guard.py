@@ -19,11 +19,11 @@ from escpos.printer import Dummy
 from hardware.sim_printer import SimulationPrinter
 from hardware.ticket_layout import render_ticket
 from kiosk import store
+from kiosk.checkin.nik import salted_hash
 from kiosk.config import Config, ConfigError, WalkinConfig, load_config
-from kiosk.issuing import Issued, IssuingService, Refused
-from kiosk.nik import salted_hash
-from kiosk.notices import notice_lines
-from kiosk.walkin_guard import nik_refusals, recent_bursts
+from kiosk.queue.issuing import Issued, IssuingService, Refused
+from kiosk.queue.walkin_guard import nik_refusals, recent_bursts
+from kiosk.texts.notices import notice_lines
 from tests.conftest import SIM_CONFIG, MovableClock, office_time, with_cap
 
 ROOT = Path(__file__).resolve().parent.parent

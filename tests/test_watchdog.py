@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from kiosk.watchdog import notify, ping_interval_s
+from kiosk.ops.watchdog import notify, ping_interval_s
 
 
 def test_ready_and_watchdog_datagrams_reach_the_socket(tmp_path: Path) -> None:

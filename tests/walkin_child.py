@@ -16,7 +16,7 @@ from pathlib import Path
 from hardware.sim_printer import SimulationPrinter
 from kiosk import store
 from kiosk.config import WalkinConfig, load_config
-from kiosk.issuing import Issued, IssuingService
+from kiosk.queue.issuing import Issued, IssuingService
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)  # Wednesday 09:00 WITA: lane A open

@@ -1,0 +1,583 @@
+"""Online bookings synced to the kiosk: validation, import, and NIK protection.
+
+Bookings arrive as a file (JSON or CSV) exported from the booking system and
+copied to the kiosk, so check-in works with no network. Each row is checked on
+its own: one typo must not block a whole day's bookings, and staff need the
+line number and a plain reason to fix it. The NIK never reaches the store:
+only a keyed hash (to match a KTP later) and a masked form for staff.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kiosk.clock import utc_now
+from kiosk.queue.numbering import append_event
+from kiosk.store import immediate
+
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable, Iterable
+
+    import sqlite_utils
+
+# Booking codes are what people type from an e-mail: capitals and digits only.
+CODE_PATTERN = re.compile(r"[A-Z0-9]{6,16}")
+OFFICE_PATTERN = re.compile(r"[A-Z0-9-]{2,16}")  # the same rule as [office] code in the config
+NIK_PATTERN = re.compile(r"[0-9]{16}")
+DAY_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+HHMM_PATTERN = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+MAX_APPLICANTS = 5  # one core family per booking (DOMAIN.md)
+MAX_NICKNAME = 20
+MIN_SALT_BYTES = 16
+STATUSES = ("booked", "checked_in", "cancelled")
+IMPORT_STATUSES = ("booked", "cancelled")  # a file can book or cancel, never check in
+CSV_COLUMNS = ("code", "office", "date", "slot_start", "slot_end", "nickname", "nik")
+PLACEHOLDER_NICKNAME = "Pemohon {position}"  # applicants known only from a signed QR
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (missing, not JSON/CSV, no header)."""
+
+
+class _Invalid(ValueError):
+    """One field is wrong; the message is shown to staff as the reason."""
+
+
+def hash_nik(nik: str, salt: bytes) -> str:
+    """HMAC-SHA256 of the NIK with a secret key kept outside the database.
+
+    A NIK has little entropy (region, birth date, serial): a plain hash could
+    be reversed by trying every NIK, a keyed one cannot without the salt.
+    """
+    if len(salt) < MIN_SALT_BYTES:
+        raise ValueError(f"the NIK salt must be at least {MIN_SALT_BYTES} random bytes")
+    if not NIK_PATTERN.fullmatch(nik):
+        raise ValueError("a NIK is exactly 16 digits")
+    return hmac.new(salt, nik.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def nik_matches(nik_hash: str, nik: str, salt: bytes) -> bool:
+    """Whether a NIK read from a KTP is the one booked (constant-time compare)."""
+    if not NIK_PATTERN.fullmatch(nik):
+        return False
+    return hmac.compare_digest(nik_hash, hash_nik(nik, salt))
+
+
+def mask_nik(nik: str) -> str:
+    """'3271********0003': enough for staff to compare with a KTP, useless to copy."""
+    if not NIK_PATTERN.fullmatch(nik):
+        raise ValueError("a NIK is exactly 16 digits")
+    return f"{nik[:4]}{'*' * 8}{nik[-4:]}"
+
+
+def normalize_code(text: str) -> str | None:
+    """The canonical booking code (capitals), or None if it cannot be one."""
+    code = text.strip().upper()
+    return code if CODE_PATTERN.fullmatch(code) else None
+
+
+# --- what the store holds -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Applicant:
+    position: int
+    nickname: str
+    nik_hash: str | None
+    nik_masked: str | None
+    ticket_number: int | None = None
+
+
+@dataclass(frozen=True)
+class Booking:
+    code: str
+    office_code: str
+    day: date
+    slot_start: time
+    slot_end: time
+    status: str
+    checked_in_at: datetime | None
+    updated_at: datetime
+    source: str
+    applicants: tuple[Applicant, ...]
+
+
+def load_booking(conn: sqlite3.Connection, code: str) -> Booking | None:
+    """Read one booking; call inside the check-in transaction to see the latest status."""
+    row = conn.execute(
+        "SELECT code, office_code, booking_day, slot_start, slot_end, status, checked_in_at,"
+        " updated_at, source FROM bookings WHERE code = ?", (code,)
+    ).fetchone()
+    if row is None:
+        return None
+    applicants = tuple(
+        Applicant(*values) for values in conn.execute(
+            "SELECT position, nickname, nik_hash, nik_masked, ticket_number"
+            " FROM booking_applicants WHERE booking_code = ? ORDER BY position", (code,))
+    )
+    return Booking(
+        code=row[0], office_code=row[1], day=date.fromisoformat(row[2]),
+        slot_start=time.fromisoformat(row[3]), slot_end=time.fromisoformat(row[4]),
+        status=row[5], checked_in_at=None if row[6] is None else datetime.fromisoformat(row[6]),
+        updated_at=datetime.fromisoformat(row[7]), source=row[8], applicants=applicants,
+    )
+
+
+def insert_from_claim(conn: sqlite3.Connection, *, code: str, office_code: str, day: date,
+                      slot_start: time, slot_end: time, applicants: int, now: datetime) -> None:
+    """A booking the kiosk learns from its signed QR alone (the list never synced).
+
+    Nicknames are placeholders and there is no NIK: the QR carries neither.
+    """
+    conn.execute(
+        "INSERT INTO bookings (code, office_code, booking_day, slot_start, slot_end, status,"
+        " updated_at, source) VALUES (?, ?, ?, ?, ?, 'booked', ?, 'qr')",
+        (code, office_code, day.isoformat(), f"{slot_start:%H:%M}", f"{slot_end:%H:%M}",
+         now.isoformat()),
+    )
+    conn.executemany(
+        "INSERT INTO booking_applicants (booking_code, position, nickname) VALUES (?, ?, ?)",
+        [(code, p, PLACEHOLDER_NICKNAME.format(position=p)) for p in range(1, applicants + 1)],
+    )
+
+
+def mark_checked_in(conn: sqlite3.Connection, code: str, numbers: dict[int, int],
+                    now: datetime) -> None:
+    """Record the check-in and each applicant's B number (inside the check-in transaction)."""
+    conn.execute(
+        "UPDATE bookings SET status = 'checked_in', checked_in_at = ?, updated_at = ?"
+        " WHERE code = ?", (now.isoformat(), now.isoformat(), code),
+    )
+    conn.executemany(
+        "UPDATE booking_applicants SET ticket_number = ? WHERE booking_code = ? AND position = ?",
+        [(number, code, position) for position, number in numbers.items()],
+    )
+
+
+# --- validating one booking -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class _NewApplicant:
+    nickname: str
+    nik_hash: str
+    nik_masked: str
+
+
+@dataclass(frozen=True)
+class _NewBooking:
+    """A validated booking from a file; the NIK is already hashed and masked."""
+
+    code: str
+    office_code: str
+    day: date
+    slot_start: time
+    slot_end: time
+    status: str
+    applicants: tuple[_NewApplicant, ...]
+    line: int
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f"{name} must be text (in quotes)")
+    if not value.strip():
+        raise _Invalid(f"{name} is empty")
+    return value.strip()
+
+
+def _code(value: Any) -> str:
+    code = normalize_code(_text(value, "code"))
+    if code is None:
+        raise _Invalid("code must be 6 to 16 capital letters or digits")
+    return code
+
+
+def _office(value: Any, office_code: str) -> str:
+    office = _text(value, "office").upper()
+    if not OFFICE_PATTERN.fullmatch(office):
+        raise _Invalid("office must be an office code such as KUP")
+    if office != office_code:
+        raise _Invalid(f"booked at office {office}; this kiosk serves {office_code}")
+    return office
+
+
+def _day(value: Any) -> date:
+    text = _text(value, "date")
+    try:
+        if not DAY_PATTERN.fullmatch(text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _Invalid("date must be a real date written YYYY-MM-DD") from None
+
+
+def _hhmm(value: Any, name: str) -> time:
+    match = HHMM_PATTERN.fullmatch(_text(value, name))
+    if match is None:
+        raise _Invalid(f"{name} must be a time written HH:MM (24-hour)")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _slot(start_value: Any, end_value: Any) -> tuple[time, time]:
+    start, end = _hhmm(start_value, "slot_start"), _hhmm(end_value, "slot_end")
+    if start >= end:
+        raise _Invalid("slot_start must be earlier than slot_end")
+    return start, end
+
+
+def _status(value: Any) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "booked"
+    status = _text(value, "status").lower()
+    if status not in IMPORT_STATUSES:
+        raise _Invalid(f"status must be one of {', '.join(IMPORT_STATUSES)}")
+    return status
+
+
+def _nickname(value: Any) -> str:
+    nickname = _text(value, "nickname")
+    if len(nickname) > MAX_NICKNAME:
+        raise _Invalid(f"nickname is longer than {MAX_NICKNAME} characters")
+    if not nickname.isprintable():
+        raise _Invalid("nickname contains control characters")
+    if re.search(r"[0-9]{6}", nickname):
+        raise _Invalid("nickname contains a long number (a NIK in the wrong column?)")
+    return nickname
+
+
+def _applicant(nickname: Any, nik: Any, salt: bytes) -> _NewApplicant:
+    name = _nickname(nickname)
+    # Never echo the value: a reason goes to logs and screens.
+    if not isinstance(nik, str) or not NIK_PATTERN.fullmatch(nik.strip()):
+        raise _Invalid("NIK must be exactly 16 digits")
+    nik = nik.strip()
+    return _NewApplicant(name, hash_nik(nik, salt), mask_nik(nik))
+
+
+class _Checks:
+    """Runs every field check of a row, so staff see all its problems at once."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.reasons: list[str] = []
+
+    def run(self, name: str, check: Callable[..., Any], *args: Any) -> None:
+        try:
+            self.values[name] = check(*args)
+        except _Invalid as exc:
+            self.reasons.append(str(exc))
+
+
+# --- the import -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row or booking that was not applied, and why.
+
+    ``line`` is the CSV line number (the header is line 1) or the JSON array
+    index (from 0), as named by ``unit``.
+    """
+
+    line: int
+    code: str | None
+    reason: str
+    unit: str = "line"
+
+    def __str__(self) -> str:
+        code = f" ({self.code})" if self.code else ""
+        return f"{self.unit} {self.line}{code}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    cancelled: int = 0
+    unchanged: int = 0
+    problems: list[RowProblem] = field(default_factory=list)  # rejected: fix the file
+    kept: list[RowProblem] = field(default_factory=list)  # valid, but the kiosk knows better
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        lines = [f"{self.added} added, {self.updated} updated, {self.cancelled} cancelled,"
+                 f" {self.unchanged} unchanged, {len(self.problems)} rejected,"
+                 f" {len(self.kept)} kept as they were"]
+        lines += [f"  rejected {p}" for p in self.problems]
+        lines += [f"  kept {p}" for p in self.kept]
+        return "\n".join(lines)
+
+
+def _read_json(text: str, office_code: str, salt: bytes, report: ImportReport
+               ) -> list[_NewBooking]:
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(f"not valid JSON: {exc}") from None
+    if not isinstance(items, list):
+        raise ImportFileError("a JSON bookings file must be a list of booking objects")
+    bookings: list[_NewBooking] = []
+    first_seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            report.problems.append(RowProblem(index, None, "not a booking object", "item"))
+            continue
+        parsed = _json_booking(item, index, office_code, salt)
+        if isinstance(parsed, RowProblem):
+            report.problems.append(parsed)
+        elif parsed.code in first_seen:
+            report.problems.append(RowProblem(
+                index, parsed.code, f"the same code is already at item {first_seen[parsed.code]}",
+                "item"))
+        else:
+            first_seen[parsed.code] = index
+            bookings.append(parsed)
+    return bookings
+
+
+def _json_booking(item: dict[str, Any], index: int, office_code: str, salt: bytes
+                  ) -> _NewBooking | RowProblem:
+    checks = _Checks()
+    checks.run("code", _code, item.get("code"))
+    checks.run("office", _office, item.get("office"), office_code)
+    checks.run("day", _day, item.get("date"))
+    checks.run("slot", _slot, item.get("slot_start"), item.get("slot_end"))
+    checks.run("status", _status, item.get("status"))
+    reasons, values = checks.reasons, checks.values
+    raw_applicants = item.get("applicants")
+    applicants: list[_NewApplicant] = []
+    if not isinstance(raw_applicants, list) or not 1 <= len(raw_applicants) <= MAX_APPLICANTS:
+        reasons.append(f"applicants must be a list of 1 to {MAX_APPLICANTS} people")
+    else:
+        for position, person in enumerate(raw_applicants, start=1):
+            if not isinstance(person, dict):
+                reasons.append(f"applicant {position}: not an object with nickname and nik")
+                continue
+            try:
+                applicants.append(_applicant(person.get("nickname"), person.get("nik"), salt))
+            except _Invalid as exc:
+                reasons.append(f"applicant {position}: {exc}")
+        if len({a.nik_hash for a in applicants}) < len(applicants):
+            reasons.append("the same NIK is listed twice")
+    code = values.get("code")
+    if reasons:
+        return RowProblem(index, code, "; ".join(reasons), "item")
+    return _NewBooking(code, values["office"], values["day"], *values["slot"], values["status"],
+                       tuple(applicants), index)
+
+
+def _read_csv(text: str, office_code: str, salt: bytes, report: ImportReport
+              ) -> list[_NewBooking]:
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        raise ImportFileError("the CSV file is empty")
+    columns = [name.strip().lower() for name in header]
+    missing = [name for name in CSV_COLUMNS if name not in columns]
+    if missing:
+        raise ImportFileError(f"the CSV header lacks column(s): {', '.join(missing)}"
+                              f" (expected {', '.join(CSV_COLUMNS)}[, status])")
+    where = {name: columns.index(name) for name in (*CSV_COLUMNS, "status") if name in columns}
+    groups: dict[str, list[tuple[int, tuple]]] = {}
+    bad_codes: set[str] = set()
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(columns):
+            code = normalize_code(row[where["code"]]) if len(row) > where["code"] else None
+            skipped = f" (booking {code} skipped)" if code else ""
+            report.problems.append(RowProblem(
+                line, code, f"expected {len(columns)} columns, found {len(row)}{skipped}"))
+            if code:
+                bad_codes.add(code)
+            continue
+        cell = {name: row[i] for name, i in where.items()}
+        parsed = _csv_row(cell, office_code, salt)
+        code = parsed[0]
+        if isinstance(parsed[1], list):
+            skipped = f" (booking {code} skipped)" if code else ""
+            report.problems.append(RowProblem(line, code, "; ".join(parsed[1]) + skipped))
+            if code:
+                bad_codes.add(code)
+            continue
+        groups.setdefault(code, []).append((line, parsed[1]))
+    bookings = []
+    for code, rows in groups.items():
+        if code in bad_codes:
+            continue
+        booking = _csv_booking(code, rows)
+        if isinstance(booking, RowProblem):
+            report.problems.append(booking)
+        else:
+            bookings.append(booking)
+    return bookings
+
+
+def _csv_row(cell: dict[str, str], office_code: str, salt: bytes
+             ) -> tuple[str | None, tuple | list[str]]:
+    """(code, (office, day, slot, status, applicant)) or (code or None, reasons)."""
+    checks = _Checks()
+    checks.run("code", _code, cell["code"])
+    checks.run("office", _office, cell["office"], office_code)
+    checks.run("day", _day, cell["date"])
+    checks.run("slot", _slot, cell["slot_start"], cell["slot_end"])
+    checks.run("status", _status, cell.get("status"))
+    checks.run("applicant", _applicant, cell["nickname"], cell["nik"], salt)
+    reasons, values = checks.reasons, checks.values
+    code = values.get("code")
+    if reasons:
+        return code, reasons
+    return code, (values["office"], values["day"], values["slot"], values["status"],
+                  values["applicant"])
+
+
+def _csv_booking(code: str, rows: list[tuple[int, tuple]]) -> _NewBooking | RowProblem:
+    """One booking from its applicant rows, which must agree on everything but the person."""
+    first_line, (office, day, slot, status, _) = rows[0]
+    for line, (o, d, s, st, _) in rows[1:]:
+        if (o, d, s, st) != (office, day, slot, status):
+            return RowProblem(line, code, f"office, date, slot or status differ from line"
+                              f" {first_line} of the same booking (booking skipped)")
+    if len(rows) > MAX_APPLICANTS:
+        return RowProblem(rows[MAX_APPLICANTS][0], code, f"more than {MAX_APPLICANTS}"
+                          " applicants in one booking (booking skipped)")
+    seen: set[str] = set()
+    for line, (*_, person) in rows:
+        if person.nik_hash in seen:
+            return RowProblem(line, code, "the same NIK is listed twice (booking skipped)")
+        seen.add(person.nik_hash)
+    return _NewBooking(code, office, day, *slot, status, tuple(p[4] for _, p in rows), first_line)
+
+
+def _same(booking: Booking, new: _NewBooking) -> bool:
+    return (booking.office_code, booking.day, booking.slot_start, booking.slot_end) == (
+        new.office_code, new.day, new.slot_start, new.slot_end
+    ) and [(a.nickname, a.nik_hash, a.nik_masked) for a in booking.applicants] == [
+        (a.nickname, a.nik_hash, a.nik_masked) for a in new.applicants]
+
+
+def _write(conn: sqlite3.Connection, new: _NewBooking, now: datetime, source: str,
+           exists: bool) -> None:
+    values = (new.office_code, new.day.isoformat(), f"{new.slot_start:%H:%M}",
+              f"{new.slot_end:%H:%M}", new.status, now.isoformat(), source)
+    if exists:
+        conn.execute("UPDATE bookings SET office_code = ?, booking_day = ?, slot_start = ?,"
+                     " slot_end = ?, status = ?, updated_at = ?, source = ? WHERE code = ?",
+                     (*values, new.code))
+        conn.execute("DELETE FROM booking_applicants WHERE booking_code = ?", (new.code,))
+    else:
+        conn.execute("INSERT INTO bookings (office_code, booking_day, slot_start, slot_end,"
+                     " status, updated_at, source, code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     (*values, new.code))
+    conn.executemany(
+        "INSERT INTO booking_applicants (booking_code, position, nickname, nik_hash, nik_masked)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(new.code, position, a.nickname, a.nik_hash, a.nik_masked)
+         for position, a in enumerate(new.applicants, start=1)],
+    )
+
+
+def _apply(conn: sqlite3.Connection, new: _NewBooking, existing: Booking | None, now: datetime,
+           source: str, report: ImportReport, unit: str) -> str | None:
+    """Upsert one booking; return the event kind to append, or None if nothing changed.
+
+    Check-in and cancellation are final: a file (perhaps an older export) never
+    turns them back into "booked", so re-importing is always safe.
+    """
+    if existing is None:
+        _write(conn, new, now, source, exists=False)
+        if new.status == "cancelled":
+            report.cancelled += 1
+            return "booking_cancelled"
+        report.added += 1
+        return "booking_imported"
+    if existing.status == "checked_in":
+        if new.status == "cancelled" or not _same(existing, new):
+            report.kept.append(RowProblem(new.line, new.code, "already checked in at the kiosk;"
+                                          " not changed", unit))
+        else:
+            report.unchanged += 1
+        return None
+    if existing.status == "cancelled":
+        if new.status == "booked":
+            report.kept.append(RowProblem(new.line, new.code, "cancelled earlier; a cancelled"
+                                          " booking is not reinstated", unit))
+        else:
+            report.unchanged += 1
+        return None
+    if new.status == "cancelled":
+        _write(conn, new, now, source, exists=True)
+        report.cancelled += 1
+        return "booking_cancelled"
+    if _same(existing, new):
+        report.unchanged += 1
+        return None
+    _write(conn, new, now, source, exists=True)
+    report.updated += 1
+    return "booking_imported"
+
+
+def _file_format(path: Path, text: str) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".json", ".csv"):
+        return suffix[1:]
+    return "json" if text.lstrip().startswith("[") else "csv"
+
+
+def import_bookings(db: sqlite_utils.Database, path: Path | str, salt: bytes, office_code: str,
+                    *, device_id: str = "IMPORT", now: datetime | None = None) -> ImportReport:
+    """Import a JSON or CSV bookings file; bad rows are reported and skipped.
+
+    JSON: a list of {code, office, date, slot_start, slot_end, status?,
+    applicants: [{nickname, nik}, ...]}. CSV: a header, then one row per
+    applicant: code, office, date, slot_start, slot_end, nickname, nik[, status].
+    All changes are one transaction; events carry no nickname and no NIK.
+    """
+    if len(salt) < MIN_SALT_BYTES:
+        raise ValueError(f"the NIK salt must be at least {MIN_SALT_BYTES} random bytes")
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # spreadsheets often add a BOM
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFileError(f"cannot read {path}: {exc}") from None
+    now = now or utc_now()
+    report = ImportReport()
+    kind = _file_format(path, text)
+    read = _read_json if kind == "json" else _read_csv
+    bookings = read(text, office_code.upper(), salt, report)
+    unit = "item" if kind == "json" else "line"
+    source = f"import:{path.name}"[:80]
+    with immediate(db) as conn:
+        for new in bookings:
+            event = _apply(conn, new, load_booking(conn, new.code), now, source, report, unit)
+            if event is not None:
+                append_event(conn, office_code=new.office_code, office_day=new.day,
+                             device_id=device_id, kind=event, at=now,
+                             payload=_event_payload(new, source))
+    return report
+
+
+def _event_payload(new: _NewBooking, source: str) -> dict[str, Any]:
+    return {"code": new.code, "day": new.day.isoformat(),
+            "slot": f"{new.slot_start:%H:%M}-{new.slot_end:%H:%M}",
+            "applicants": len(new.applicants), "status": new.status, "source": source}
+
+
+def booking_rows(bookings: Iterable[dict[str, Any]]) -> str:
+    """JSON text for a bookings file (used by the sample generator and tests)."""
+    return json.dumps(list(bookings), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,276 @@
+"""`kiosk hub`: the reference central server of the sync protocol (Starlette on uvicorn).
+
+Kiosks push their outbox and pull bookings, settings and number leases; the
+booking system (a "central" token) imports bookings and sets office settings.
+Every request names its token, and a token reaches only its own office: the
+office comes from the token, never from the request, so a kiosk cannot even
+ask about another office. Storage is ``HubStore`` (SQLite or PostgreSQL).
+
+Handlers are thin: parse and check with ``kiosk.sync.protocol``, then one
+store call in a worker thread (the store is blocking; the event loop must
+keep answering health checks while PostgreSQL is slow).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from kiosk.clock import utc_now
+from kiosk.hub.store import HubError, HubStore, Principal
+from kiosk.sync.protocol import (
+    MAX_BODY_BYTES,
+    MAX_PAGE,
+    PREFIX,
+    PROTOCOL_VERSION,
+    ProtocolError,
+    parse_lease_request,
+    parse_lease_return,
+    parse_push_request,
+    parse_release_request,
+    salt_fingerprint,
+)
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"error": code, "message": message}, status, headers=headers)
+
+
+def _ok(body: dict[str, Any]) -> JSONResponse:
+    return JSONResponse({"protocol": PROTOCOL_VERSION, **body})
+
+
+Handler = Callable[[Request, Principal], Awaitable[JSONResponse]]
+
+
+class HubApp:
+    """The routes, bound to one store and one clock (tests move the hub's clock)."""
+
+    def __init__(self, store: HubStore, clock: Clock = utc_now) -> None:
+        self.store, self.clock = store, clock
+
+    # --- plumbing ----------------------------------------------------------------
+
+    async def _principal(self, request: Request) -> Principal:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise HubError(401, "no_token", "send 'Authorization: Bearer <token>'")
+        who = await run_in_threadpool(self.store.identify, token.strip())
+        if who is None:
+            raise HubError(401, "bad_token", "unknown or revoked token")
+        return who
+
+    async def _json(self, request: Request) -> Any:
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
+            raise HubError(413, "too_large", f"a request body is at most {MAX_BODY_BYTES} bytes")
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            raise HubError(413, "too_large", f"a request body is at most {MAX_BODY_BYTES} bytes")
+        try:
+            return json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise HubError(400, "bad_json", "the body is not JSON") from None
+
+    def guarded(self, role: str | None, handler: Handler) -> Callable[[Request], Awaitable]:
+        """Authenticate, check the role, and turn refusals into JSON errors."""
+
+        async def endpoint(request: Request) -> JSONResponse:
+            try:
+                who = await self._principal(request) if role is not None else None
+                if role is not None and who is not None and who.role != role:
+                    raise HubError(403, "wrong_role", f"this needs a {role} token")
+                office = request.path_params.get("office")
+                if office is not None and who is not None and not who.may_use(office):
+                    raise HubError(403, "not_yours", f"this token cannot reach office {office}")
+                return await handler(request, who)  # type: ignore[arg-type]
+            except HubError as exc:
+                return _error(exc.status, exc.code, exc.message)
+            except ProtocolError as exc:
+                return _error(400, "protocol", str(exc))
+            except Exception:  # noqa: BLE001 - a kiosk retries a 500; the log says why
+                log.exception("hub request %s %s failed", request.method, request.url.path)
+                return _error(500, "internal", "the hub failed; the kiosk will retry")
+
+        return endpoint
+
+    # --- kiosk endpoints ---------------------------------------------------------
+
+    async def health(self, request: Request, who: Principal | None) -> JSONResponse:
+        return _ok({"status": "ok", "storage": self.store.kind,
+                    "time": self.clock().isoformat()})
+
+    async def push(self, request: Request, who: Principal) -> JSONResponse:
+        push = parse_push_request(await self._json(request))
+        if push.device_id != who.device_id:
+            raise HubError(403, "not_yours", f"this token belongs to {who.device_id}")
+        result = await run_in_threadpool(self.store.ingest, who, push.events, push.sent_at,
+                                         self.clock())
+        return JSONResponse(result.to_json())
+
+    async def bookings(self, request: Request, who: Principal) -> JSONResponse:
+        cursor = _int_param(request, "cursor", 0, 0, 2**62)
+        limit = _int_param(request, "limit", 500, 1, MAX_PAGE)
+        rows, new_cursor, more = await run_in_threadpool(
+            self.store.bookings_since, who.office_code, cursor, limit)
+        return _ok({"office": who.office_code, "bookings": [b.to_json() for b in rows],
+                    "cursor": new_cursor, "more": more})
+
+    async def kiosk_settings(self, request: Request, who: Principal) -> JSONResponse:
+        return await self._settings_reply(who.office_code)
+
+    async def _settings_reply(self, office: str) -> JSONResponse:
+        version, settings, salt = await run_in_threadpool(self.store.settings, office)
+        return _ok({"office": office, "version": version, "settings": settings,
+                    "nik_salt_fingerprint": salt_fingerprint(salt)})
+
+    async def lease(self, request: Request, who: Principal) -> JSONResponse:
+        lease = parse_lease_request(await self._json(request))
+        grant = await run_in_threadpool(self.store.grant_lease, who, lease, self.clock())
+        return JSONResponse(grant.to_json())
+
+    async def lease_return(self, request: Request, who: Principal) -> JSONResponse:
+        back = parse_lease_return(await self._json(request))
+        freed = await run_in_threadpool(self.store.return_lease, who, back)
+        return _ok({"grant_id": back.grant_id, "freed": freed})
+
+    # --- central endpoints ---------------------------------------------------------
+
+    async def import_bookings(self, request: Request, who: Principal) -> JSONResponse:
+        office = request.path_params["office"]
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            raise HubError(413, "too_large", f"a request body is at most {MAX_BODY_BYTES} bytes")
+        report = await run_in_threadpool(self.store.import_bookings, office,
+                                         body.decode("utf-8", "replace"), self.clock())
+        return _ok({"office": office, "added": report.added, "updated": report.updated,
+                    "cancelled": report.cancelled, "unchanged": report.unchanged,
+                    "problems": [{"item": p.line, "code": p.code, "reason": p.reason}
+                                 for p in report.problems],
+                    "kept": [{"item": p.line, "code": p.code, "reason": p.reason}
+                             for p in report.kept]})
+
+    async def office_settings(self, request: Request, who: Principal) -> JSONResponse:
+        office = request.path_params["office"]
+        if request.method == "PUT":
+            data = await self._json(request)
+            if not isinstance(data, dict) or not isinstance(data.get("settings"), dict):
+                raise ProtocolError("send {\"settings\": {...}}")
+            await run_in_threadpool(self.store.set_settings, office, data["settings"])
+        return await self._settings_reply(office)
+
+    async def office_events(self, request: Request, who: Principal) -> JSONResponse:
+        office = request.path_params["office"]
+        day_text = request.query_params.get("day", "")
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            raise ProtocolError("'day' must be a date YYYY-MM-DD") from None
+        limit = _int_param(request, "limit", 1000, 1, 10000)
+        events = await run_in_threadpool(self.store.events_of_day, office, day,
+                                         request.query_params.get("after", ""), limit)
+        return _ok({"office": office, "day": day.isoformat(), "events": events})
+
+    async def office_leases(self, request: Request, who: Principal) -> JSONResponse:
+        office = request.path_params["office"]
+        try:
+            day = date.fromisoformat(request.query_params.get("day", ""))
+        except ValueError:
+            raise ProtocolError("'day' must be a date YYYY-MM-DD") from None
+        lane = request.query_params.get("lane", "A")
+        held = await run_in_threadpool(self.store.leases, office, day, lane)
+        return _ok({"office": office, "day": day.isoformat(), "lane": lane, "held": held})
+
+    async def release_leases(self, request: Request, who: Principal) -> JSONResponse:
+        """Free a dead kiosk's unused walk-in numbers (docs/sync-protocol.md, "Releasing")."""
+        office = request.path_params["office"]
+        body = parse_release_request(await self._json(request))
+        release = await run_in_threadpool(
+            self.store.release_device, office, body.device_id, body.office_day, body.lane,
+            self.clock(), force=body.force, by=f"central token {who.token_hash[7:19]}")
+        return _ok(release.to_json())
+
+    def routes(self) -> list[Route]:
+        g = self.guarded
+        return [
+            Route(f"{PREFIX}/health", g(None, self.health), methods=["GET"]),
+            Route(f"{PREFIX}/events", g("kiosk", self.push), methods=["POST"]),
+            Route(f"{PREFIX}/bookings", g("kiosk", self.bookings), methods=["GET"]),
+            Route(f"{PREFIX}/settings", g("kiosk", self.kiosk_settings), methods=["GET"]),
+            Route(f"{PREFIX}/leases", g("kiosk", self.lease), methods=["POST"]),
+            Route(f"{PREFIX}/leases/return", g("kiosk", self.lease_return), methods=["POST"]),
+            Route(f"{PREFIX}/offices/{{office}}/bookings", g("central", self.import_bookings),
+                  methods=["POST"]),
+            Route(f"{PREFIX}/offices/{{office}}/settings", g("central", self.office_settings),
+                  methods=["GET", "PUT"]),
+            Route(f"{PREFIX}/offices/{{office}}/events", g("central", self.office_events),
+                  methods=["GET"]),
+            Route(f"{PREFIX}/offices/{{office}}/leases", g("central", self.office_leases),
+                  methods=["GET"]),
+            Route(f"{PREFIX}/offices/{{office}}/leases/release",
+                  g("central", self.release_leases), methods=["POST"]),
+        ]
+
+
+def _int_param(request: Request, name: str, default: int, lo: int, hi: int) -> int:
+    text = request.query_params.get(name)
+    if text is None:
+        return default
+    if not text.isdigit() or not lo <= int(text) <= hi:
+        raise ProtocolError(f"'{name}' must be a whole number from {lo} to {hi}")
+    return int(text)
+
+
+def create_app(store: HubStore, clock: Clock = utc_now) -> Starlette:
+    return Starlette(routes=HubApp(store, clock).routes())
+
+
+class HubServer:
+    """uvicorn in a background thread: for tests, the benchmark and embedding."""
+
+    def __init__(self, store: HubStore, host: str = "127.0.0.1", port: int = 0,
+                 clock: Clock = utc_now) -> None:
+        self.store = store
+        config = uvicorn.Config(create_app(store, clock), host=host, port=port,
+                                log_level="warning", access_log=False, lifespan="off",
+                                timeout_keep_alive=5)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="kiosk-hub", daemon=True)
+        self.port = port
+
+    def start(self, timeout: float = 10.0) -> HubServer:
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise OSError("the hub did not start (is the port in use?)")
+            time.sleep(0.01)
+        self.port = self.server.servers[0].sockets[0].getsockname()[1]
+        return self
+
+    @property
+    def url(self) -> str:
+        host = self.server.config.host
+        shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        return f"http://{shown}:{self.port}"
+
+    def close(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)

@@ -1,0 +1,360 @@
+"""Staff actions at the counters: call, recall, served, no-show, bring back.
+
+Each action is one ``BEGIN IMMEDIATE`` transaction that re-reads the queue
+inside the write lock, changes the ticket, logs the call and appends its
+event: two counters pressing "next" at the same moment (two processes, or
+two kiosks on one store) can never get the same ticket.
+
+Choices made here (the lead may revisit):
+- "Next" ends the current applicant at that counter as *served*: staff with
+  little IT training press one button, and wait estimates stay honest. A
+  no-show must be marked before calling the next.
+- A no-show may be marked only after ``max_recalls`` recalls: people in a
+  noisy lobby miss calls, and a no-show loses them their place.
+- A no-show who returns within ``no_show_return_minutes`` goes back to
+  *waiting*, not straight to a counter: the counter that called them is
+  usually busy by then. Lanes are called lowest number first, so the returned
+  ticket is ahead of everyone issued after it, i.e. at the front of its lane.
+- Out-of-order calls (``call_specific``) are limited to lanes the counter
+  serves; they count in the counter's call ratio like any other call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, NamedTuple
+
+from kiosk.queue.call_order import CallPolicy, choose_next
+from kiosk.queue.numbering import append_event
+from kiosk.store import immediate
+
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable
+
+    import sqlite_utils
+
+    from kiosk.queue.schedule import Schedule
+
+_TICKET_COLUMNS = "id, lane, number, label, status, counter, called_at, recalls"
+
+
+@dataclass(frozen=True)
+class Counter:
+    """A service counter (*loket*) and the lanes its staff handle."""
+
+    number: int
+    name: str
+    lanes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CalledTicket:
+    """A ticket as staff see it after an action (``status`` says where it now stands)."""
+
+    id: str
+    office_day: date
+    lane: str
+    number: int
+    label: str
+    status: str  # waiting | called | served | no_show
+    counter: int | None
+    called_at: datetime | None  # UTC
+    recalls: int
+    no_show_allowed: bool  # enough recalls to mark a no-show
+
+
+@dataclass(frozen=True)
+class CallRefused:
+    """Why an action did nothing: shown to staff, nothing was written."""
+
+    reason: str  # no_current | recall_first | not_found | not_waiting | not_no_show
+    #              | too_late | lane_not_served
+    label: str | None = None
+    status: str | None = None
+
+
+class Serving(NamedTuple):
+    counter: int
+    label: str
+    called_at: datetime
+
+
+class CallRecord(NamedTuple):
+    label: str
+    counter: int
+    at: datetime
+    kind: str  # call | recall
+
+
+def parse_label(label: str) -> tuple[str, int] | None:
+    """ "a012 " -> ("A", 12); None if it cannot be a ticket label."""
+    label = label.strip().upper()
+    if len(label) < 2 or not label[0].isalpha() or not label[1:].isdigit():
+        return None
+    return label[0], int(label[1:])
+
+
+class CallingService:
+    def __init__(self, db: sqlite_utils.Database, office_code: str, device_id: str,
+                 counters: dict[int, Counter], policy: CallPolicy,
+                 clock: Callable[[], datetime], max_recalls: int = 3,
+                 no_show_return_minutes: float = 30, *, schedule: Schedule | None = None,
+                 office_day: date | None = None) -> None:
+        """Give either ``schedule`` (office day from the local date) or a fixed ``office_day``."""
+        if (schedule is None) == (office_day is None):
+            raise ValueError("give exactly one of schedule= or office_day=")
+        self.db, self.office_code, self.device_id = db, office_code, device_id
+        self.counters, self.policy, self.clock = counters, policy, clock
+        self.max_recalls = max_recalls
+        self.return_window = timedelta(minutes=no_show_return_minutes)
+        self.schedule, self.office_day = schedule, office_day
+
+    # -- reading -----------------------------------------------------------
+
+    def today(self, now: datetime | None = None) -> date:
+        if self.office_day is not None:
+            return self.office_day
+        assert self.schedule is not None
+        return self.schedule.office_day(now or self.clock())
+
+    def _ticket(self, row: tuple, day: date) -> CalledTicket:
+        ticket_id, lane, number, label, status, counter, called_at, recalls = row
+        return CalledTicket(ticket_id, day, lane, number, label, status, counter,
+                            datetime.fromisoformat(called_at) if called_at else None, recalls,
+                            recalls >= self.max_recalls)
+
+    def _current_row(self, conn: sqlite3.Connection, counter: int, day: date) -> tuple | None:
+        return conn.execute(
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE office_code = ? AND office_day = ?"
+            " AND status = 'called' AND counter = ? ORDER BY called_at DESC LIMIT 1",
+            (self.office_code, day.isoformat(), counter),
+        ).fetchone()
+
+    def current(self, counter: int) -> CalledTicket | None:
+        """Who this counter has called and not finished with."""
+        day = self.today()
+        row = self._current_row(self.db.conn, self._counter(counter).number, day)
+        return None if row is None else self._ticket(row, day)
+
+    def now_serving(self) -> list[Serving]:
+        """Board: each counter's called applicant, by counter number."""
+        return [
+            Serving(counter, label, datetime.fromisoformat(at))
+            for counter, label, at in self.db.execute(
+                "SELECT counter, label, called_at FROM tickets WHERE office_code = ?"
+                " AND office_day = ? AND status = 'called' ORDER BY counter, called_at",
+                (self.office_code, self.today().isoformat()),
+            )
+        ]
+
+    def last_calls(self, n: int = 5) -> list[CallRecord]:
+        """Board: the latest calls and recalls today, newest first."""
+        return [
+            CallRecord(label, counter, datetime.fromisoformat(at), kind)
+            for label, counter, at, kind in self.db.execute(
+                "SELECT label, counter, at, kind FROM calls WHERE office_code = ?"
+                " AND office_day = ? ORDER BY seq DESC LIMIT ?",
+                (self.office_code, self.today().isoformat(), n),
+            )
+        ]
+
+    def waiting_counts(self) -> dict[str, int]:
+        """Board: people waiting per lane (0 for lanes a counter serves but nobody waits in)."""
+        counts = {lane: 0 for c in self.counters.values() for lane in c.lanes}
+        for lane, count in self.db.execute(
+            "SELECT lane, count(*) FROM tickets WHERE office_code = ? AND office_day = ?"
+            " AND status = 'waiting' GROUP BY lane",
+            (self.office_code, self.today().isoformat()),
+        ):
+            counts[lane] = count
+        return dict(sorted(counts.items()))
+
+    # -- staff actions -----------------------------------------------------
+
+    def _counter(self, counter: int) -> Counter:
+        try:
+            return self.counters[counter]
+        except KeyError:
+            raise ValueError(f"unknown counter {counter}; configured: "
+                             f"{sorted(self.counters)}") from None
+
+    def _event(self, conn: sqlite3.Connection, kind: str, day: date, now: datetime,
+               ticket_id: str, payload: dict) -> None:
+        append_event(conn, office_code=self.office_code, office_day=day,
+                     device_id=self.device_id, kind=kind, at=now, ticket_id=ticket_id,
+                     payload=payload)
+
+    def _log_call(self, conn: sqlite3.Connection, day: date, row: tuple, counter: int,
+                  now: datetime, kind: str) -> None:
+        ticket_id, lane, number, label = row[:4]
+        conn.execute(
+            "INSERT INTO calls (office_code, office_day, lane, number, ticket_id, label, counter,"
+            " at, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.office_code, day.isoformat(), lane, number, ticket_id, label, counter,
+             now.isoformat(), kind),
+        )
+
+    def _set(self, conn: sqlite3.Connection, day: date, lane: str, number: int,
+             assignments: str, params: tuple, expect_status: str) -> tuple:
+        """Update one ticket guarded by its expected status; the changed row."""
+        row = conn.execute(
+            f"UPDATE tickets SET {assignments} WHERE office_code = ? AND office_day = ?"
+            f" AND lane = ? AND number = ? AND status = ? RETURNING {_TICKET_COLUMNS}",
+            (*params, self.office_code, day.isoformat(), lane, number, expect_status),
+        ).fetchone()
+        assert row is not None, "ticket changed under the write lock"
+        return row
+
+    def _serve_current(self, conn: sqlite3.Connection, counter: int, day: date,
+                       now: datetime, by: str) -> None:
+        current = self._current_row(conn, counter, day)
+        if current is not None:
+            self._set(conn, day, current[1], current[2], "status = 'served', served_at = ?",
+                      (now.isoformat(),), "called")
+            self._event(conn, "served", day, now, current[0],
+                        {"counter": counter, "label": current[3], "by": by})
+
+    def _call(self, conn: sqlite3.Connection, counter: Counter, day: date, lane: str,
+              number: int, now: datetime, out_of_order: bool) -> CalledTicket:
+        self._serve_current(conn, counter.number, day, now, by="next")
+        row = self._set(conn, day, lane, number,
+                        "status = 'called', called_at = ?, counter = ?, recalls = 0",
+                        (now.isoformat(), counter.number), "waiting")
+        self._log_call(conn, day, row, counter.number, now, "call")
+        self._event(conn, "called", day, now, row[0],
+                    {"counter": counter.number, "label": row[3], "out_of_order": out_of_order})
+        return self._ticket(row, day)
+
+    def call_next(self, counter: int) -> CalledTicket | None:
+        """Finish the current applicant and call whoever the policy puts next (None: nobody)."""
+        c = self._counter(counter)
+        now = self.clock()
+        day = self.today(now)
+        with immediate(self.db) as conn:
+            waiting: dict[str, list[int]] = {}
+            for lane, number in conn.execute(
+                "SELECT lane, number FROM tickets WHERE office_code = ? AND office_day = ?"
+                " AND status = 'waiting' ORDER BY lane, number",
+                (self.office_code, day.isoformat()),
+            ):
+                waiting.setdefault(lane, []).append(number)
+            history = [lane for (lane,) in conn.execute(
+                "SELECT lane FROM calls WHERE office_code = ? AND office_day = ? AND counter = ?"
+                " AND kind = 'call' ORDER BY seq",
+                (self.office_code, day.isoformat(), c.number),
+            )]
+            choice = choose_next(self.policy, waiting, history, c.lanes)
+            if choice is None:
+                self._serve_current(conn, c.number, day, now, by="next")
+                return None
+            return self._call(conn, c, day, *choice, now, out_of_order=False)
+
+    def call_specific(self, counter: int, label: str) -> CalledTicket | CallRefused:
+        """Call one waiting ticket out of order (staff's decision, logged as such)."""
+        c = self._counter(counter)
+        now = self.clock()
+        day = self.today(now)
+        with immediate(self.db) as conn:
+            row = self._find_label(conn, day, label)
+            if isinstance(row, CallRefused):
+                return row
+            if row[1] not in c.lanes:
+                return CallRefused("lane_not_served", row[3], row[4])
+            if row[4] != "waiting":
+                return CallRefused("not_waiting", row[3], row[4])
+            return self._call(conn, c, day, row[1], row[2], now, out_of_order=True)
+
+    def act(self, counter: int, action: str, label: str = ""
+            ) -> CalledTicket | CallRefused | None:
+        """One staff action by name, for every place staff press it (LAN API, staff menu).
+
+        ``action``: next | recall | served | no_show | call | bring_back; ``label``
+        for call and bring_back. None: "next" found nobody waiting.
+        """
+        actions: dict[str, Callable[[], CalledTicket | CallRefused | None]] = {
+            "next": lambda: self.call_next(counter),
+            "recall": lambda: self.recall(counter),
+            "served": lambda: self.mark_served(counter),
+            "no_show": lambda: self.mark_no_show(counter),
+            "call": lambda: self.call_specific(counter, label),
+            "bring_back": lambda: self.bring_back(label),
+        }
+        if action not in actions:
+            raise ValueError(f"unknown action {action!r}")
+        return actions[action]()
+
+    def recall(self, counter: int) -> CalledTicket | CallRefused:
+        """Announce the counter's current applicant again, and count it."""
+        return self._change_current(counter, "recalls = recalls + 1", False, "recalled",
+                                    lambda row: {"recalls": row[7]}, log_call="recall")
+
+    def mark_served(self, counter: int) -> CalledTicket | CallRefused:
+        return self._change_current(counter, "status = 'served', served_at = ?", True, "served",
+                                    lambda row: {"by": "served"})
+
+    def mark_no_show(self, counter: int) -> CalledTicket | CallRefused:
+        """The current applicant did not come after ``max_recalls`` recalls."""
+        return self._change_current(counter, "status = 'no_show', no_show_at = ?", True,
+                                    "no_show", lambda row: {"recalls": row[7]},
+                                    need_recalls=True)
+
+    def _change_current(self, counter: int, change: str, stamp: bool, kind: str,
+                        details: Callable[[tuple], dict], *, log_call: str | None = None,
+                        need_recalls: bool = False) -> CalledTicket | CallRefused:
+        """One staff action on the counter's current applicant, in one transaction."""
+        c = self._counter(counter)
+        now = self.clock()
+        day = self.today(now)
+        with immediate(self.db) as conn:
+            current = self._current_row(conn, c.number, day)
+            if current is None:
+                return CallRefused("no_current")
+            if need_recalls and current[7] < self.max_recalls:
+                return CallRefused("recall_first", current[3], current[4])
+            params = (now.isoformat(),) if stamp else ()
+            row = self._set(conn, day, current[1], current[2], change, params, "called")
+            if log_call:
+                self._log_call(conn, day, row, c.number, now, log_call)
+            self._event(conn, kind, day, now, row[0],
+                        {"counter": c.number, "label": row[3], **details(row)})
+            return self._ticket(row, day)
+
+    def bring_back(self, label: str) -> CalledTicket | CallRefused:
+        """A no-show who turns up in time waits again, ahead of everyone issued after them."""
+        now = self.clock()
+        day = self.today(now)
+        with immediate(self.db) as conn:
+            row = self._find_label(conn, day, label)
+            if isinstance(row, CallRefused):
+                return row
+            parsed = row[1], row[2]
+            if row[4] != "no_show":
+                return CallRefused("not_no_show", row[3], row[4])
+            no_show_at = datetime.fromisoformat(conn.execute(
+                "SELECT no_show_at FROM tickets WHERE office_code = ? AND office_day = ?"
+                " AND lane = ? AND number = ?", (self.office_code, day.isoformat(), *parsed),
+            ).fetchone()[0])
+            if now - no_show_at > self.return_window:
+                return CallRefused("too_late", row[3], row[4])
+            row = self._set(conn, day, *parsed,
+                            "status = 'waiting', counter = NULL, called_at = NULL, recalls = 0",
+                            (), "no_show")
+            minutes_away = round((now - no_show_at).total_seconds() / 60, 1)
+            self._event(conn, "returned", day, now, row[0],
+                        {"label": row[3], "minutes_away": minutes_away})
+            return self._ticket(row, day)
+
+    def _find_label(self, conn: sqlite3.Connection, day: date, label: str
+                    ) -> tuple | CallRefused:
+        """Today's ticket row for a typed label, or the refusal staff should read."""
+        parsed = parse_label(label)
+        row = None if parsed is None else self._find(conn, day, *parsed)
+        return CallRefused("not_found", label.strip().upper()) if row is None else row
+
+    def _find(self, conn: sqlite3.Connection, day: date, lane: str, number: int) -> tuple | None:
+        return conn.execute(
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE office_code = ? AND office_day = ?"
+            " AND lane = ? AND number = ?", (self.office_code, day.isoformat(), lane, number),
+        ).fetchone()

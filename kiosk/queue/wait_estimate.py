@@ -1,0 +1,182 @@
+"""A rough, explainable wait: people ahead x minutes per person / open counters.
+
+Applicants asked for "how many are ahead, and roughly when" (DOMAIN.md). A
+model staff can check on paper beats a clever one: minutes per person is the
+median of today's last few services (robust to one long interview), or the
+field-study figure of 10-15 minutes at a first counter visit when nothing was
+served yet today. With no counter open we say "unknown" rather than guess.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    import sqlite_utils
+
+    from kiosk.queue.calling import Counter
+
+DEFAULT_MINUTES = 12.0  # DOMAIN.md: a first visit at the counter takes about 10-15 minutes
+LAST_N = 10  # today's latest services that set the pace
+MIN_SAMPLES = 3  # fewer than this and the default is steadier than the data
+DEFAULT_SPREAD = (0.8, 1.25)  # 12 min -> 9.6-15 min: the DOMAIN range, rounded out
+ACTIVE_WITHIN = timedelta(minutes=60)  # a counter that called nobody for an hour is closed
+
+
+@dataclass(frozen=True)
+class WaitEstimate:
+    minutes: float  # best guess
+    low: float
+    high: float
+    per_person: float  # minutes one applicant takes at a counter
+    from_today: bool  # False: no/too few services today, DOMAIN default used
+
+
+@dataclass(frozen=True)
+class PerPerson:
+    """Minutes one applicant takes at a counter: quartiles of today, or the default spread."""
+
+    low: float
+    mid: float
+    high: float
+    from_today: bool
+
+
+def per_person(recent_service_minutes: Sequence[float],
+               default_minutes: float = DEFAULT_MINUTES, last_n: int = LAST_N) -> PerPerson:
+    samples = [m for m in recent_service_minutes[-last_n:] if m >= 0]
+    if len(samples) >= MIN_SAMPLES:
+        low_per, per, high_per = statistics.quantiles(samples, n=4, method="inclusive")
+        return PerPerson(low_per, per, high_per, True)
+    low_per, high_per = (default_minutes * f for f in DEFAULT_SPREAD)
+    return PerPerson(low_per, default_minutes, high_per, False)
+
+
+def scaled_wait(people_ahead: int, open_counters: int, pace: PerPerson) -> WaitEstimate | None:
+    """People ahead shared among open counters, at ``pace``; None when none is open."""
+    if people_ahead < 0:
+        raise ValueError(f"people_ahead must be >= 0, got {people_ahead}")
+    if open_counters <= 0:
+        return None
+    scale = people_ahead / open_counters
+    return WaitEstimate(round(scale * pace.mid, 1), round(scale * pace.low, 1),
+                        round(scale * pace.high, 1), round(pace.mid, 1), pace.from_today)
+
+
+def estimate_wait(people_ahead: int, recent_service_minutes: Sequence[float],
+                  open_counters: int, default_minutes: float = DEFAULT_MINUTES,
+                  last_n: int = LAST_N) -> WaitEstimate | None:
+    """Minutes until called, with a range; None when no counter serves the lane (unknown).
+
+    ``recent_service_minutes`` is oldest first; only the last ``last_n`` count.
+    The range uses the quartiles of those services (or 0.8-1.25x the default).
+    """
+    return scaled_wait(people_ahead, open_counters,
+                       per_person(recent_service_minutes, default_minutes, last_n))
+
+
+def recent_service_minutes(db: sqlite_utils.Database, office_code: str, office_day: date,
+                           last_n: int = LAST_N) -> list[float]:
+    """Call-to-served minutes of the day's last ``last_n`` services, oldest first.
+
+    All lanes together: every applicant goes through the same counter steps.
+    """
+    rows = db.execute(
+        "SELECT called_at, served_at FROM tickets WHERE office_code = ? AND office_day = ?"
+        " AND status = 'served' AND called_at IS NOT NULL ORDER BY served_at DESC LIMIT ?",
+        (office_code, office_day.isoformat(), last_n),
+    ).fetchall()
+    return [
+        (datetime.fromisoformat(served) - datetime.fromisoformat(called)).total_seconds() / 60
+        for called, served in reversed(rows)
+    ]
+
+
+def open_counters(db: sqlite_utils.Database, office_code: str, office_day: date, lane: str,
+                  counters: Iterable[Counter], now: datetime,
+                  active_within: timedelta = ACTIVE_WITHIN) -> int:
+    """Counters serving ``lane`` that called someone within ``active_within``.
+
+    Before the first call of the day every configured counter serving the lane
+    counts (the office is just opening); after that, idle counters are closed.
+    """
+    serving = {c.number for c in counters if lane in c.lanes}
+    last_call: dict[int, datetime] = {}
+    for counter, at in db.execute(
+        "SELECT counter, at FROM calls WHERE office_code = ? AND office_day = ?",
+        (office_code, office_day.isoformat()),
+    ):
+        when = datetime.fromisoformat(at)
+        last_call[counter] = max(when, last_call.get(counter, when))
+    if not last_call:
+        return len(serving)
+    return sum(1 for n in serving if n in last_call and now - last_call[n] <= active_within)
+
+
+def estimate_for_lane(db: sqlite_utils.Database, office_code: str, office_day: date, lane: str,
+                      counters: Iterable[Counter], now: datetime,
+                      people_ahead: int | None = None,
+                      default_minutes: float = DEFAULT_MINUTES) -> WaitEstimate | None:
+    """The wait for ``lane`` read from the store; by default for someone taking a ticket now."""
+    if people_ahead is None:
+        people_ahead = db.execute(
+            "SELECT count(*) FROM tickets WHERE office_code = ? AND office_day = ? AND lane = ?"
+            " AND status = 'waiting'", (office_code, office_day.isoformat(), lane),
+        ).fetchone()[0]
+    return estimate_wait(people_ahead, recent_service_minutes(db, office_code, office_day),
+                         open_counters(db, office_code, office_day, lane, counters, now),
+                         default_minutes)
+
+
+@dataclass(frozen=True)
+class Pace:
+    """What a lane's estimate needs besides people ahead, as read at ``read_at``."""
+
+    recent: tuple[float, ...]  # today's recent service minutes, oldest first
+    per_person: PerPerson
+    open_counters: int
+    read_at: datetime
+    calls_seen: int  # newest calls.seq when read: a new call means a new pace
+
+
+class PaceCache:
+    """Today's pace per lane, re-read at most every ``max_age`` or after a new call.
+
+    Issuing must stay about one durable commit: reading the day's services and
+    calls on every press would not, so a press only costs one indexed
+    ``max(seq)`` lookup while the pace is fresh. Served-only actions (no call)
+    show up within ``max_age``. Not thread-safe: callers hold the issuing lock.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, office_code: str,
+                 counters: Iterable[Counter], max_age: timedelta = timedelta(seconds=30),
+                 default_minutes: float = DEFAULT_MINUTES) -> None:
+        self.db, self.office_code, self.counters = db, office_code, tuple(counters)
+        self.max_age, self.default_minutes = max_age, default_minutes
+        self._paces: dict[tuple[date, str], Pace] = {}
+
+    def pace(self, office_day: date, lane: str, now: datetime) -> Pace:
+        calls_seen = self.db.conn.execute("SELECT coalesce(max(seq), 0) FROM calls").fetchone()[0]
+        cached = self._paces.get((office_day, lane))
+        if (cached is not None and cached.calls_seen == calls_seen
+                and cached.read_at <= now < cached.read_at + self.max_age):
+            return cached
+        # Yesterday's paces are never asked for again.
+        self._paces = {k: v for k, v in self._paces.items() if k[0] == office_day}
+        recent = tuple(recent_service_minutes(self.db, self.office_code, office_day))
+        fresh = Pace(
+            recent, per_person(recent, self.default_minutes),
+            open_counters(self.db, self.office_code, office_day, lane, self.counters, now),
+            now, calls_seen)
+        self._paces[(office_day, lane)] = fresh
+        return fresh
+
+    def estimate(self, office_day: date, lane: str, people_ahead: int,
+                 now: datetime) -> WaitEstimate | None:
+        pace = self.pace(office_day, lane, now)
+        return scaled_wait(people_ahead, pace.open_counters, pace.per_person)

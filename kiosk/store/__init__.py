@@ -1,0 +1,297 @@
+"""The kiosk's local SQLite store: durable settings, migrations, transactions.
+
+WAL with ``synchronous=FULL`` means a committed ticket survives a power cut;
+``BEGIN IMMEDIATE`` takes the write lock before the first read, so two
+processes can never read the same "last number" and both add one to it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    import sqlite_utils
+
+BUSY_TIMEOUT_S = 10.0
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE tickets (
+            office_code TEXT NOT NULL,
+            office_day TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'waiting',
+            printed INTEGER NOT NULL DEFAULT 0,
+            print_error TEXT,
+            -- Clustered by lane and day: the next number (max + 1) and "how many
+            -- wait ahead" read one contiguous range, and a number exists once.
+            -- No other index: each one is another page in every issuing commit.
+            PRIMARY KEY (office_code, office_day, lane, number)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        # Written only when someone is turned away, never on the issuing path.
+        """CREATE TABLE lane_days (
+            office_code TEXT NOT NULL,
+            office_day TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            turned_away INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (office_code, office_day, lane)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            office_code TEXT NOT NULL,
+            office_day TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            ticket_id TEXT,
+            payload TEXT NOT NULL DEFAULT '{}',
+            sent_at TEXT
+        )"""
+    )
+    # The outbox is append-only: only the sync worker's sent_at may change.
+    # Event ids are unique by construction (device id + time-ordered random).
+    db.execute(
+        """CREATE TRIGGER events_append_only_update
+           BEFORE UPDATE OF seq, id, at, office_code, office_day, device_id, kind,
+                            ticket_id, payload ON events
+           BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+           BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"""
+    )
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    # Few indexes on purpose: every index is another page in each issuing
+    # commit. Lane-day lookups use the UNIQUE key; events are read in seq order
+    # (rowids only grow because deletes are forbidden).
+
+
+def _v2(db: sqlite_utils.Database) -> None:
+    """Online bookings synced for offline check-in (kiosk/checkin/bookings.py).
+
+    No NIK column: applicants keep only a keyed hash (to match a KTP at the
+    counter) and a masked form for staff screens (UU 27/2022: store no more
+    than the job needs). Bookings created from a signed QR have no NIK at all.
+    """
+    db.execute(
+        """CREATE TABLE bookings (
+            code TEXT PRIMARY KEY,
+            office_code TEXT NOT NULL,
+            booking_day TEXT NOT NULL,  -- YYYY-MM-DD, office-local
+            slot_start TEXT NOT NULL,  -- HH:MM, office-local
+            slot_end TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'booked'
+                CHECK (status IN ('booked', 'checked_in', 'cancelled')),
+            checked_in_at TEXT,
+            updated_at TEXT NOT NULL,
+            source TEXT NOT NULL  -- 'import:<file name>' or 'qr'
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE booking_applicants (
+            booking_code TEXT NOT NULL REFERENCES bookings (code),
+            position INTEGER NOT NULL CHECK (position BETWEEN 1 AND 5),
+            nickname TEXT NOT NULL,
+            nik_hash TEXT,
+            nik_masked TEXT,
+            ticket_number INTEGER,  -- the lane B number taken at check-in
+            PRIMARY KEY (booking_code, position)
+        ) WITHOUT ROWID"""
+    )
+
+
+def _calling(db: sqlite_utils.Database) -> None:
+    """Calling tickets to counters (kiosk/queue/calling.py).
+
+    Status goes waiting -> called -> served | no_show, and no_show -> waiting
+    when the applicant returns in time. ``calls`` keeps every call and recall
+    (the board's "last calls", the per-counter call ratio) apart from the
+    issuing path, so issuing a number still writes no extra page.
+    """
+    for column in ("called_at TEXT", "counter INTEGER", "recalls INTEGER NOT NULL DEFAULT 0",
+                   "served_at TEXT", "no_show_at TEXT"):
+        db.execute(f"ALTER TABLE tickets ADD COLUMN {column}")
+    db.execute(
+        """CREATE TABLE calls (
+            seq INTEGER PRIMARY KEY,
+            office_code TEXT NOT NULL,
+            office_day TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            ticket_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            counter INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('call', 'recall'))
+        )"""
+    )
+    # A counter's calls of the day, in order: the input of the call ratio.
+    db.execute("CREATE INDEX calls_by_counter ON calls (office_code, office_day, counter)")
+    db.execute(
+        """CREATE TRIGGER calls_append_only BEFORE UPDATE ON calls
+           BEGIN SELECT RAISE(ABORT, 'calls are append-only'); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER calls_append_only_delete BEFORE DELETE ON calls
+           BEGIN SELECT RAISE(ABORT, 'calls are append-only'); END"""
+    )
+
+
+def _sync_leases(db: sqlite_utils.Database) -> None:
+    """Walk-in numbers leased from the hub (kiosk/sync/leases.py), when an office shares one cap.
+
+    One row per leased number: ``free`` -> ``used`` in the issuing commit, or
+    ``free`` -> ``returning`` -> ``returned`` when handed back to the hub. Only
+    kiosks with [sync] leases = true ever write here.
+    """
+    db.execute(
+        """CREATE TABLE lease_numbers (
+            office_day TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            grant_id TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'free'
+                CHECK (state IN ('free', 'used', 'returning', 'returned')),
+            PRIMARY KEY (office_day, lane, number)
+        ) WITHOUT ROWID"""
+    )
+
+
+def _walkin_niks(db: sqlite_utils.Database) -> None:
+    """Walk-in/priority numbers per NIK per day (kiosk/queue/walkin_guard.py), when NIK entry is on.
+
+    Only the office-keyed hash and the masked NIK (UU 27/2022); written in the
+    issuing commit only by offices with [walkin] require_nik = true.
+    """
+    db.execute(
+        """CREATE TABLE nik_tickets (
+            office_code TEXT NOT NULL,
+            office_day TEXT NOT NULL,
+            nik_hash TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            ticket_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            nik_masked TEXT NOT NULL,
+            priority_reason TEXT,
+            PRIMARY KEY (office_code, office_day, nik_hash, lane, number)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        # A counter per NIK and day: how often a holder came back for more.
+        """CREATE TABLE nik_refusals (
+            office_code TEXT NOT NULL,
+            office_day TEXT NOT NULL,
+            nik_hash TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            refused INTEGER NOT NULL DEFAULT 0,
+            last_at TEXT NOT NULL,
+            PRIMARY KEY (office_code, office_day, nik_hash, lane)
+        ) WITHOUT ROWID"""
+    )
+
+
+def _lease_revoked(db: sqlite_utils.Database) -> None:
+    """Leased numbers the hub took back from this kiosk (``kiosk hub release``): ``revoked``.
+
+    Staff release a kiosk they believe dead; when it is back it must never issue
+    those numbers. SQLite cannot change a CHECK, so the table is copied over.
+    """
+    db.execute(
+        """CREATE TABLE lease_numbers_v2 (
+            office_day TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            grant_id TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'free'
+                CHECK (state IN ('free', 'used', 'returning', 'returned', 'revoked')),
+            PRIMARY KEY (office_day, lane, number)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("INSERT INTO lease_numbers_v2 (office_day, lane, number, grant_id, state)"
+               " SELECT office_day, lane, number, grant_id, state FROM lease_numbers")
+    db.execute("DROP TABLE lease_numbers")
+    db.execute("ALTER TABLE lease_numbers_v2 RENAME TO lease_numbers")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _calling, _sync_leases,
+                                                              _walkin_niks, _lease_revoked]
+
+
+def connect(path: Path | str) -> sqlite_utils.Database:
+    """Open the store with the pragmas every connection needs, and migrate it."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
+    # Imported here: sqlite-utils imports numpy, and `kiosk run` draws its first frame
+    # before any store opens (docs/design.md, "Start-up").
+    import sqlite_utils
+
+    # No sqlite-utils plugins: none is used, and finding them scans every installed
+    # package (~20 ms of the kiosk's start, bench/startup.py).
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA foreign_keys = ON")
+    migrate(db)
+    return db
+
+
+@contextmanager
+def immediate(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+    """A write transaction that holds SQLite's write lock from its first statement.
+
+    sqlite-utils' ``atomic()`` opens a deferred ``BEGIN``: two processes could
+    both read before either writes. ``BEGIN IMMEDIATE`` serialises them.
+    """
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply missing migrations, each in its own immediate transaction.
+
+    The version is re-read inside the lock, so two kiosks starting at once on
+    the same store apply each migration exactly once.
+    """
+    for version, step in enumerate(MIGRATIONS, start=1):
+        if schema_version(db) >= version:
+            continue
+        with immediate(db):
+            if schema_version(db) >= version:
+                continue
+            step(db)
+            db.execute(f"PRAGMA user_version = {version}")
+    return schema_version(db)

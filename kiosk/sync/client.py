@@ -1,0 +1,643 @@
+"""The kiosk's sync worker: catch up with the hub whenever the network is there.
+
+A background thread with its own store connection and short transactions,
+so issuing never waits on the network. Each round:
+
+1. push the ``events`` outbox in batches, oldest first; an event is marked
+   sent only after the hub acknowledged its id (a lost answer means the
+   batch goes again, and the hub stores it once);
+2. pull the office settings (cap, hours, holidays, booking QR keys) and
+   hand them to ``on_settings``, which applies them under the issuing lock:
+   between two tickets, never in the middle of one;
+3. with leases on, top up this kiosk's walk-in numbers, give back what
+   the hub asks for, and stop using numbers staff released at the hub while
+   this kiosk was away (kiosk/sync/leases.py);
+4. pull bookings changed since the saved cursor, applied with the same
+   rules as a file import (cancelled and checked-in are final).
+
+Every request is safe to repeat, so a connection that dies at any moment
+(before or after the hub committed) is simply retried, with exponential
+back-off and jitter so a hub that comes back is not stampeded by every kiosk
+of the country at once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from kiosk import store
+from kiosk.checkin.bookings import (
+    ImportReport,
+    _apply,
+    _NewApplicant,
+    _NewBooking,
+    _write,
+    load_booking,
+)
+from kiosk.clock import utc_now
+from kiosk.config import Config
+from kiosk.queue.numbering import append_event
+from kiosk.queue.schedule import Schedule
+from kiosk.store import immediate
+from kiosk.store.ids import time_ordered_hex
+from kiosk.sync import leases
+from kiosk.sync.protocol import (
+    PREFIX,
+    Event,
+    LeaseRequest,
+    LeaseReturn,
+    OfficeSettings,
+    ProtocolError,
+    PulledBooking,
+    parse_bookings_page,
+    parse_lease_grant,
+    parse_push_result,
+    parse_settings,
+    parse_settings_reply,
+    push_request_json,
+    salt_fingerprint,
+)
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+log = logging.getLogger(__name__)
+
+META_PUSHED = "sync.pushed_seq"
+META_CURSOR = "sync.bookings_cursor"
+META_SETTINGS = "sync.settings"
+META_STATUS = "sync.status"
+META_LEASE_REQUEST = "sync.lease_request"
+LEASED_LANE = "A"  # walk-ins: the one lane with an office-wide daily cap
+BOOKINGS_PAGE = 500
+BACKOFF_BASE_S = 5.0
+ONLINE_GRACE_S = 90.0  # "online" until this long (or 3 intervals) after the last success
+
+
+# --- talking to the hub ---------------------------------------------------------
+
+
+class HubUnavailable(Exception):
+    """No usable answer (down, slow, cut off, 5xx): the same request may be tried again."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class HubRefused(Exception):
+    """The hub said no (4xx): a wrong token or request; staff must look at it."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"hub refused ({status} {code}): {message}")
+        self.status, self.code = status, code
+
+
+_ssl_lock = threading.Lock()
+_ssl_context: ssl.SSLContext | None = None
+
+
+def _tls() -> ssl.SSLContext:
+    """The system's trusted CAs (an office CA installed on the Pi counts), loaded once."""
+    global _ssl_context
+    with _ssl_lock:
+        if _ssl_context is None:
+            _ssl_context = ssl.create_default_context()
+        return _ssl_context
+
+
+class HubClient:
+    """Blocking JSON calls to one hub with a timeout on every request."""
+
+    def __init__(self, url: str, token: str, timeout_s: float,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.timeout_s = timeout_s
+        self.http = httpx.Client(base_url=url.rstrip("/") + PREFIX, transport=transport,
+                                 timeout=httpx.Timeout(timeout_s), verify=_tls(),
+                                 headers={"Authorization": f"Bearer {token}",
+                                          "User-Agent": "antrian-kiosk-sync/1"})
+
+    def call(self, method: str, path: str, body: Any = None,
+             params: dict[str, Any] | None = None) -> Any:
+        try:
+            response = self.http.request(method, path, json=body, params=params)
+        except httpx.TimeoutException:
+            raise HubUnavailable(f"the hub did not answer within {self.timeout_s:g} s") from None
+        except httpx.TransportError as exc:
+            raise HubUnavailable(f"cannot reach the hub ({type(exc).__name__}: {exc})") from None
+        status = response.status_code
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        message = data.get("message", "") if isinstance(data, dict) else response.text[:200]
+        if status >= 500 or status == 429:
+            retry = response.headers.get("retry-after", "")
+            raise HubUnavailable(f"hub error {status}: {message}".rstrip(": "),
+                                 float(retry) if retry.isdigit() else None)
+        if status >= 400:
+            code = data.get("error", "") if isinstance(data, dict) else ""
+            raise HubRefused(status, code, message)
+        if not isinstance(data, dict):
+            raise HubUnavailable("the hub's answer was cut off or is not JSON")
+        return data
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def backoff_delay(failures: int, base: float, cap: float, rng: random.Random) -> float:
+    """Exponential back-off with jitter: between half and all of min(cap, base * 2^(n-1))."""
+    ceiling = min(cap, base * 2 ** max(failures - 1, 0))
+    return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+# --- status for screens and the CLI ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enabled: bool
+    online: bool
+    last_success: datetime | None
+    pending_events: int
+    last_error: str | None
+    last_attempt: datetime | None = None
+    clock_skew_s: float | None = None  # kiosk clock minus hub clock at the last push
+    warning: str | None = None  # e.g. the NIK salt differs from the hub's
+    leased_free: int | None = None  # walk-in numbers this kiosk still holds today
+
+    def to_json(self) -> dict[str, Any]:
+        return {"enabled": self.enabled, "online": self.online,
+                "last_success": self.last_success.isoformat() if self.last_success else None,
+                "last_attempt": self.last_attempt.isoformat() if self.last_attempt else None,
+                "pending_events": self.pending_events, "last_error": self.last_error,
+                "clock_skew_s": self.clock_skew_s, "warning": self.warning,
+                "leased_free": self.leased_free}
+
+
+def _meta(db: sqlite_utils.Database | Any, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else row[0]
+
+
+def _set_meta(conn: Any, key: str, value: str | None) -> None:
+    if value is None:
+        conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+    else:
+        conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key)"
+                     " DO UPDATE SET value = excluded.value", (key, value))
+
+
+def pending_events(db: sqlite_utils.Database) -> int:
+    pushed = int(_meta(db, META_PUSHED) or 0)
+    return db.execute("SELECT count(*) FROM events WHERE seq > ? AND sent_at IS NULL",
+                      (pushed,)).fetchone()[0]
+
+
+def read_status(db: sqlite_utils.Database, config: Config,
+                now: datetime | None = None) -> SyncStatus:
+    """What the home and staff screens show; cheap (two indexed reads)."""
+    now = now or utc_now()
+    state = json.loads(_meta(db, META_STATUS) or "{}")
+    success = _when(state.get("last_success"))
+    attempt = _when(state.get("last_attempt"))
+    error = state.get("last_error")
+    grace = max(3 * config.sync.interval_s, ONLINE_GRACE_S)
+    online = (config.sync.enabled and error is None and success is not None
+              and now - success <= timedelta(seconds=grace))
+    free = None
+    if config.sync.enabled and config.sync.leases:
+        day = Schedule(config.timezone, config.hours, config.holidays).office_day(now)
+        free = leases.free_count(db.conn, day, LEASED_LANE)
+    return SyncStatus(config.sync.enabled, online, success, pending_events(db), error, attempt,
+                      state.get("clock_skew_s"), state.get("warning"), free)
+
+
+def _when(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+# --- settings -------------------------------------------------------------------
+
+
+def settings_config(base: Config, settings: OfficeSettings) -> Config:
+    """The file's config with the hub's keys on top; a key the hub drops reverts to the file."""
+    lanes = dict(base.lanes)
+    for lane, cap in settings.caps.items():
+        if lane in lanes:
+            lanes[lane] = replace(lanes[lane], cap=cap)
+    checkin = base.checkin if settings.public_keys is None else replace(
+        base.checkin, public_keys=dict(settings.public_keys))
+    return replace(base, lanes=lanes,
+                   hours=base.hours if settings.hours is None else settings.hours,
+                   holidays=base.holidays if settings.holidays is None else settings.holidays,
+                   checkin=checkin)
+
+
+def stored_settings(db: sqlite_utils.Database) -> OfficeSettings | None:
+    """The last settings pulled from the hub (kept across restarts and offline days)."""
+    text = _meta(db, META_SETTINGS)
+    if text is None:
+        return None
+    try:
+        return parse_settings(json.loads(text)["settings"])
+    except (ProtocolError, ValueError, KeyError) as exc:
+        log.warning("stored hub settings ignored: %s", exc)
+        return None
+
+
+def apply_to_appliance(appliance: Any, config: Config) -> None:
+    """Swap in new settings between tickets: issue() and check_in() hold the same lock."""
+    from kiosk.checkin.booking_qr import load_public_keys
+
+    service = appliance.service
+    with service.lock:
+        service.config = config
+        service.schedule = Schedule(config.timezone, config.hours, config.holidays)
+        checkin = getattr(appliance, "checkin", None)
+        if checkin is not None:
+            checkin.config = config
+            checkin.schedule = service.schedule
+            checkin.policy = replace(checkin.policy,
+                                     public_keys=load_public_keys(config.checkin.public_keys))
+        appliance.config = config
+
+
+# --- the worker -----------------------------------------------------------------
+
+
+@dataclass
+class RoundReport:
+    pushed: int = 0
+    duplicates: int = 0
+    batches: int = 0
+    bookings: int = 0
+    settings_version: int | None = None
+    settings_changed: bool = False
+    leased: int = 0
+    returned: int = 0
+    revoked: int = 0  # released at the hub (`kiosk hub release`) while this kiosk was away
+    conflicts: int = 0  # of those, already on a ticket here: kept, recorded as lease_conflict
+    error: str | None = None
+    retry_after: float | None = None
+    clock_skew_s: float | None = None
+    warning: str | None = None
+    settings_checked: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def summary(self) -> str:
+        text = (f"{self.pushed} events pushed ({self.duplicates} already at the hub, "
+                f"{self.batches} batches), {self.bookings} booking changes pulled")
+        if self.settings_version is not None:
+            text += f", settings v{self.settings_version}"
+            text += " (new)" if self.settings_changed else ""
+        if self.leased or self.returned:
+            text += f", {self.leased} numbers leased, {self.returned} given back"
+        if self.revoked:
+            text += (f", {self.revoked} numbers released by the hub no longer used"
+                     f" ({self.conflicts} already issued here)")
+        return text if self.ok else f"{text}; stopped: {self.error}"
+
+
+SettingsHook = Callable[[Config], None]
+
+
+class SyncWorker:
+    """One kiosk's sync; ``sync_once`` for the CLI and tests, ``start`` for the kiosk."""
+
+    def __init__(self, config: Config, db: sqlite_utils.Database, *,
+                 client: HubClient | None = None, clock: Callable[[], datetime] = utc_now,
+                 on_settings: SettingsHook | None = None,
+                 rng: random.Random | None = None) -> None:
+        if not config.sync.enabled:
+            raise ValueError("[sync] hub_url is not set: this kiosk has no hub")
+        self.base, self.db, self.clock = config, db, clock
+        self.sync = config.sync
+        self.client = client or HubClient(config.sync.hub_url, config.sync.token,
+                                          config.sync.timeout_s)
+        self.on_settings = on_settings
+        self.rng = rng or random.Random()
+        saved = stored_settings(db)
+        self.config = config if saved is None else settings_config(config, saved)
+        self.failures = 0
+        self._round = threading.Lock()
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    # --- one round -------------------------------------------------------------------
+
+    def sync_once(self) -> RoundReport:
+        report = RoundReport()
+        with self._round:
+            started = self.clock()
+            try:
+                self._push(report)
+                self._settings(report)
+                if self.sync.leases:
+                    self._leases(report)
+                self._bookings(report)
+            except (HubUnavailable, HubRefused, ProtocolError) as exc:
+                report.error = str(exc)
+                report.retry_after = getattr(exc, "retry_after", None)
+            except Exception as exc:  # noqa: BLE001 - the worker must outlive any bug
+                log.exception("sync round failed")
+                report.error = f"{type(exc).__name__}: {exc}"
+            self._note(started, report)
+        return report
+
+    def _note(self, started: datetime, report: RoundReport) -> None:
+        try:
+            with immediate(self.db) as conn:
+                state = json.loads(_meta(conn, META_STATUS) or "{}")
+                state["last_attempt"] = started.isoformat()
+                state["last_error"] = report.error
+                if report.ok:
+                    state["last_success"] = started.isoformat()
+                if report.clock_skew_s is not None:
+                    state["clock_skew_s"] = report.clock_skew_s
+                if report.settings_checked:
+                    state["warning"] = report.warning
+                _set_meta(conn, META_STATUS, json.dumps(state, sort_keys=True))
+        except Exception:  # noqa: BLE001 - status is a courtesy; never stop the worker for it
+            log.exception("could not record the sync status")
+
+    def _push(self, report: RoundReport) -> None:
+        device = self.base.office.device_id
+        while True:
+            pushed = int(_meta(self.db, META_PUSHED) or 0)
+            rows = self.db.execute(
+                "SELECT seq, id, at, office_code, office_day, device_id, kind, ticket_id,"
+                " payload FROM events WHERE seq > ? AND sent_at IS NULL ORDER BY seq LIMIT ?",
+                (pushed, self.sync.batch_size)).fetchall()
+            if not rows:
+                return
+            events = [Event(r[1], r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
+            sent_at = self.clock()
+            result = parse_push_result(self.client.call(
+                "POST", "/events", push_request_json(device, sent_at, events)))
+            acked = set(result.acked)
+            done = [e for e in events if e.id in acked]
+            if not done:
+                raise HubUnavailable("the hub acknowledged none of the batch")
+            prefix = 0  # the cursor moves over the acknowledged start of the batch only
+            while prefix < len(events) and events[prefix].id in acked:
+                prefix += 1
+            with immediate(self.db) as conn:
+                conn.executemany("UPDATE events SET sent_at = ? WHERE seq = ?",
+                                 [(result.hub_time.isoformat(), e.seq) for e in done])
+                if prefix:
+                    _set_meta(conn, META_PUSHED, str(max(pushed, events[prefix - 1].seq)))
+            report.pushed += result.stored
+            report.duplicates += result.duplicates
+            report.batches += 1
+            report.clock_skew_s = round((sent_at - result.hub_time).total_seconds(), 1)
+            if len(done) < len(events):
+                raise HubUnavailable(f"the hub acknowledged {len(done)} of {len(events)} events")
+
+    def _settings(self, report: RoundReport) -> None:
+        reply = parse_settings_reply(self.client.call("GET", "/settings"))
+        report.settings_version = reply.version
+        mine = salt_fingerprint(self.base.checkin.nik_salt)
+        warning = None
+        if reply.nik_salt_fingerprint and mine and reply.nik_salt_fingerprint != mine:
+            warning = ("checkin.nik_salt differs from the hub's NIK salt for this office: "
+                       "NIKs of pulled bookings will not match")
+        saved = json.dumps({"version": reply.version, "settings": reply.raw}, sort_keys=True)
+        if saved != _meta(self.db, META_SETTINGS):
+            with immediate(self.db) as conn:
+                _set_meta(conn, META_SETTINGS, saved)
+            self.config = settings_config(self.base, reply.settings)
+            report.settings_changed = True
+            if self.on_settings is not None:
+                self.on_settings(self.config)
+        report.warning, report.settings_checked = warning, True
+
+    def _office_day(self) -> date:
+        config = self.config
+        return Schedule(config.timezone, config.hours, config.holidays).office_day(self.clock())
+
+    def _leases(self, report: RoundReport) -> None:
+        lane, device = LEASED_LANE, self.base.office.device_id
+        self._send_returns(report)
+        day = self._office_day()
+        pending = json.loads(_meta(self.db, META_LEASE_REQUEST) or "null")
+        if pending is not None and pending["office_day"] != day.isoformat():
+            pending = None  # a past day's request: its numbers are of no use any more
+        free = leases.free_count(self.db.conn, day, lane)
+        if pending is not None:
+            request = LeaseRequest(pending["request_id"], day, lane, pending["want"], free)
+        else:
+            want = self.sync.lease_block if free < self.sync.lease_low_water else 0
+            request = LeaseRequest(f"{device}-{time_ordered_hex()}", day, lane, want, free)
+            if want:  # remembered first: a lost answer is asked again under the same id
+                with immediate(self.db) as conn:
+                    _set_meta(conn, META_LEASE_REQUEST, json.dumps(
+                        {"request_id": request.request_id, "office_day": day.isoformat(),
+                         "want": want}))
+        grant = parse_lease_grant(self.client.call("POST", "/leases", request.to_json()))
+        conflicts: list[tuple[int, str, str]] = []
+        with immediate(self.db) as conn:
+            if grant.grant_id and grant.numbers:
+                report.leased += leases.add_grant(conn, day, lane, grant.grant_id, grant.numbers)
+            if grant.released:
+                conflicts = self._revoke(conn, day, lane, grant.released, report)
+            _set_meta(conn, META_LEASE_REQUEST, None)
+            if grant.remaining is not None:  # for the start screen's "numbers left"
+                leases.note_unleased(conn, day, lane, grant.remaining, grant.cap)
+            free = leases.free_count(conn, day, lane)
+            give = free // 2 if grant.reclaim and free >= 2 else 0
+            if give:  # another kiosk of the office is empty: share what we hold
+                leases.start_return(conn, day, lane, give)
+        if give:
+            self._send_returns(report)
+        for number, _, label in conflicts:
+            log.warning("ticket %s was issued here while the hub had released number %d of this"
+                        " kiosk (kiosk hub release): the ticket is kept, another kiosk may"
+                        " issue the same number; recorded as lease_conflict", label, number)
+
+    def _revoke(self, conn: Any, day: date, lane: str, numbers: tuple[int, ...],
+                report: RoundReport) -> list[tuple[int, str, str]]:
+        """Never issue what staff released; a ticket already printed stays, with an event."""
+        revoked, conflicts = leases.revoke(conn, self.base.office.code, day, lane, numbers)
+        now = self.clock()
+        for number, ticket_id, label in conflicts:
+            append_event(conn, office_code=self.base.office.code, office_day=day,
+                         device_id=self.base.office.device_id, kind="lease_conflict", at=now,
+                         ticket_id=ticket_id,
+                         payload={"lane": lane, "number": number, "label": label,
+                                  "reason": "released at the hub before this ticket reached it"})
+        report.revoked += len(revoked)
+        report.conflicts += len(conflicts)
+        return conflicts
+
+    def _send_returns(self, report: RoundReport) -> None:
+        for day, lane, grant_id, numbers in leases.pending_returns(self.db.conn):
+            self.client.call("POST", "/leases/return",
+                             LeaseReturn(grant_id, day, lane, numbers).to_json())
+            with immediate(self.db) as conn:
+                leases.finish_return(conn, day, lane, grant_id, numbers)
+            report.returned += len(numbers)
+
+    def _bookings(self, report: RoundReport) -> None:
+        while True:
+            cursor = int(_meta(self.db, META_CURSOR) or 0)
+            page = parse_bookings_page(self.client.call(
+                "GET", "/bookings", params={"cursor": cursor, "limit": BOOKINGS_PAGE}))
+            now = self.clock()
+            with immediate(self.db) as conn:  # the page and its cursor commit together
+                for booking in page.bookings:
+                    self._apply_booking(conn, booking, now)
+                _set_meta(conn, META_CURSOR, str(max(cursor, page.cursor)))
+            report.bookings += len(page.bookings)
+            if not page.more or not page.bookings:
+                return
+
+    def _apply_booking(self, conn: Any, pulled: PulledBooking, now: datetime) -> None:
+        """The file import's rules, so a pull and a file can never disagree."""
+        office = self.base.office.code
+        if pulled.office_code != office:
+            log.warning("booking %s of office %s ignored", pulled.code, pulled.office_code)
+            return
+        existing = load_booking(conn, pulled.code)
+        new = _NewBooking(pulled.code, office, pulled.day, pulled.slot_start, pulled.slot_end,
+                          pulled.status,
+                          tuple(_NewApplicant(a.nickname, a.nik_hash, a.nik_masked)  # type: ignore[arg-type]
+                                for a in pulled.applicants), pulled.change)
+        if pulled.status == "checked_in":  # at another kiosk of the office
+            at = (pulled.checked_in_at or now).isoformat()
+            if existing is None:
+                _write(conn, new, now, "hub", exists=False)
+            elif existing.status != "booked":
+                return
+            conn.execute("UPDATE bookings SET status = 'checked_in', checked_in_at = ?,"
+                         " updated_at = ? WHERE code = ?", (at, now.isoformat(), pulled.code))
+            return
+        kind = _apply(conn, new, existing, now, "hub", ImportReport(), "change")
+        if kind is not None:
+            append_event(conn, office_code=office, office_day=pulled.day,
+                         device_id=self.base.office.device_id, kind=kind, at=now,
+                         payload={"code": pulled.code, "day": pulled.day.isoformat(),
+                                  "slot": f"{pulled.slot_start:%H:%M}-{pulled.slot_end:%H:%M}",
+                                  "applicants": len(pulled.applicants), "status": pulled.status,
+                                  "source": "hub", "change": pulled.change})
+
+    # --- the background thread ---------------------------------------------------------
+
+    def needs_numbers(self) -> bool:
+        if not self.sync.leases:
+            return False
+        try:
+            free = leases.free_count(self.db.conn, self._office_day(), LEASED_LANE)
+        except Exception:  # noqa: BLE001 - a busy store: the regular round will look
+            return False
+        return free < self.sync.lease_low_water
+
+    def run(self) -> None:
+        delay = 0.0
+        while not self._wait(delay):
+            report = self.sync_once()
+            if report.ok:
+                self.failures = 0
+                delay = self.sync.interval_s
+            else:
+                self.failures += 1
+                delay = backoff_delay(self.failures, min(BACKOFF_BASE_S, self.sync.interval_s),
+                                      self.sync.backoff_max_s, self.rng)
+                delay = max(delay, min(report.retry_after or 0, self.sync.backoff_max_s))
+                log.info("sync failed (%s); next try in %.1f s", report.error, delay)
+
+    def _wait(self, delay: float) -> bool:
+        """Sleep until the next round; True when asked to stop."""
+        deadline = time.monotonic() + delay
+        last_check = 0.0
+        while (remaining := deadline - time.monotonic()) > 0:
+            if self._wake.wait(min(remaining, 1.0)):
+                self._wake.clear()
+                break
+            if self._stop.is_set():
+                return True
+            # Running low on leased numbers: do not wait for the next round.
+            if self.failures == 0 and time.monotonic() - last_check >= 2.0:
+                last_check = time.monotonic()
+                if self.needs_numbers():
+                    break
+        return self._stop.is_set()
+
+    def wake(self) -> None:
+        """Start a round now (e.g. staff pressed "sync now")."""
+        self._wake.set()
+
+    def start(self) -> SyncWorker:
+        self.thread = threading.Thread(target=self.run, name="kiosk-sync", daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self.thread is not None:
+            self.thread.join(timeout=self.sync.timeout_s + 5)
+        self.client.close()
+
+
+def prepare_store(config: Config, db: sqlite_utils.Database) -> frozenset[str]:
+    """Switch the walk-in lane to leased numbers (or back), for every process on the store."""
+    wanted = LEASED_LANE if config.sync.enabled and config.sync.leases else ""
+    if "".join(sorted(leases.leased_lanes(db))) != wanted:
+        leases.set_leased_lanes(db, wanted)
+    return frozenset(wanted)
+
+
+def adopt_hub_state(config: Config, appliance: Any) -> None:
+    """Every process on the store issues by the same rules: leased lanes, the hub's settings.
+
+    Called by ``kiosk.appliance.build`` so `kiosk issue` and `kiosk run` agree;
+    a process that ignored the leases could give out numbers the hub lent to
+    another kiosk.
+    """
+    appliance.service.numbering.leased_lanes = prepare_store(config, appliance.db)
+    if config.sync.enabled and (settings := stored_settings(appliance.db)) is not None:
+        apply_to_appliance(appliance, settings_config(config, settings))
+
+
+def start_sync(config: Config, appliance: Any) -> Callable[[], None]:
+    """Start the background sync for a running kiosk; returns the function that stops it.
+
+    Without [sync] hub_url this does nothing (and switches leases off). The
+    hub's last known settings are applied at once, so an offline restart keeps
+    the office's cap and hours; later changes apply between two tickets.
+    """
+    db = appliance.db
+    lanes = prepare_store(config, db)
+    appliance.service.numbering.leased_lanes = lanes
+    if not config.sync.enabled:
+        return lambda: None
+    worker_db = store.connect(config.database)
+    worker = SyncWorker(config, worker_db, clock=appliance.service.clock,
+                        on_settings=lambda new: apply_to_appliance(appliance, new))
+    if worker.config is not config:
+        apply_to_appliance(appliance, worker.config)
+    worker.start()
+
+    def stop() -> None:
+        worker.stop()
+        worker_db.close()
+
+    stop.worker = worker  # type: ignore[attr-defined]  # for "sync now" and tests
+    return stop

@@ -1,0 +1,512 @@
+"""The kiosk <-> hub sync protocol: version, paths and the JSON shapes both sides check.
+
+One module for both ends, so the hub and the kiosk can never disagree on a
+field name. Every message is validated on arrival with a plain reason
+(``ProtocolError``): a bad batch is refused whole and the kiosk keeps it in
+its outbox, so nothing is lost to a malformed request. docs/sync-protocol.md
+and docs/sync-openapi.json describe the same shapes for other implementers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import LANE_CODES, WEEKDAYS, ConfigError, DayHours, _parse_day, _Reader
+
+PROTOCOL_VERSION = 1
+PREFIX = "/sync/v1"
+MAX_BATCH = 1000  # events per push; a day of a busy kiosk is a few thousand
+MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_PAGE = 1000  # bookings per pull
+MAX_PAYLOAD_CHARS = 4000
+MAX_LEASE_WANT = 100
+ROLES = ("kiosk", "central")
+
+_DEVICE = re.compile(r"^[A-Z0-9-]{2,16}$")
+EVENT_ID = re.compile(r"^[A-Z0-9-]{2,16}-[0-9a-f]{32}$")
+_KIND = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_TICKET_ID = re.compile(r"^[A-Z0-9-]{2,16}-[0-9a-f]{32}$")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,80}$")
+
+
+class ProtocolError(ValueError):
+    """A message that does not follow the protocol; the text says which field and why."""
+
+
+def _need(data: Any, name: str, kind: type | tuple[type, ...], what: str) -> Any:
+    if not isinstance(data, dict) or name not in data:
+        raise ProtocolError(f"'{name}' is missing ({what})")
+    value = data[name]
+    if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+        raise ProtocolError(f"'{name}' must be {what}")
+    return value
+
+
+def check_version(data: Any) -> None:
+    version = _need(data, "protocol", int, f"the protocol version {PROTOCOL_VERSION}")
+    if version != PROTOCOL_VERSION:
+        raise ProtocolError(f"protocol version {version} is not supported "
+                            f"(this side speaks {PROTOCOL_VERSION})")
+
+
+def _moment(text: Any, name: str) -> datetime:
+    if not isinstance(text, str):
+        raise ProtocolError(f"'{name}' must be an ISO 8601 time with a zone")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ProtocolError(f"'{name}' must be an ISO 8601 time with a zone") from None
+    if moment.tzinfo is None:
+        raise ProtocolError(f"'{name}' must carry a time zone offset")
+    return moment
+
+
+def _day(text: Any, name: str) -> date:
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ProtocolError(f"'{name}' must be a date YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ProtocolError(f"'{name}' must be a real date") from None
+
+
+# --- events (the outbox) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    """One outbox row as it travels; ``seq`` is the kiosk's own order, for audits."""
+
+    id: str
+    seq: int
+    at: str  # kiosk clock, ISO 8601 UTC
+    office_code: str
+    office_day: str
+    device_id: str
+    kind: str
+    ticket_id: str | None
+    payload: str  # canonical JSON text, exactly as the kiosk stored it
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "seq": self.seq, "at": self.at, "office_code": self.office_code,
+                "office_day": self.office_day, "device_id": self.device_id, "kind": self.kind,
+                "ticket_id": self.ticket_id, "payload": json.loads(self.payload)}
+
+
+def parse_event(data: Any, index: int) -> Event:
+    where = f"events[{index}]"
+    try:
+        event_id = _need(data, "id", str, "an event id")
+        if not EVENT_ID.fullmatch(event_id):
+            raise ProtocolError("'id' must be DEVICE-<32 hex digits>")
+        seq = _need(data, "seq", int, "the kiosk's sequence number")
+        at = _moment(_need(data, "at", str, "a time"), "at")
+        office = _need(data, "office_code", str, "an office code")
+        day = _day(_need(data, "office_day", str, "a date"), "office_day")
+        device = _need(data, "device_id", str, "a device id")
+        if not _DEVICE.fullmatch(office) or not _DEVICE.fullmatch(device):
+            raise ProtocolError("office_code and device_id are 2-16 capitals, digits or '-'")
+        if not event_id.startswith(device + "-"):
+            raise ProtocolError("the event id does not start with its device id")
+        kind = _need(data, "kind", str, "an event kind")
+        if not _KIND.fullmatch(kind):
+            raise ProtocolError("'kind' must be lower-case letters, digits or '_'")
+        ticket_id = data.get("ticket_id")
+        if ticket_id is not None and (not isinstance(ticket_id, str)
+                                      or not _TICKET_ID.fullmatch(ticket_id)):
+            raise ProtocolError("'ticket_id' must be null or a ticket id")
+        payload = _need(data, "payload", dict, "a JSON object")
+        text = json.dumps(payload, separators=(",", ":"), sort_keys=True)
+        if len(text) > MAX_PAYLOAD_CHARS:
+            raise ProtocolError(f"'payload' is longer than {MAX_PAYLOAD_CHARS} characters")
+    except ProtocolError as exc:
+        raise ProtocolError(f"{where}: {exc}") from None
+    return Event(event_id, seq, at.isoformat(), office, day.isoformat(), device, kind,
+                 ticket_id, text)
+
+
+@dataclass(frozen=True)
+class PushRequest:
+    device_id: str
+    sent_at: datetime  # the kiosk's clock when it sent: the hub notes the skew
+    events: tuple[Event, ...]
+
+
+def push_request_json(device_id: str, sent_at: datetime, events: list[Event]) -> dict[str, Any]:
+    return {"protocol": PROTOCOL_VERSION, "device_id": device_id,
+            "sent_at": sent_at.isoformat(), "events": [e.to_json() for e in events]}
+
+
+def parse_push_request(data: Any) -> PushRequest:
+    check_version(data)
+    device = _need(data, "device_id", str, "a device id")
+    sent_at = _moment(_need(data, "sent_at", str, "a time"), "sent_at")
+    raw = _need(data, "events", list, "a list of events")
+    if len(raw) > MAX_BATCH:
+        raise ProtocolError(f"at most {MAX_BATCH} events per push, got {len(raw)}")
+    events = tuple(parse_event(item, i) for i, item in enumerate(raw))
+    if len({e.id for e in events}) != len(events):
+        raise ProtocolError("the same event id appears twice in one batch")
+    return PushRequest(device, sent_at, events)
+
+
+@dataclass(frozen=True)
+class PushResult:
+    acked: tuple[str, ...]  # every id of the batch the hub now holds (new or not)
+    stored: int
+    duplicates: int
+    hub_time: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"protocol": PROTOCOL_VERSION, "acked": list(self.acked), "stored": self.stored,
+                "duplicates": self.duplicates, "hub_time": self.hub_time.isoformat()}
+
+
+def parse_push_result(data: Any) -> PushResult:
+    check_version(data)
+    acked = _need(data, "acked", list, "a list of event ids")
+    if not all(isinstance(i, str) for i in acked):
+        raise ProtocolError("'acked' must list event ids")
+    return PushResult(tuple(acked), _need(data, "stored", int, "a count"),
+                      _need(data, "duplicates", int, "a count"),
+                      _moment(_need(data, "hub_time", str, "a time"), "hub_time"))
+
+
+# --- bookings ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PulledApplicant:
+    nickname: str
+    nik_hash: str | None
+    nik_masked: str | None
+
+
+@dataclass(frozen=True)
+class PulledBooking:
+    """A booking as the hub hands it to the kiosks of its office (no NIK, only its hash)."""
+
+    code: str
+    office_code: str
+    day: date
+    slot_start: time
+    slot_end: time
+    status: str  # booked | cancelled | checked_in
+    applicants: tuple[PulledApplicant, ...]
+    change: int
+    checked_in_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "office": self.office_code, "date": self.day.isoformat(),
+                "slot_start": f"{self.slot_start:%H:%M}", "slot_end": f"{self.slot_end:%H:%M}",
+                "status": self.status, "change": self.change,
+                "checked_in_at": self.checked_in_at.isoformat() if self.checked_in_at else None,
+                "applicants": [{"nickname": a.nickname, "nik_hash": a.nik_hash,
+                                "nik_masked": a.nik_masked} for a in self.applicants]}
+
+
+_HASH = re.compile(r"^[0-9a-f]{64}$")
+_MASKED = re.compile(r"^[0-9]{4}\*{8}[0-9]{4}$")
+
+
+def parse_pulled_booking(data: Any, index: int) -> PulledBooking:
+    from kiosk.checkin.bookings import MAX_APPLICANTS, _hhmm, _Invalid, _nickname, normalize_code
+
+    where = f"bookings[{index}]"
+    try:
+        code = normalize_code(_need(data, "code", str, "a booking code")) or ""
+        if not code:
+            raise ProtocolError("'code' must be 6 to 16 capital letters or digits")
+        office = _need(data, "office", str, "an office code")
+        day = _day(_need(data, "date", str, "a date"), "date")
+        try:
+            start, end = _hhmm(data.get("slot_start"), "slot_start"), _hhmm(
+                data.get("slot_end"), "slot_end")
+        except _Invalid as exc:
+            raise ProtocolError(str(exc)) from None
+        if start >= end:
+            raise ProtocolError("slot_start must be earlier than slot_end")
+        status = _need(data, "status", str, "booked, cancelled or checked_in")
+        if status not in ("booked", "cancelled", "checked_in"):
+            raise ProtocolError("'status' must be booked, cancelled or checked_in")
+        change = _need(data, "change", int, "the hub's change number")
+        raw = _need(data, "applicants", list, "a list of applicants")
+        if not 1 <= len(raw) <= MAX_APPLICANTS:
+            raise ProtocolError(f"1 to {MAX_APPLICANTS} applicants")
+        applicants = []
+        for person in raw:
+            try:
+                nickname = _nickname(person.get("nickname") if isinstance(person, dict) else None)
+            except _Invalid as exc:
+                raise ProtocolError(str(exc)) from None
+            nik_hash, masked = person.get("nik_hash"), person.get("nik_masked")
+            if nik_hash is not None and not (isinstance(nik_hash, str) and _HASH.match(nik_hash)):
+                raise ProtocolError("'nik_hash' must be 64 hex digits or null")
+            if masked is not None and not (isinstance(masked, str) and _MASKED.match(masked)):
+                raise ProtocolError("'nik_masked' must look like 3271********0003 or be null")
+            applicants.append(PulledApplicant(nickname, nik_hash, masked))
+        checked = data.get("checked_in_at")
+        checked_at = None if checked is None else _moment(checked, "checked_in_at")
+    except ProtocolError as exc:
+        raise ProtocolError(f"{where}: {exc}") from None
+    return PulledBooking(code, office, day, start, end, status, tuple(applicants), change,
+                         checked_at)
+
+
+@dataclass(frozen=True)
+class BookingsPage:
+    bookings: tuple[PulledBooking, ...]
+    cursor: int
+    more: bool
+
+
+def parse_bookings_page(data: Any) -> BookingsPage:
+    check_version(data)
+    raw = _need(data, "bookings", list, "a list of bookings")
+    return BookingsPage(tuple(parse_pulled_booking(item, i) for i, item in enumerate(raw)),
+                        _need(data, "cursor", int, "the next cursor"),
+                        _need(data, "more", bool, "true or false"))
+
+
+# --- office settings ----------------------------------------------------------
+
+SETTINGS_KEYS = ("caps", "hours", "holidays", "public_keys", "lease_block")
+SETTINGS_SOURCE = Path("hub settings")
+
+
+@dataclass(frozen=True)
+class OfficeSettings:
+    """What the centre decides for an office; a key left out keeps the kiosk's own config."""
+
+    caps: dict[str, int | None] = field(default_factory=dict)
+    hours: dict[int, DayHours | None] | None = None
+    holidays: frozenset[date] | None = None
+    public_keys: dict[str, str] | None = None
+    lease_block: int | None = None
+
+
+def parse_settings(data: Any) -> OfficeSettings:
+    """Validate the settings object with the config file's own rules and messages."""
+    if not isinstance(data, dict):
+        raise ProtocolError("'settings' must be a JSON object")
+    reader = _Reader(SETTINGS_SOURCE, data)
+    try:
+        reader.unknown_keys(set(SETTINGS_KEYS))
+        caps: dict[str, int | None] = {}
+        if "caps" in data:
+            caps_reader = reader.table("caps")
+            caps_reader.unknown_keys(set(LANE_CODES))
+            for lane, value in caps_reader.data.items():
+                caps[lane] = None if value is None else caps_reader.integer(lane, lo=0, hi=999)
+        hours = None
+        if "hours" in data:
+            hours_reader = reader.table("hours")
+            hours_reader.unknown_keys(set(WEEKDAYS))
+            hours = {i: _parse_day(hours_reader, name, set(LANE_CODES))
+                     for i, name in enumerate(WEEKDAYS)}
+            if not any(hours.values()):
+                raise hours_reader.fail("mon", "opening hours on at least one weekday")
+        holidays = None
+        if "holidays" in data:
+            raw = reader._get("holidays", None, list, 'a list of dates such as ["2026-12-25"]')
+            try:
+                holidays = frozenset(date.fromisoformat(str(item)) for item in raw)
+            except ValueError:
+                raise reader.fail("holidays", "dates as YYYY-MM-DD") from None
+        public_keys = None
+        if "public_keys" in data:
+            from kiosk.checkin.booking_qr import KEY_ID_PATTERN, load_public_key
+
+            keys_reader = reader.table("public_keys")
+            public_keys = {}
+            for key_id in keys_reader.data:
+                value = keys_reader.text(key_id)
+                if not KEY_ID_PATTERN.fullmatch(key_id):
+                    raise keys_reader.fail(key_id, "a key id of 1-16 letters, digits, '_' or '-'")
+                try:
+                    load_public_key(value)
+                except ValueError:
+                    raise keys_reader.fail(key_id, "a base64 Ed25519 public key") from None
+                public_keys[key_id] = value
+        lease_block = reader.integer("lease_block", None, lo=1, hi=MAX_LEASE_WANT)
+    except ConfigError as exc:
+        raise ProtocolError(str(exc)) from None
+    return OfficeSettings(caps, hours, holidays, public_keys, lease_block)
+
+
+def salt_fingerprint(salt: bytes) -> str | None:
+    """A short, non-reversible name for a NIK salt: kiosk and hub must use the same one."""
+    if not salt:
+        return None
+    return hashlib.sha256(b"antrian-nik-salt:" + salt).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class SettingsReply:
+    office_code: str
+    version: int
+    raw: dict[str, Any]
+    settings: OfficeSettings
+    nik_salt_fingerprint: str | None
+
+
+def parse_settings_reply(data: Any) -> SettingsReply:
+    check_version(data)
+    raw = _need(data, "settings", dict, "a JSON object")
+    fingerprint = data.get("nik_salt_fingerprint")
+    if fingerprint is not None and not isinstance(fingerprint, str):
+        raise ProtocolError("'nik_salt_fingerprint' must be text or null")
+    return SettingsReply(_need(data, "office", str, "an office code"),
+                         _need(data, "version", int, "a version number"), raw,
+                         parse_settings(raw), fingerprint)
+
+
+# --- number leases ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeaseRequest:
+    request_id: str  # the same id on a retry returns the same grant
+    office_day: date
+    lane: str
+    want: int
+    free: int  # numbers the kiosk still holds: the hub reclaims for kiosks at zero
+
+    def to_json(self) -> dict[str, Any]:
+        return {"protocol": PROTOCOL_VERSION, "request_id": self.request_id,
+                "office_day": self.office_day.isoformat(), "lane": self.lane,
+                "want": self.want, "free": self.free}
+
+
+def parse_lease_request(data: Any) -> LeaseRequest:
+    check_version(data)
+    request_id = _need(data, "request_id", str, "a request id")
+    if not _REQUEST_ID.fullmatch(request_id):
+        raise ProtocolError("'request_id' must be 8-80 letters, digits or '-'")
+    lane = _need(data, "lane", str, "a lane code")
+    if lane not in LANE_CODES:
+        raise ProtocolError(f"'lane' must be one of {', '.join(LANE_CODES)}")
+    want = _need(data, "want", int, f"a whole number from 0 to {MAX_LEASE_WANT}")
+    free = _need(data, "free", int, "a whole number")
+    if not 0 <= want <= MAX_LEASE_WANT or free < 0:
+        raise ProtocolError(f"'want' must be 0 to {MAX_LEASE_WANT} and 'free' not negative")
+    return LeaseRequest(request_id, _day(data.get("office_day"), "office_day"), lane, want, free)
+
+
+@dataclass(frozen=True)
+class LeaseGrant:
+    grant_id: str | None  # None when nothing was granted
+    numbers: tuple[int, ...]
+    cap: int | None
+    remaining: int  # numbers of the office's cap not leased to any kiosk
+    reclaim: bool  # another kiosk is empty: give back what you do not need
+    # Numbers staff released from this kiosk (`kiosk hub release`): never issue them again.
+    released: tuple[int, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"protocol": PROTOCOL_VERSION, "grant_id": self.grant_id,
+                "numbers": list(self.numbers), "cap": self.cap, "remaining": self.remaining,
+                "reclaim": self.reclaim, "released": list(self.released)}
+
+
+def parse_lease_grant(data: Any) -> LeaseGrant:
+    check_version(data)
+    numbers = _need(data, "numbers", list, "a list of numbers")
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in numbers):
+        raise ProtocolError("'numbers' must be positive whole numbers")
+    grant_id = data.get("grant_id")
+    if grant_id is not None and not isinstance(grant_id, str):
+        raise ProtocolError("'grant_id' must be text or null")
+    cap = data.get("cap")
+    if cap is not None and not isinstance(cap, int):
+        raise ProtocolError("'cap' must be a number or null")
+    released = data.get("released", [])  # absent from hubs older than `kiosk hub release`
+    if not isinstance(released, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in released):
+        raise ProtocolError("'released' must list positive whole numbers")
+    return LeaseGrant(grant_id, tuple(numbers), cap,
+                      _need(data, "remaining", int, "a count"),
+                      _need(data, "reclaim", bool, "true or false"), tuple(released))
+
+
+@dataclass(frozen=True)
+class LeaseReturn:
+    grant_id: str
+    office_day: date
+    lane: str
+    numbers: tuple[int, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"protocol": PROTOCOL_VERSION, "grant_id": self.grant_id,
+                "office_day": self.office_day.isoformat(), "lane": self.lane,
+                "numbers": list(self.numbers)}
+
+
+def parse_lease_return(data: Any) -> LeaseReturn:
+    check_version(data)
+    grant_id = _need(data, "grant_id", str, "a grant id")
+    lane = _need(data, "lane", str, "a lane code")
+    if lane not in LANE_CODES:
+        raise ProtocolError(f"'lane' must be one of {', '.join(LANE_CODES)}")
+    numbers = _need(data, "numbers", list, "a list of numbers")
+    if not numbers or len(numbers) > 1000 or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in numbers):
+        raise ProtocolError("'numbers' must be 1 to 1000 positive whole numbers")
+    return LeaseReturn(grant_id, _day(data.get("office_day"), "office_day"), lane,
+                       tuple(numbers))
+
+
+# --- releasing a dead kiosk's numbers (central) -----------------------------------
+
+
+@dataclass(frozen=True)
+class ReleaseRequest:
+    device_id: str
+    office_day: date | None  # None: today at the office
+    lane: str
+    force: bool  # even if the kiosk talked to the hub a moment ago
+
+
+def parse_release_request(data: Any) -> ReleaseRequest:
+    if not isinstance(data, dict):
+        raise ProtocolError('send {"device_id": "KUP-K2", "day": "YYYY-MM-DD", "lane": "A"}')
+    if "protocol" in data:
+        check_version(data)
+    device = _need(data, "device_id", str, "the kiosk's device id")
+    if not _DEVICE.fullmatch(device):
+        raise ProtocolError("'device_id' must be 2-16 capitals, digits or '-'")
+    day = None if data.get("day") is None else _day(data["day"], "day")
+    lane = data.get("lane", "A")
+    if lane not in LANE_CODES:
+        raise ProtocolError(f"'lane' must be one of {', '.join(LANE_CODES)}")
+    force = data.get("force", False)
+    if not isinstance(force, bool):
+        raise ProtocolError("'force' must be true or false")
+    return ReleaseRequest(device, day, lane, force)
+
+
+@dataclass(frozen=True)
+class Release:
+    """What a release did: ``released`` went back to the office, ``kept_used`` are on tickets."""
+
+    office_code: str
+    device_id: str
+    office_day: date
+    lane: str
+    released: tuple[int, ...]
+    kept_used: tuple[int, ...]
+    last_seen: datetime | None  # the kiosk's last contact with the hub (hub clock)
+    forced: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"office": self.office_code, "device_id": self.device_id,
+                "day": self.office_day.isoformat(), "lane": self.lane,
+                "released": list(self.released), "kept_used": list(self.kept_used),
+                "last_seen_at": self.last_seen.isoformat() if self.last_seen else None,
+                "forced": self.forced}
