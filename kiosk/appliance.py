@@ -103,7 +103,7 @@ def _adopt_hub_state(config: Config, appliance: Appliance) -> None:
 
     Offices without a hub skip importing the sync client (and its HTTP library).
     """
-    from kiosk.sync import leases
+    from kiosk.queue import leases
 
     if config.sync.enabled or leases.leased_lanes(appliance.db):
         from kiosk.sync.client import adopt_hub_state

@@ -14,8 +14,8 @@ from textual.binding import Binding
 from textual.message import Message
 
 from kiosk.checkin.scan_burst import ScanBuffer
-from kiosk.ops.staff_pin import PinGuard
 from kiosk.ops.watchdog import notify, ping_interval_s
+from kiosk.privacy.pin import PinGuard
 from kiosk.texts import t
 from screens.home import HomeScreen
 from screens.pin import PinScreen
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from kiosk.config import Config
     from kiosk.ports import Simulation
     from kiosk.queue.issuing import Issued, IssuingService, Refused
-    from kiosk.queue.staff_desk import StaffDesk
+    from kiosk.staff.desk import StaffDesk
 
 log = logging.getLogger(__name__)
 TERMINAL_CHECK_S = 2.0
@@ -525,7 +525,7 @@ class KioskApp(App[None]):
         if self._desk is None:
             if self.service is None:
                 raise RuntimeError("the staff desk needs the store, which is not open yet")
-            from kiosk.queue.staff_desk import StaffDesk
+            from kiosk.staff.desk import StaffDesk
 
             self._desk = StaffDesk.for_service(self.service)
         return self._desk

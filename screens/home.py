@@ -11,6 +11,7 @@ from textual.widgets import Static
 from kiosk.clock import utc_now
 from kiosk.ports import PaperStatus
 from kiosk.texts import ZONE_ABBREVIATIONS, format_date, format_moment, t
+from kiosk.texts.rules import lane_rule_next_line, lane_rule_sentence
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -190,7 +191,7 @@ class HomeScreen(Screen):
 
         lang = self.app.language
         rule = self.query_one("#lane-rule", Static)
-        sentence = state.rule.sentence(lang) if state.rule is not None else ""
+        sentence = lane_rule_sentence(state.rule, lang) if state.rule is not None else ""
         self._update(rule, sentence)
         rule.display = bool(sentence)
         for lane, widget_id, open_class in ((WALKIN, "walkin", "button-walkin"),
@@ -230,7 +231,7 @@ class HomeScreen(Screen):
         lang = self.app.language
         if lane_state.state == NOT_SERVED:
             rule = lane_state.rule
-            return rule.next_line(lang) if rule is not None else t("closed.lane", lang)
+            return lane_rule_next_line(rule, lang) if rule is not None else t("closed.lane", lang)
         name = self.app.config.lanes[lane_state.lane].name(lang)
         if lane_state.state == PAUSED:
             return t("home.lane.paused", lang, lane=name)

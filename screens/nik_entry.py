@@ -3,7 +3,7 @@
 The lobby can see the screen, so only the first and last four digits are
 ever drawn (as on a masked KTP copy); the rest show as ``*`` the moment they
 are typed. A half-typed NIK is dropped after a minute without a key, so the
-next person never finds it. Validation happens here first (kiosk/checkin/nik.py
+next person never finds it. Validation happens here first (kiosk/privacy/nik.py
 sentences), so a typing slip costs a retry, not a trip back to the button.
 """
 
@@ -16,7 +16,7 @@ from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from kiosk.checkin.nik import NIK_LENGTH, NikInvalid, is_lansia, parse_nik
+from kiosk.privacy.nik import NIK_LENGTH, NikInvalid, is_lansia, parse_nik
 from kiosk.queue.walkin_guard import CHECKED_AT_COUNTER, PRIORITY
 from kiosk.texts import t
 
@@ -92,7 +92,7 @@ class NikEntryScreen(_IdleModal):
         super().__init__(idle_seconds)
         self.today = today  # office-local: birth dates after it are refused
         self.digits = ""
-        # Told the problem's code (kiosk/checkin/nik.py REASONS) of each refused NIK, never the
+        # Told the problem's code (kiosk/privacy/nik.py REASONS) of each refused NIK, never the
         # digits: the report counts how many applicants struggle with the keypad.
         self.on_mistake = on_mistake
 

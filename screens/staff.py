@@ -1,6 +1,6 @@
 """The staff menu behind the PIN: call applicants, look after the day, look after the kiosk.
 
-Every action runs in a worker thread through ``kiosk.queue.staff_desk`` (the store
+Every action runs in a worker thread through ``kiosk.staff.desk`` (the store
 may be busy for a moment with another process), and its outcome is written
 in one message line, in the kiosk's language. Actions that end the app
 (restart, shut down, close) need a second press within a few seconds: a
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from kiosk.queue.issuing import Issued
-    from kiosk.queue.staff_desk import DayFigures, QueueRow, StaffDesk
     from kiosk.reports.day import HourCount
+    from kiosk.staff.desk import DayFigures, QueueRow, StaffDesk
 
 CONFIRM_S = 5.0  # a second press within this confirms an app-ending action
 REFRESH_S = 3.0  # queue and figures: others (counters, the lobby) change them too

@@ -25,8 +25,8 @@ from kiosk.appliance import build
 from kiosk.config import Config, SyncConfig
 from kiosk.hub.app import HubServer
 from kiosk.hub.store import HubStore
+from kiosk.queue import leases
 from kiosk.queue.issuing import Issued, Refused
-from kiosk.sync import leases
 from kiosk.sync.client import SyncWorker, apply_to_appliance, prepare_store
 
 FAULTS = ("pass", "down", "slow", "http500", "http500_after", "reset_before", "reset_after",

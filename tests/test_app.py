@@ -14,7 +14,7 @@ import pytest
 from textual.widgets import Button, Input, Static, TabbedContent
 
 from kiosk.config import DayHours, load_config
-from kiosk.ops.staff_pin import hash_pin
+from kiosk.privacy.pin import hash_pin
 from screens.app import KioskApp
 from screens.bigtext import BigNumber
 from screens.home import HomeScreen

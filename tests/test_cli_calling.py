@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import calling as cli_calling
+from kiosk.cli import main as kiosk_main
 from kiosk.clock import utc_now
 from kiosk.config import Config, load_config
 from kiosk.lan.server import hash_token
@@ -51,7 +52,7 @@ def issue(cfg: Config, lanes: str) -> None:
 
 
 def run(cfg_file: Path, *argv: str) -> int:
-    return cli_calling.main(["--config", str(cfg_file), *argv])
+    return kiosk_main(["--config", str(cfg_file), *argv])
 
 
 def test_call_recall_served_print_the_label(cfg_file, cfg, capsys) -> None:

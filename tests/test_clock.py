@@ -19,7 +19,7 @@ PI_CONFIG = ROOT / "config" / "example-pi.toml"
 
 def real_office_config(tmp_path: Path) -> Path:
     """example-pi.toml with what it leaves for the office to fill in filled in."""
-    from kiosk.ops.staff_pin import hash_pin
+    from kiosk.privacy.pin import hash_pin
 
     text = PI_CONFIG.read_text(encoding="utf-8").replace(
         'pin_hash = "scrypt$16384$8$1$REPLACE$REPLACE"', f'pin_hash = "{hash_pin("482916")}"')

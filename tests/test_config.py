@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import ConfigError, load_config
-from kiosk.ops.staff_pin import hash_pin
+from kiosk.privacy.pin import hash_pin
 from tests.conftest import ROOT, SIM_CONFIG
 
 # Real-office configs refuse a shifted clock (make test AT=...): these run on the real

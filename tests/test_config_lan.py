@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.config import ConfigError, LanApiConfig, demo_token, load_config
 from kiosk.lan.server import hash_token, new_token
-from kiosk.ops.staff_pin import hash_pin
+from kiosk.privacy.pin import hash_pin
 from tests.conftest import ROOT, SIM_CONFIG
 
 # Real-office configs refuse a shifted clock (make test AT=...): these run on the real

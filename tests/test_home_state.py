@@ -10,6 +10,7 @@ from kiosk import store
 from kiosk.config import Config, DayHours
 from kiosk.queue.home_state import NOT_SERVED, OPEN, PAPER_OUT, PAUSED, QUOTA, read_home_state
 from kiosk.queue.issuing import IssuingService
+from kiosk.texts.rules import lane_rule_sentence
 from tests.conftest import MovableClock, office_time, with_cap
 
 
@@ -55,7 +56,7 @@ def test_a_day_that_leaves_lanes_out_and_a_closed_office(config: Config) -> None
     service = service_for(cfg, clock)
     state = read_home_state(service)
     assert states(service) == {"A": NOT_SERVED, "P": OPEN, "B": NOT_SERVED}
-    assert state.rule is not None and state.rule.sentence("id") == (
+    assert state.rule is not None and lane_rule_sentence(state.rule, "id") == (
         "Hari Sabtu hanya untuk Prioritas")
     clock.advance(hours=3)  # 12:00: nothing is served
     closed = read_home_state(service)

@@ -19,9 +19,9 @@ from kiosk.cli import main
 from kiosk.clock import utc_now
 from kiosk.config import Config
 from kiosk.hub.store import HubError, HubStore
+from kiosk.queue import leases
 from kiosk.queue.issuing import Issued, Refused
 from kiosk.store.ids import new_id
-from kiosk.sync import leases
 from kiosk.sync.protocol import PREFIX, Event, LeaseRequest
 from tests.conftest import MovableClock
 from tests.sync_harness import SALT_HEX, FaultProxy, Hub, LeasingKiosk

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.checkin.bookings import hash_nik as booking_hash_nik
-from kiosk.checkin.nik import (
+from kiosk.privacy.nik import (
     PROVINCES,
     REASONS,
     NikInfo,

@@ -16,8 +16,8 @@ from datetime import date, timedelta
 
 from hardware.sim_printer import SimulationPrinter
 from kiosk import store
-from kiosk.checkin.nik import REASONS, salted_hash
 from kiosk.config import Config, WalkinConfig
+from kiosk.privacy.nik import REASONS, salted_hash
 from kiosk.queue.issuing import IssuingService
 from kiosk.reports.day import (
     CSV_HEADER,
@@ -179,7 +179,7 @@ def test_the_day_report_counts_mistakes_by_problem_in_every_form(config, clock) 
     assert total.nik_mistakes == (NikMistake("length", 2), NikMistake("birth_date", 1),
                                   NikMistake("other", 1))
     assert [m.problem for m in total.nik_mistakes][:2] == [
-        r for r in REASONS if r in ("length", "birth_date")]  # kiosk/checkin/nik.py's order
+        r for r in REASONS if r in ("length", "birth_date")]  # kiosk/privacy/nik.py's order
     assert total.nik_mistakes_total == 4
     assert total.refused == 0  # the applicant went on typing: not a refused press
     assert "nik_invalid" not in NOT_RECORDED and "nik_required" in NOT_RECORDED

@@ -46,7 +46,6 @@ from kiosk.config import Config, DayHours, WalkinConfig
 from kiosk.queue.calling_view import calling_service
 from kiosk.queue.clock_trust import confirm_clock
 from kiosk.queue.issuing import PRIORITY, WALKIN, Issued, IssuingService, Refused
-from kiosk.queue.staff_desk import StaffDesk
 from kiosk.queue.walkin_guard import recent_bursts
 from kiosk.reports.day import (
     CHECKIN_OUTCOMES,
@@ -63,6 +62,7 @@ from kiosk.reports.day import (
     report_rows,
 )
 from kiosk.reports.html import nice_step, render_html, render_table
+from kiosk.staff.desk import StaffDesk
 from tests.conftest import MovableClock, office_time, with_cap
 
 DAY = date(2026, 11, 25)

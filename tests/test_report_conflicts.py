@@ -7,7 +7,7 @@ with one number on two tickets, so the office head must see it; most offices nev
 leases, and their reports must not change at all.
 
 The known day of tests/test_report.py (real services, Kupang, WITA) gets such an event via
-kiosk.queue.numbering.append_event with the payload the sync client writes; the last test goes
+kiosk.store.events.append_event with the payload the sync client writes; the last test goes
 through the real release at a real hub on 127.0.0.1 instead.
 """
 
@@ -23,10 +23,10 @@ import pytest
 
 from kiosk.config import Config
 from kiosk.queue.issuing import WALKIN, Issued, Refused
-from kiosk.queue.numbering import append_event
 from kiosk.reports.day import LeaseConflict, Refusal, build_report, report_dict, report_rows
 from kiosk.reports.html import render_html, render_table
 from kiosk.store import immediate
+from kiosk.store.events import append_event
 from tests.conftest import MovableClock, office_time
 from tests.sync_harness import Hub, LeasingKiosk
 from tests.test_report import (

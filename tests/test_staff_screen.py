@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent
 
 from kiosk.appliance import Appliance
-from kiosk.ops.staff_pin import hash_pin
+from kiosk.privacy.pin import hash_pin
 from screens.app import KioskApp
 from screens.home import HomeScreen
 from screens.notice import NoticeScreen

@@ -14,8 +14,8 @@ import pytest
 
 from kiosk.appliance import build
 from kiosk.config import Config
+from kiosk.queue import leases
 from kiosk.queue.issuing import Issued, Refused
-from kiosk.sync import leases
 from kiosk.sync.client import (
     HubClient,
     SyncWorker,

@@ -18,8 +18,8 @@ from kiosk import store
 from kiosk.clock import utc_now
 from kiosk.config import Config
 from kiosk.queue.issuing import Issued
-from kiosk.queue.numbering import append_event
 from kiosk.store import immediate
+from kiosk.store.events import append_event
 from kiosk.sync.client import (
     HubClient,
     SyncWorker,

@@ -251,7 +251,7 @@ def listing(root: Path) -> list[tuple[str, str, str]]:
 
 def valid_config(root: Path) -> Path:
     """Fill in the example config the way office staff would (real PIN, own salt)."""
-    from kiosk.ops.staff_pin import hash_pin
+    from kiosk.privacy.pin import hash_pin
 
     path = root / "etc/antrian-kiosk/kiosk.toml"
     text = path.read_text()

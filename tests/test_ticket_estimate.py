@@ -30,8 +30,8 @@ from kiosk.config import Config, CounterConfig, WalkinConfig
 from kiosk.ports import TicketWait
 from kiosk.queue.calling_view import calling_service
 from kiosk.queue.issuing import Issued, IssuingService
-from kiosk.queue.wait_estimate import PaceCache, WaitEstimate
-from kiosk.texts.wait import rounded_range, ticket_wait, wait_line
+from kiosk.queue.wait_estimate import PaceCache, WaitEstimate, rounded_range, ticket_wait
+from kiosk.texts.wait import wait_line
 from screens.app import KioskApp
 from screens.checkin import CheckedInScreen
 from screens.ticket import TicketScreen

@@ -19,8 +19,8 @@ from escpos.printer import Dummy
 from hardware.sim_printer import SimulationPrinter
 from hardware.ticket_layout import render_ticket
 from kiosk import store
-from kiosk.checkin.nik import salted_hash
 from kiosk.config import Config, ConfigError, WalkinConfig, load_config
+from kiosk.privacy.nik import salted_hash
 from kiosk.queue.issuing import Issued, IssuingService, Refused
 from kiosk.queue.walkin_guard import nik_refusals, recent_bursts
 from kiosk.texts.notices import notice_lines

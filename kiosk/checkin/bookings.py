@@ -10,8 +10,6 @@ only a keyed hash (to match a KTP later) and a masked form for staff.
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import io
 import json
 import re
@@ -21,8 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.clock import utc_now
-from kiosk.queue.numbering import append_event
+from kiosk.privacy.nik import MIN_SALT_BYTES, NIK_PATTERN, hash_nik, mask_nik
 from kiosk.store import immediate
+from kiosk.store.events import append_event
 
 if TYPE_CHECKING:
     import sqlite3
@@ -33,12 +32,10 @@ if TYPE_CHECKING:
 # Booking codes are what people type from an e-mail: capitals and digits only.
 CODE_PATTERN = re.compile(r"[A-Z0-9]{6,16}")
 OFFICE_PATTERN = re.compile(r"[A-Z0-9-]{2,16}")  # the same rule as [office] code in the config
-NIK_PATTERN = re.compile(r"[0-9]{16}")
 DAY_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 HHMM_PATTERN = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 MAX_APPLICANTS = 5  # one core family per booking (DOMAIN.md)
 MAX_NICKNAME = 20
-MIN_SALT_BYTES = 16
 STATUSES = ("booked", "checked_in", "cancelled")
 IMPORT_STATUSES = ("booked", "cancelled")  # a file can book or cancel, never check in
 CSV_COLUMNS = ("code", "office", "date", "slot_start", "slot_end", "nickname", "nik")
@@ -51,33 +48,6 @@ class ImportFileError(ValueError):
 
 class _Invalid(ValueError):
     """One field is wrong; the message is shown to staff as the reason."""
-
-
-def hash_nik(nik: str, salt: bytes) -> str:
-    """HMAC-SHA256 of the NIK with a secret key kept outside the database.
-
-    A NIK has little entropy (region, birth date, serial): a plain hash could
-    be reversed by trying every NIK, a keyed one cannot without the salt.
-    """
-    if len(salt) < MIN_SALT_BYTES:
-        raise ValueError(f"the NIK salt must be at least {MIN_SALT_BYTES} random bytes")
-    if not NIK_PATTERN.fullmatch(nik):
-        raise ValueError("a NIK is exactly 16 digits")
-    return hmac.new(salt, nik.encode("ascii"), hashlib.sha256).hexdigest()
-
-
-def nik_matches(nik_hash: str, nik: str, salt: bytes) -> bool:
-    """Whether a NIK read from a KTP is the one booked (constant-time compare)."""
-    if not NIK_PATTERN.fullmatch(nik):
-        return False
-    return hmac.compare_digest(nik_hash, hash_nik(nik, salt))
-
-
-def mask_nik(nik: str) -> str:
-    """'3271********0003': enough for staff to compare with a KTP, useless to copy."""
-    if not NIK_PATTERN.fullmatch(nik):
-        raise ValueError("a NIK is exactly 16 digits")
-    return f"{nik[:4]}{'*' * 8}{nik[-4:]}"
 
 
 def normalize_code(text: str) -> str | None:

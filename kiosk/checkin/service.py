@@ -18,8 +18,9 @@ from kiosk.checkin.bookings import Booking, insert_from_claim, load_booking, mar
 from kiosk.clock import utc_now
 from kiosk.ports import PaperStatus, TicketPrinter
 from kiosk.queue.issuing import BOOKED, Issued, IssuingService
-from kiosk.queue.numbering import CapReached, ClockBehind, Ticket, append_event, format_label
+from kiosk.queue.numbering import CapReached, ClockBehind, Ticket, format_label
 from kiosk.store import immediate
+from kiosk.store.events import append_event
 from kiosk.texts import ZONE_ABBREVIATIONS, format_date, format_moment, t
 
 if TYPE_CHECKING:  # cryptography loads when a signed QR is checked (kiosk/checkin/booking_qr.py)

@@ -14,6 +14,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from kiosk.cli.options import GLOBAL_DEFAULTS, GlobalOptionsParser
 from kiosk.config import ConfigError, config_path, load_config
 from kiosk.ops.journal_log import setup_logging
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from kiosk.queue.issuing import Issued, Refused
+
 
 log = logging.getLogger(__name__)
 # The exit codes, all listed in README.md ("Exit codes"; tests/test_cli_conventions.py).
@@ -31,29 +33,8 @@ EXIT_CONFIG, EXIT_FAILED, EXIT_REFUSED, EXIT_UNPRINTED, EXIT_NOT_FOUND = 1, 2, 3
 LANE_CHOICES = ("priority", "walkin")
 
 
-class _Parser(argparse.ArgumentParser):
-    """A parser that takes the global options (--config, --lang) itself.
-
-    Subparsers are made of the parser's own class (argparse's add_subparsers), so
-    every command and sub-command accepts them wherever users put them: `kiosk
-    --config F issue walkin` and `kiosk issue walkin --config F` are the same. Their
-    default is SUPPRESS, so a command's parser never overwrites a value given before
-    the command name; the top-level parser sets the real defaults (None).
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.add_argument("--config", default=argparse.SUPPRESS,
-                          help="config file (default: $KIOSK_CONFIG or config/kiosk.toml)")
-        self.add_argument("--lang", choices=("id", "en"), default=argparse.SUPPRESS,
-                          help="language of messages and tickets")
-
-
-GLOBAL_DEFAULTS = {"config": None, "lang": None}
-
-
 def _parser(with_modules: bool = True) -> argparse.ArgumentParser:
-    parser = _Parser(prog="kiosk", description="antrian-kiosk queue kiosk")
+    parser = GlobalOptionsParser(prog="kiosk", description="antrian-kiosk queue kiosk")
     parser.set_defaults(**GLOBAL_DEFAULTS)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start the full-screen kiosk")
@@ -182,7 +163,7 @@ def _cmd_status(args: argparse.Namespace, config) -> int:
 
 
 def _cmd_pin_hash() -> int:
-    from kiosk.ops.staff_pin import hash_pin
+    from kiosk.privacy.pin import hash_pin
 
     pin = getpass.getpass("New staff PIN (4-12 digits): ")
     if getpass.getpass("Again: ") != pin:
@@ -223,7 +204,7 @@ def _build_for_app(config, started: list, app, **build_options):
     lamp (kiosk.appliance.build), handed to the app; None (and the app shows why) if
     they cannot be built."""
     from kiosk.appliance import build
-    from kiosk.queue.staff_desk import StaffDesk
+    from kiosk.staff.desk import StaffDesk
 
     try:
         appliance = build(config, **build_options)

@@ -20,7 +20,6 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
 
     from kiosk.config import Config
 
@@ -174,26 +173,3 @@ def dispatch(args: argparse.Namespace, config: Config) -> int | None:
     if command == "api-token":
         return _api_token(args)
     return None
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m kiosk.cli.calling [--config FILE] COMMAND ...`` (until kiosk.cli hooks us in)."""
-    from kiosk.cli import GLOBAL_DEFAULTS, _Parser
-    from kiosk.config import ConfigError, config_path, load_config
-
-    parser = _Parser(prog="kiosk")  # --config and --lang before or after the command
-    parser.set_defaults(**GLOBAL_DEFAULTS)
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        config = load_config(config_path(args.config))
-    except ConfigError as exc:
-        print(f"Konfigurasi salah / bad configuration: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    result = dispatch(args, config)
-    assert result is not None
-    return result
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--output", "-o", metavar="FILE",
                         help="write here instead of standard output")
     # --lang (the table's and page's language; default: the config's) is the global
-    # option, which every command takes before or after its name (kiosk.cli._Parser).
+    # option, which every command takes before or after its name (kiosk/cli/options.py).
 
 
 def _day(text: str, option: str) -> date:

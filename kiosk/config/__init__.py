@@ -24,7 +24,7 @@ from kiosk import clock
 
 # ConfigError and _Reader live in kiosk/config/reader.py; imported from here as before.
 from kiosk.config.reader import _REQUIRED, ConfigError, _Reader
-from kiosk.ops.staff_pin import DEMO_PIN, is_pin_hash, verify_pin
+from kiosk.privacy.pin import DEMO_PIN, is_pin_hash, verify_pin
 
 OFFICE_TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

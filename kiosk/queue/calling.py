@@ -26,8 +26,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from kiosk.queue.call_order import CallPolicy, choose_next
-from kiosk.queue.numbering import append_event
 from kiosk.store import immediate
+from kiosk.store.events import append_event
 
 if TYPE_CHECKING:
     import sqlite3

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from kiosk.queue.numbering import append_event
 from kiosk.store import immediate
+from kiosk.store.events import append_event
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

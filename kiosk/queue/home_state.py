@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kiosk.ports import PaperStatus
+from kiosk.queue import leases
 from kiosk.queue.issuing import BOOKED, PRIORITY, WALKIN, Quota
 from kiosk.queue.lane_rules import NotServed, not_served
-from kiosk.sync import leases
 
 if TYPE_CHECKING:
     from datetime import datetime

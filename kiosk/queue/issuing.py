@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from kiosk.checkin.nik import REASONS as NIK_PROBLEMS
 from kiosk.clock import utc_now
 from kiosk.ports import (
     PaperStatus,
@@ -23,23 +22,23 @@ from kiosk.ports import (
     TicketPrinter,
     TicketWait,
 )
+from kiosk.privacy.nik import REASONS as NIK_PROBLEMS
+from kiosk.queue import leases
 from kiosk.queue.calling import Counter
 from kiosk.queue.day_controls import DayControls
 from kiosk.queue.lane_rules import NotServed, not_served
 from kiosk.queue.numbering import CapReached, ClockBehind, NoLeasedNumbers, Numbering, Ticket
 from kiosk.queue.schedule import Schedule
-from kiosk.queue.wait_estimate import PaceCache
+from kiosk.queue.wait_estimate import PaceCache, ticket_wait
 from kiosk.queue.walkin_guard import ApplicantRefused, NikLimit, WalkinGuard
-from kiosk.sync import leases
-from kiosk.texts.wait import ticket_wait
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import sqlite_utils
 
-    from kiosk.checkin.nik import NikInvalid
     from kiosk.config import Config
+    from kiosk.privacy.nik import NikInvalid
     from kiosk.queue.clock_trust import ClockTrust, ClockVerdict
 
 log = logging.getLogger(__name__)

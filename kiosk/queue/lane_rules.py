@@ -1,17 +1,16 @@
-"""A lane the office does not serve now, while it serves others, in words from the schedule.
+"""A lane the office does not serve now, while it serves others: the facts from the schedule.
 
 An office may serve only some lanes on a day ([hours] sat = { open = "08:00-12:00",
 lanes = ["P"] }): pressing the walk-in button then is not "the office is closed", it
 is "on Saturdays only Priority is served". The facts come from the schedule and the
-config's lane names, never from a sentence written for one weekday.
+config's lane names, never from a sentence written for one weekday; kiosk/texts/rules.py
+words them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from kiosk.texts import DAYS, format_moment, t
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -30,32 +29,6 @@ class NotServed:
     served: tuple[tuple[str, str], ...]  # the names of the lanes served now, config order
     weekday: int  # 0 = Monday, the office-local day of the rule
     next_opening: datetime | None  # office-local: when ``lane`` is served again
-
-    def name(self, language: str) -> str:
-        return self.lane_name[1 if language == "en" else 0]
-
-    def sentence(self, language: str) -> str:
-        """ "Hari Sabtu hanya untuk Prioritas dan Online" / "On Saturdays only Priority and
-        Online booking are served"."""
-        index = 1 if language == "en" else 0
-        names = [pair[index] for pair in self.served]
-        key = "lane_rule.day_one" if len(names) == 1 else "lane_rule.day_many"
-        return t(key, language, day=DAYS[language][self.weekday],
-                 served=join_names(names, language))
-
-    def next_line(self, language: str) -> str:
-        """When this lane is served again, or that nobody knows yet."""
-        if self.next_opening is None:
-            return t("lane_rule.unknown", language, lane=self.name(language))
-        return t("lane_rule.next", language, lane=self.name(language),
-                 when=format_moment(self.next_opening, language))
-
-
-def join_names(names: list[str], language: str) -> str:
-    """ "A", "A dan B", "A, B dan C" ("and" in English)."""
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} {t('lane_rule.and', language)} {names[-1]}"
 
 
 def not_served(schedule: Schedule, lanes: Mapping[str, Lane], now: datetime,

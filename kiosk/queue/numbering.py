@@ -8,22 +8,21 @@ either the whole ticket or nothing.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from kiosk.queue.clock_trust import CLOCK_TOLERANCE
+from kiosk.queue.leases import free_count, hub_may_lend, leased_lanes, take_leased
 from kiosk.store import immediate
+from kiosk.store.events import append_event
 from kiosk.store.ids import new_id
-from kiosk.sync.leases import free_count, hub_may_lend, leased_lanes, take_leased
 
 if TYPE_CHECKING:
     import sqlite_utils
 
     from kiosk.queue.clock_trust import ClockTrust
 
-# How far the clock may step back (NTP corrections) before we stop trusting it.
-CLOCK_TOLERANCE = timedelta(minutes=5)
 # The newest time seen is written at most once a minute.
 CLOCK_RECORD_STEP = timedelta(minutes=1)
 
@@ -69,26 +68,13 @@ def format_label(lane: str, number: int) -> str:
     return f"{lane}{number:03d}"
 
 
-def append_event(conn, *, office_code: str, office_day: date, device_id: str, kind: str,
-                 at: datetime, ticket_id: str | None = None, payload: dict | None = None) -> str:
-    """Append to the outbox; call inside the transaction that made the change."""
-    event_id = new_id(device_id)
-    conn.execute(
-        "INSERT INTO events (id, at, office_code, office_day, device_id, kind, ticket_id, payload)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (event_id, at.isoformat(), office_code, office_day.isoformat(), device_id, kind,
-         ticket_id, json.dumps(payload or {}, separators=(",", ":"), sort_keys=True)),
-    )
-    return event_id
-
-
 class Numbering:
     def __init__(self, db: sqlite_utils.Database, office_code: str, device_id: str,
                  clock_trust: ClockTrust | None = None) -> None:
         self.db, self.office_code, self.device_id = db, office_code, device_id
         # None: only the newest-time check below (tests, tools on a borrowed clock).
         self.clock_trust = clock_trust
-        # Lanes whose numbers are leased from the hub (kiosk/sync/leases.py); empty without a hub.
+        # Lanes whose numbers are leased from the hub (kiosk/queue/leases.py); empty without a hub.
         self.leased_lanes: frozenset[str] = leased_lanes(db)
 
     def _check_clock(self, conn, now: datetime) -> ClockBehind | None:

@@ -9,10 +9,13 @@ served yet today. With no counter open we say "unknown" rather than guess.
 
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+
+from kiosk.ports import TicketWait
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -180,3 +183,41 @@ class PaceCache:
                  now: datetime) -> WaitEstimate | None:
         pace = self.pace(office_day, lane, now)
         return scaled_wait(people_ahead, pace.open_counters, pace.per_person)
+
+
+# --- the estimate as people read it --------------------------------------------
+# A ticket saying "17.3 minutes" promises what no queue keeps. Ranges are rounded out
+# to steps of 5 minutes (15 above an hour), the low end to the nearest step and the
+# high end up, so the range is at least one step wide and rather long than short: an
+# applicant who waits less is not annoyed. kiosk/texts/wait.py words the result.
+
+SHORT_STEP, LONG_STEP, LONG_FROM = 5, 15, 60  # minutes
+
+
+def _step(minutes: float) -> int:
+    return SHORT_STEP if minutes <= LONG_FROM else LONG_STEP
+
+
+def _nearest(minutes: float) -> int:
+    step = _step(minutes)
+    return step * math.floor(minutes / step + 0.5)
+
+
+def _up(minutes: float) -> int:
+    step = _step(minutes)
+    return step * math.ceil(round(minutes / step, 9))  # 30.000000001 stays 30
+
+
+def rounded_range(low: float, high: float) -> tuple[int, int]:
+    """(low, high) minutes in people's steps; high >= low + 5 and never below ``high``."""
+    if low < 0 or high < low:
+        raise ValueError(f"expected 0 <= low <= high, got {low}-{high}")
+    lo = _nearest(low)
+    return lo, _up(max(high, lo + SHORT_STEP))
+
+
+def ticket_wait(estimate: WaitEstimate | None) -> TicketWait:
+    """What the ticket says for an estimate; None (no counter open) reads 'cannot estimate'."""
+    if estimate is None:
+        return TicketWait(None)
+    return TicketWait(rounded_range(estimate.low, estimate.high), estimate.from_today)

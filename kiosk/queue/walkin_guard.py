@@ -4,7 +4,7 @@ Brokers (*calo*) profit when numbers are scarce: one person pressing the
 button twenty times takes twenty people's places. Two office choices:
 
 - ``[walkin] require_nik = true``: a number only for a plausible NIK
-  (kiosk/checkin/nik.py), at most ``max_per_nik`` per lane per NIK per office day. The
+  (kiosk/privacy/nik.py), at most ``max_per_nik`` per lane per NIK per office day. The
   NIK is kept only as the office-keyed hash (``[checkin] nik_salt``) and the
   masked form; the check and the new ticket share numbering's ``BEGIN
   IMMEDIATE`` transaction, so two kiosks given the same NIK at the same moment
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from kiosk.checkin.nik import NikInfo, NikInvalid, is_lansia, mask_nik, parse_nik, salted_hash
+from kiosk.privacy.nik import NikInfo, NikInvalid, is_lansia, mask_nik, parse_nik, salted_hash
 from kiosk.queue.numbering import (
     CapReached,
     ClockBehind,

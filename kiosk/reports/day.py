@@ -30,7 +30,7 @@ Definitions (docs/report.md says the same for staff):
   untrusted clock (its time would be wrong too) are not recorded (NOT_RECORDED)
   and so cannot be counted.
 - NIK typing mistakes: one ``nik_entry_mistake`` event each time the keypad
-  refused a typed NIK, by problem (kiosk/checkin/nik.py REASONS, else "other"); the
+  refused a typed NIK, by problem (kiosk/privacy/nik.py REASONS, else "other"); the
   event holds the lane and the problem only, never a digit of the NIK.
 - paused minutes: per office day, pause to resume, clipped to the day's opening
   hours. A pause still open at the end of the day counts until closing time (or
@@ -52,8 +52,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from kiosk.checkin.nik import REASONS as NIK_REASONS
 from kiosk.checkin.service import REASONS
+from kiosk.privacy.nik import REASONS as NIK_REASONS
 from kiosk.queue.schedule import Schedule
 from kiosk.queue.walkin_guard import BURST_GAP, CHECKED_AT_COUNTER, PRIORITY, PRIORITY_REASONS
 
@@ -243,7 +243,7 @@ class LeaseConflict:
 class NikMistake:
     """NIKs the keypad refused for one problem (no NIK is kept, only the count)."""
 
-    problem: str  # one of NIK_PROBLEMS (kiosk/checkin/nik.py REASONS or "other")
+    problem: str  # one of NIK_PROBLEMS (kiosk/privacy/nik.py REASONS or "other")
     count: int
 
 
@@ -662,7 +662,7 @@ def _priority(rows: _Rows) -> tuple[PriorityCount, ...]:
 
 
 def _nik_mistakes(rows: _Rows) -> tuple[NikMistake, ...]:
-    """NIKs refused on the keypad by problem: only those seen, in kiosk/checkin/nik.py's order."""
+    """NIKs refused on the keypad by problem: only those seen, in kiosk/privacy/nik.py's order."""
     counts = Tally(str(e.payload.get("problem") or "other") for e in rows.events
                    if e.kind == NIK_MISTAKE)
     order = [p for p in NIK_PROBLEMS if p in counts] + sorted(set(counts) - set(NIK_PROBLEMS))

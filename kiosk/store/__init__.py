@@ -154,7 +154,7 @@ def _calling(db: sqlite_utils.Database) -> None:
 
 
 def _sync_leases(db: sqlite_utils.Database) -> None:
-    """Walk-in numbers leased from the hub (kiosk/sync/leases.py), when an office shares one cap.
+    """Walk-in numbers leased from the hub (kiosk/queue/leases.py), when an office shares one cap.
 
     One row per leased number: ``free`` -> ``used`` in the issuing commit, or
     ``free`` -> ``returning`` -> ``returned`` when handed back to the hub. Only

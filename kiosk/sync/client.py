@@ -11,7 +11,7 @@ so issuing never waits on the network. Each round:
    between two tickets, never in the middle of one;
 3. with leases on, top up this kiosk's walk-in numbers, give back what
    the hub asks for, and stop using numbers staff released at the hub while
-   this kiosk was away (kiosk/sync/leases.py);
+   this kiosk was away (kiosk/queue/leases.py);
 4. pull bookings changed since the saved cursor, applied with the same
    rules as a file import (cancelled and checked-in are final).
 
@@ -47,11 +47,11 @@ from kiosk.checkin.bookings import (
 )
 from kiosk.clock import utc_now
 from kiosk.config import Config
-from kiosk.queue.numbering import append_event
+from kiosk.queue import leases
 from kiosk.queue.schedule import Schedule
 from kiosk.store import immediate
+from kiosk.store.events import append_event
 from kiosk.store.ids import time_ordered_hex
-from kiosk.sync import leases
 from kiosk.sync.protocol import (
     PREFIX,
     Event,

@@ -448,7 +448,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Kiosk had no numbers from the hub yet: that kiosk had not reached the hub or was"
         " cut off, not a used-up quota; the applicant was asked to try again or use another"
         " kiosk."),
-    # NIK (16-digit national ID number) checks, kiosk/checkin/nik.py: one text per reason.
+    # NIK (16-digit national ID number) checks, kiosk/privacy/nik.py: one text per reason.
     "nik.prompt": ("Ketik 16 digit NIK Anda (nomor di KTP atau KK)",
                    "Type your 16-digit NIK (the number on your KTP or family card)"),
     "nik.empty": ("NIK belum diisi.", "No NIK was entered."),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiosk.texts import format_moment, t
+from kiosk.texts.rules import lane_rule_next_line, lane_rule_sentence, nik_problem_text
 
 if TYPE_CHECKING:
     from kiosk.queue.issuing import Refused
@@ -31,7 +32,8 @@ def notice_lines(refused: Refused, language: str) -> tuple[str, list[str]]:
                                                  t("no_numbers.retry", language)]
     if refused.reason == "not_served_today" and refused.rule is not None:
         # The day's rule, as the home screen says it before the press.
-        return refused.rule.sentence(language), [refused.rule.next_line(language)]
+        rule = refused.rule
+        return lane_rule_sentence(rule, language), [lane_rule_next_line(rule, language)]
     if refused.reason == "closed":
         body = [t("closed.lane", language)]
         body.append(
@@ -58,7 +60,7 @@ def _guard_lines(refused: Refused, language: str) -> tuple[str, list[str]]:
         return t("walkin.burst.title", language), [t("walkin.burst.body", language),
                                                    t("walkin.burst.retry", language)]
     if refused.reason == "nik_invalid":
-        problem = refused.nik_problem.text(language) if refused.nik_problem else ""
+        problem = nik_problem_text(refused.nik_problem, language) if refused.nik_problem else ""
         return t("walkin.nik_invalid.title", language), [
             line for line in (problem, t("walkin.nik_invalid.retry", language)) if line]
     if refused.reason == "nik_required":

@@ -6,19 +6,18 @@ has no check digit, so "valid" means plausible: 16 digits; a real province
 code (digits 1-2); non-zero regency (3-4) and district (5-6) codes; a real
 birth date DDMMYY in digits 7-12 (40 added to the day for women); a serial of
 0001 or more in digits 13-16. Every failure has its own reason code and a
-sentence in kiosk/texts/__init__.py (``nik.<reason>``), so the applicant learns what to
+sentence in kiosk/texts (``nik.<reason>``, ``nik_problem_text``), so the applicant learns what to
 fix. The NIK itself is never stored: use ``hash_nik`` (keyed, as for booking
 NIKs) and ``mask_nik`` for anything kept or shown.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import date
-
-from kiosk.checkin.bookings import hash_nik, mask_nik, nik_matches
-from kiosk.texts import t
 
 __all__ = ["PROVINCES", "REASONS", "NikInfo", "NikInvalid", "age_on", "hash_nik", "is_lansia",
            "mask_nik", "nik_matches", "normalize", "parse_nik", "salted_hash", "validate_nik"]
@@ -28,6 +27,8 @@ LANSIA_AGE = 60  # UU 13/1998: *lanjut usia* is 60 and over
 FEMALE_DAY_OFFSET = 40
 REASONS = ("empty", "not_digits", "length", "province", "regency", "district", "birth_date",
            "serial")
+NIK_PATTERN = re.compile(r"[0-9]{16}")
+MIN_SALT_BYTES = 16
 # Separators people type or a KTP reader adds between digit groups.
 _SEPARATORS = re.compile(r"[\s.\-]+")
 
@@ -105,10 +106,33 @@ class NikInvalid:
     reason: str  # one of REASONS
     length: int = 0  # digits typed, for the "length" message
 
-    def text(self, language: str) -> str:
-        if self.reason == "length":
-            return t("nik.length", language, length=self.length)
-        return t(f"nik.{self.reason}", language)
+
+
+def hash_nik(nik: str, salt: bytes) -> str:
+    """HMAC-SHA256 of the NIK with a secret key kept outside the database.
+
+    A NIK has little entropy (region, birth date, serial): a plain hash could
+    be reversed by trying every NIK, a keyed one cannot without the salt.
+    """
+    if len(salt) < MIN_SALT_BYTES:
+        raise ValueError(f"the NIK salt must be at least {MIN_SALT_BYTES} random bytes")
+    if not NIK_PATTERN.fullmatch(nik):
+        raise ValueError("a NIK is exactly 16 digits")
+    return hmac.new(salt, nik.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def nik_matches(nik_hash: str, nik: str, salt: bytes) -> bool:
+    """Whether a NIK read from a KTP is the one booked (constant-time compare)."""
+    if not NIK_PATTERN.fullmatch(nik):
+        return False
+    return hmac.compare_digest(nik_hash, hash_nik(nik, salt))
+
+
+def mask_nik(nik: str) -> str:
+    """'3271********0003': enough for staff to compare with a KTP, useless to copy."""
+    if not NIK_PATTERN.fullmatch(nik):
+        raise ValueError("a NIK is exactly 16 digits")
+    return f"{nik[:4]}{'*' * 8}{nik[-4:]}"
 
 
 def normalize(text: str) -> str:
