@@ -44,7 +44,7 @@ from kiosk.doctor.checks import (
     run_checks,
     services_check,
 )
-from kiosk.doctor.checks import checks as doctor
+from kiosk.doctor import checks as doctor
 from kiosk.lan.server import LanApi
 from kiosk.texts import TEXTS
 from tests.conftest import ROOT, SIM_CONFIG
