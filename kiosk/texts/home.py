@@ -1,9 +1,52 @@
-"""The home screen's lane states and the "lane not served" sentences (merged into
-``kiosk.texts.TEXTS``), Indonesian first."""
+"""The home screen: its title, buttons, simulation lines and start-up failure, its lane
+states and the "lane not served" sentences (merged into ``kiosk.texts.TEXTS``),
+Indonesian first."""
 
 from __future__ import annotations
 
-HOME_TEXTS: dict[str, tuple[str, str]] = {
+TEXTS: dict[str, tuple[str, str]] = {
+    "home.title": ("Ambil Nomor Antrian", "Take a Queue Number"),
+    "home.walkin": ("Tekan tombol HIJAU untuk antrian umum",
+                    "Press the GREEN button for a walk-in number"),
+    "home.priority": ("Tekan tombol BIRU untuk prioritas:\nlansia, balita, disabilitas, ibu hamil",
+                      "Press the BLUE button for priority:\nelderly, infants, disabled, pregnant"),
+    "home.quota": ("Sisa kuota hari ini: {left}/{cap}", "Numbers left today: {left}/{cap}"),
+    "home.no_cap": ("Antrian umum tanpa batas kuota", "Walk-in numbers are not capped"),
+    # `kiosk run` draws the home screen before the store is open (docs/design.md, "Start-up").
+    "home.starting": ("Menyiapkan kiosk…", "Getting the kiosk ready…"),
+    "home.start_failed": ("Kios tidak dapat dimulai: {reason}. Silakan hubungi petugas.",
+                          "The kiosk could not start: {reason}. Please ask a member of staff."),
+    "start_failed.body": ("Kios tidak dapat dimulai: {reason}",
+                          "The kiosk could not start: {reason}"),
+    "start_failed.help": ("Nomor belum dapat diberikan. Silakan hubungi petugas.\n"
+                          "Petugas: jalankan `kiosk doctor`, lalu mulai ulang kios.",
+                          "No numbers can be given yet. Please ask a member of staff.\n"
+                          "Staff: run `kiosk doctor`, then restart the kiosk."),
+    "home.language": ("English: tekan L", "Bahasa Indonesia: press L"),
+    "home.sim_keys": ("Simulasi: 1 = tombol umum, 2 = tombol prioritas, K = kertas habis/ada, "
+                      "N / R = loket 1 panggil / panggil ulang",
+                      "Simulation: 1 = walk-in button, 2 = priority button, K = paper out/in, "
+                      "N / R = counter 1 next / recall"),
+    "home.sim_display": ("Papan nomor (simulasi): {state}",
+                         "Now-serving display (simulation): {state}"),
+    "home.sim_lamp": ("Lampu printer (simulasi): {state}", "Printer lamp (simulation): {state}"),
+    "lamp.off": ("mati", "off"),
+    "lamp.on": ("MENYALA", "ON"),
+    "lamp.blinking": ("BERKEDIP", "BLINKING"),
+    "home.printer_warning": ("Kertas tiket hampir habis. Petugas telah diberi tahu.",
+                             "Ticket paper is running low. Staff have been told."),
+    "home.clock_wait": ("Menunggu jam sistem: nomor belum dapat diberikan.\n"
+                        "Petugas: konfirmasi jam lewat menu petugas (PIN).",
+                        "Waiting for the clock: no numbers can be given yet.\n"
+                        "Staff: confirm the time in the staff menu (PIN)."),
+    "home.checkin": ("Pemesan online: tunjukkan kode QR ke kamera,\n"
+                     "atau tekan B untuk mengetik kode pemesanan",
+                     "Online bookers: show your QR code to the camera,\n"
+                     "or press B to type your booking code"),
+    "home.camera_lost": ("Kamera tidak tersedia: ketik kode pemesanan (tekan B)",
+                         "Camera not available: type your booking code (press B)"),
+    "back_home": ("Kembali ke layar utama dalam {seconds} detik",
+                  "Back to the start screen in {seconds} seconds"),
     # kiosk/queue/lane_rules.py: a lane the day's [hours] entry leaves out, from the schedule.
     "lane_rule.day_one": ("Hari {day} hanya untuk {served}", "On {day}s only {served} is served"),
     "lane_rule.day_many": ("Hari {day} hanya untuk {served}",

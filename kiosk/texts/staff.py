@@ -1,8 +1,15 @@
-"""The staff screen's sentences (merged into ``kiosk.texts.TEXTS``), Indonesian first."""
+"""The staff PIN and the staff screen's sentences (merged into ``kiosk.texts.TEXTS``),
+Indonesian first."""
 
 from __future__ import annotations
 
-STAFF_TEXTS: dict[str, tuple[str, str]] = {
+TEXTS: dict[str, tuple[str, str]] = {
+    "pin.title": ("PIN Petugas", "Staff PIN"),
+    "pin.prompt": ("Masukkan PIN petugas untuk keluar, Esc untuk batal",
+                   "Enter the staff PIN to leave, Esc to cancel"),
+    "pin.wrong": ("PIN salah", "Wrong PIN"),
+    "pin.locked": ("Terlalu banyak PIN salah. Coba lagi dalam satu menit.",
+                   "Too many wrong PINs. Try again in a minute."),
     "pin.prompt.staff": ("Masukkan PIN petugas untuk membuka menu petugas, Esc untuk batal",
                          "Enter the staff PIN to open the staff menu, Esc to cancel"),
     "staff.title": ("Menu Petugas \u2014 {who}", "Staff Menu \u2014 {who}"),
@@ -125,4 +132,9 @@ STAFF_TEXTS: dict[str, tuple[str, str]] = {
                            "Tidak ada nomor yang diberikan. Silakan tanya petugas.",
                            "Staff have paused issuing numbers for now.\n"
                            "No number was issued. Please ask a member of staff."),
+    # Staff menu, System tab: the screen theme (screens/staff.py, screens/themes.py).
+    "staff.theme": ("Kontras tinggi: nyala/mati", "High contrast: on/off"),
+    "staff.theme.high_contrast": ("Tampilan kontras tinggi menyala.",
+                                  "High-contrast screen is on."),
+    "staff.theme.standard": ("Tampilan biasa.", "Standard screen."),
 }
