@@ -17,7 +17,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import LANE_CODES, WEEKDAYS, ConfigError, DayHours, _parse_day, _Reader
+from kiosk.config.model import LANE_CODES, WEEKDAYS, DayHours
+from kiosk.config.parse_office import parse_day
+from kiosk.config.reader import ConfigError, _Reader
 
 PROTOCOL_VERSION = 1
 PREFIX = "/sync/v1"
@@ -308,7 +310,7 @@ def parse_settings(data: Any) -> OfficeSettings:
         if "hours" in data:
             hours_reader = reader.table("hours")
             hours_reader.unknown_keys(set(WEEKDAYS))
-            hours = {i: _parse_day(hours_reader, name, set(LANE_CODES))
+            hours = {i: parse_day(hours_reader, name, set(LANE_CODES))
                      for i, name in enumerate(WEEKDAYS)}
             if not any(hours.values()):
                 raise hours_reader.fail("mon", "opening hours on at least one weekday")
