@@ -27,13 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from kiosk.checkin.bookings import (
-    ImportFileError,
-    ImportReport,
-    RowProblem,
-    _NewBooking,
-    _read_json,
-)
+from kiosk.checkin.booking_import import ImportFileError, _read_json
+from kiosk.checkin.bookings import ImportReport, RowProblem, _NewBooking
 from kiosk.clock import utc_now
 from kiosk.config.model import CODE_PATTERN, LANE_CODES, OFFICE_TIMEZONES
 from kiosk.sync.protocol import (

@@ -218,7 +218,8 @@ _MASKED = re.compile(r"^[0-9]{4}\*{8}[0-9]{4}$")
 
 
 def parse_pulled_booking(data: Any, index: int) -> PulledBooking:
-    from kiosk.checkin.bookings import MAX_APPLICANTS, _hhmm, _Invalid, _nickname, normalize_code
+    from kiosk.checkin.booking_import import _hhmm, _Invalid, _nickname
+    from kiosk.checkin.bookings import MAX_APPLICANTS, normalize_code
 
     where = f"bookings[{index}]"
     try:
