@@ -116,7 +116,7 @@ async def test_scanner_garbage_gives_a_clear_screen_and_no_ticket(config, clock,
 
 async def test_typed_code_on_the_keypad(config, clock, make_app, samples, tmp_path) -> None:
     from kiosk import store
-    from kiosk.checkin.bookings import import_bookings
+    from kiosk.checkin.booking_import import import_bookings
 
     db = store.connect(config.database)
     import_bookings(db, samples.samples[0][2].parent / "bookings.json",

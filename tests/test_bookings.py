@@ -9,15 +9,9 @@ from pathlib import Path
 import pytest
 
 from kiosk import store
-from kiosk.checkin.bookings import (
-    ImportFileError,
-    hash_nik,
-    import_bookings,
-    load_booking,
-    mark_checked_in,
-    mask_nik,
-    nik_matches,
-)
+from kiosk.checkin.booking_import import ImportFileError, import_bookings
+from kiosk.checkin.bookings import load_booking, mark_checked_in
+from kiosk.privacy.nik import hash_nik, mask_nik, nik_matches
 from tests.conftest import office_time
 
 SALT = b"test-salt-0123456789abcdef"

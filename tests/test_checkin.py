@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from hardware.printers import make_printer
 from hardware.sim_printer import SimulationPrinter
 from kiosk import store
+from kiosk.checkin.booking_import import import_bookings
 from kiosk.checkin.booking_qr import (
     BookingClaim,
     generate_private_key,
@@ -30,7 +31,7 @@ from kiosk.checkin.booking_qr import (
     public_key_to_b64,
     sign_payload,
 )
-from kiosk.checkin.bookings import import_bookings, load_booking
+from kiosk.checkin.bookings import load_booking
 from kiosk.checkin.service import (
     REASONS,
     CheckedIn,

@@ -489,7 +489,7 @@ def test_hub_not_reachable_is_a_warning_and_unconfigured_is_skipped(config: Conf
 
 
 def test_hub_messages_name_the_real_key(config: Config) -> None:
-    """`[sync] hub_url` is the key in the file (kiosk/config/__init__.py), in both languages."""
+    """`[sync] hub_url` is the key in the file (kiosk/config/parse_access.py), in both languages."""
     for found in (hub_check(config), hub_check(hub_config(config, "http://127.0.0.1:1", "")),
                   hub_check(hub_config(config, f"http://127.0.0.1:{free_port()}", "t"))):
         shown = [rendered(doctor.Outcome(found, 0.0), language) for language in ("id", "en")]

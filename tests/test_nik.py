@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.checkin.bookings import hash_nik as booking_hash_nik
+from kiosk.checkin.booking_import import hash_nik as booking_hash_nik
 from kiosk.privacy.nik import (
     PROVINCES,
     REASONS,

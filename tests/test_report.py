@@ -38,8 +38,8 @@ import pytest
 
 from hardware.printers import make_printer
 from kiosk import cli, store
+from kiosk.checkin.booking_import import import_bookings
 from kiosk.checkin.booking_qr import BookingClaim, generate_private_key, sign_payload
-from kiosk.checkin.bookings import import_bookings
 from kiosk.checkin.service import CheckedIn, CheckinPolicy, CheckinRefused, CheckinService
 from kiosk.cli import report as cli_report
 from kiosk.config import Config, DayHours, WalkinConfig

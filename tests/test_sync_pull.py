@@ -23,9 +23,10 @@ from kiosk.checkin.booking_qr import (
     public_key_to_b64,
     sign_payload,
 )
-from kiosk.checkin.bookings import hash_nik, load_booking
+from kiosk.checkin.bookings import load_booking
 from kiosk.checkin.service import CheckedIn, CheckinRefused
 from kiosk.config import Config
+from kiosk.privacy.nik import hash_nik
 from kiosk.queue.issuing import Issued, Refused
 from kiosk.sync.client import SyncWorker, apply_to_appliance, read_status, start_sync
 from kiosk.sync.protocol import PREFIX

@@ -23,8 +23,8 @@ from hardware.printers import EscposTicketPrinter, make_printer
 from hardware.sim_printer import SimulationPrinter
 from kiosk import store
 from kiosk.appliance import Appliance, build
+from kiosk.checkin.booking_import import import_bookings
 from kiosk.checkin.booking_samples import make_sample_bookings
-from kiosk.checkin.bookings import import_bookings
 from kiosk.checkin.service import CheckedIn, CheckinPolicy, CheckinService
 from kiosk.config import Config, CounterConfig, WalkinConfig
 from kiosk.ports import TicketWait

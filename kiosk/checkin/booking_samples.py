@@ -14,6 +14,7 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from kiosk.checkin.booking_import import booking_rows
 from kiosk.checkin.booking_qr import (
     BookingClaim,
     generate_private_key,
@@ -23,7 +24,7 @@ from kiosk.checkin.booking_qr import (
     public_key_to_b64,
     sign_payload,
 )
-from kiosk.checkin.bookings import MAX_APPLICANTS, booking_rows
+from kiosk.checkin.bookings import MAX_APPLICANTS
 from kiosk.clock import unix_time
 
 if TYPE_CHECKING:

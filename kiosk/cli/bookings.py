@@ -48,7 +48,7 @@ def _salt(config: Config) -> bytes | None:
 
 def _import(args: argparse.Namespace, config: Config) -> int:
     from kiosk import store
-    from kiosk.checkin.bookings import ImportFileError, import_bookings
+    from kiosk.checkin.booking_import import ImportFileError, import_bookings
 
     salt = _salt(config)
     if salt is None:

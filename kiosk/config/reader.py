@@ -1,6 +1,6 @@
 """The config file's typed reader and its error, with every problem of the file.
 
-kiosk/config/__init__.py reads the kiosk's TOML through a _Reader given a ``problems`` list:
+kiosk/config/load.py reads the kiosk's TOML through a _Reader given a ``problems`` list:
 a bad optional value is recorded and its default used, so the checks go on and
 `kiosk check-config` reports every problem in one run. A missing or bad required
 value, or a problem that makes the rest of a branch meaningless, still raises;
@@ -12,11 +12,11 @@ Without a list (kiosk/sync/protocol.py, the hub's settings) the first problem ra
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
 
 class ConfigError(Exception):
@@ -47,6 +47,12 @@ class ConfigError(Exception):
 
 
 _REQUIRED = object()
+
+
+def resolve_path(base: Path, value: str) -> Path:
+    """A path from the file: relative ones are relative to the file's folder ``base``."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (base / path).resolve()
 
 
 class _Reader:

@@ -27,15 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from kiosk.checkin.bookings import (
-    ImportFileError,
-    ImportReport,
-    RowProblem,
-    _NewBooking,
-    _read_json,
-)
+from kiosk.checkin.booking_import import ImportFileError, _read_json
+from kiosk.checkin.bookings import ImportReport, RowProblem, _NewBooking
 from kiosk.clock import utc_now
-from kiosk.config import _CODE, LANE_CODES, OFFICE_TIMEZONES
+from kiosk.config.model import CODE_PATTERN, LANE_CODES, OFFICE_TIMEZONES
 from kiosk.sync.protocol import (
     Event,
     LeaseGrant,
@@ -285,7 +280,7 @@ class HubStore:
 
     def add_office(self, code: str, name: str, timezone: str, nik_salt: bytes = b"",
                    now: datetime | None = None) -> None:
-        if not _CODE.match(code):
+        if not CODE_PATTERN.match(code):
             raise HubError(400, "bad_office", "an office code is 2-16 capitals, digits or '-'")
         if timezone not in OFFICE_TIMEZONES:
             raise HubError(400, "bad_timezone", f"timezone must be one of "
@@ -318,7 +313,7 @@ class HubStore:
         if role not in ("kiosk", "central"):
             raise HubError(400, "bad_role", "role must be kiosk or central")
         if role == "kiosk" and (office_code is None or device_id is None
-                                or not _CODE.match(device_id)):
+                                or not CODE_PATTERN.match(device_id)):
             raise HubError(400, "bad_device", "a kiosk token needs an office and a device id"
                            " (2-16 capitals, digits or '-')")
         token = secrets.token_urlsafe(32)

@@ -17,7 +17,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import LANE_CODES, WEEKDAYS, ConfigError, DayHours, _parse_day, _Reader
+from kiosk.config.model import LANE_CODES, WEEKDAYS, DayHours
+from kiosk.config.parse_office import parse_day
+from kiosk.config.reader import ConfigError, _Reader
 
 PROTOCOL_VERSION = 1
 PREFIX = "/sync/v1"
@@ -216,7 +218,8 @@ _MASKED = re.compile(r"^[0-9]{4}\*{8}[0-9]{4}$")
 
 
 def parse_pulled_booking(data: Any, index: int) -> PulledBooking:
-    from kiosk.checkin.bookings import MAX_APPLICANTS, _hhmm, _Invalid, _nickname, normalize_code
+    from kiosk.checkin.booking_import import _hhmm, _Invalid, _nickname
+    from kiosk.checkin.bookings import MAX_APPLICANTS, normalize_code
 
     where = f"bookings[{index}]"
     try:
@@ -308,7 +311,7 @@ def parse_settings(data: Any) -> OfficeSettings:
         if "hours" in data:
             hours_reader = reader.table("hours")
             hours_reader.unknown_keys(set(WEEKDAYS))
-            hours = {i: _parse_day(hours_reader, name, set(LANE_CODES))
+            hours = {i: parse_day(hours_reader, name, set(LANE_CODES))
                      for i, name in enumerate(WEEKDAYS)}
             if not any(hours.values()):
                 raise hours_reader.fail("mon", "opening hours on at least one weekday")

@@ -1,0 +1,199 @@
+"""What a loaded configuration is: the frozen dataclasses load_config returns
+(Config and one per section), and the fixed choices their fields take."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+OFFICE_TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+LANE_CODES = ("A", "P", "B")
+PRINTER_BACKENDS = ("simulation", "usb", "serial", "network", "file")
+LANGUAGES = ("id", "en")
+PIN_FACTORIES = ("auto", "mock", "lgpio", "rpigpio", "native")
+DISPLAY_KINDS = ("none", "seven_segment", "lamps")
+SCREEN_THEMES = ("standard", "high_contrast")
+# [office] code and device_id (and the hub's office and device codes).
+CODE_PATTERN = re.compile(r"^[A-Z0-9-]{2,16}$")
+
+
+@dataclass(frozen=True)
+class Lane:
+    code: str
+    name_id: str
+    name_en: str
+    cap: int | None
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_id
+
+
+@dataclass(frozen=True)
+class DayHours:
+    opens: time
+    closes: time
+    lanes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Office:
+    code: str
+    name: str
+    address: str
+    timezone: ZoneInfo
+    device_id: str
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    backend: str
+    paper_width_mm: int
+    print_qr: bool
+    status_timeout_s: float
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GpioConfig:
+    pin_factory: str
+    walkin_button: int
+    priority_button: int
+    paper_led: int
+    bounce_s: float
+    cooldown_s: float
+
+
+@dataclass(frozen=True)
+class CheckinConfig:
+    early_minutes: int
+    late_minutes: int
+    nik_salt: bytes
+    public_keys: dict[str, str]  # key id -> base64 Ed25519 public key
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    source: str  # "" = no camera; "0", "/dev/video0", a folder or a video file
+    decoder: str
+    fps: float
+
+
+@dataclass(frozen=True)
+class CounterConfig:
+    number: int
+    name: str
+    lanes: frozenset[str]
+    # "sha256$<hex>" of the counter's LAN API token; None: this counter cannot use the API.
+    token_hash: str | None = None
+    # GPIO pins of the counter's own "next" / "recall" push buttons (None: no button).
+    next_button: int | None = None
+    recall_button: int | None = None
+
+
+@dataclass(frozen=True)
+class LanApiConfig:
+    """Where the kiosk's LAN API listens (docs/lan-api.md): localhost unless told otherwise."""
+
+    host: str = "127.0.0.1"
+    port: int = 8470
+
+
+@dataclass(frozen=True)
+class BoardConfig:
+    notice: str = ""  # scrolls along the bottom of the lobby board ("" = none)
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    """The central hub (docs/sync-protocol.md); no hub_url: the kiosk works alone."""
+
+    hub_url: str = ""
+    token: str = ""
+    interval_s: float = 30.0
+    timeout_s: float = 10.0
+    batch_size: int = 500
+    backoff_max_s: float = 300.0
+    leases: bool = False  # walk-in numbers from the hub: one cap for all kiosks of the office
+    lease_block: int = 10
+    lease_low_water: int = 5
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.hub_url)
+
+
+@dataclass(frozen=True)
+class WalkinConfig:
+    """Anti-hoarding rules for walk-in numbers (kiosk/queue/walkin_guard.py,
+    docs/configuration.md)."""
+
+    require_nik: bool = False  # walk-in and priority numbers only after a NIK is typed
+    max_per_nik: int = 1  # numbers per NIK per lane per office day
+    per_minute: int = 10  # without NIK entry: walk-in numbers per rolling minute (0 = no limit)
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    """The lobby's GPIO "now serving" display and chime (docs/configuration.md)."""
+
+    kind: str = "none"  # none | seven_segment | lamps
+    segment_pins: tuple[int, ...] = ()  # a..g, shared by the five digits
+    dp_pin: int | None = None
+    digit_pins: tuple[int, ...] = ()  # digit select, left to right: lane, 3 digits, counter
+    segments_active_high: bool = True  # false for common-anode modules
+    digits_active_high: bool = True
+    lamp_pins: dict[int, int] = field(default_factory=dict)  # counter number -> pin
+    chime_pin: int | None = None
+    chime_tonal: bool = False  # passive buzzer on a PWM pin: "ding-dong"
+
+
+@dataclass(frozen=True)
+class CallingConfig:
+    mode: str
+    booked_per_walkin: tuple[int, int]
+    priority_every: int | None
+    max_recalls: int
+    no_show_return_minutes: int
+    speech: bool
+    speech_english: bool
+    voice: str
+    voice_english: str  # English calls and the English screen's prompts
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    simulation: bool
+    office: Office
+    hours: dict[int, DayHours | None]
+    holidays: frozenset[date]
+    lanes: dict[str, Lane]
+    printer: PrinterConfig
+    gpio: GpioConfig
+    database: Path
+    language: str
+    staff_pin_hash: str
+    ticket_screen_seconds: float
+    checkin: CheckinConfig
+    camera: CameraConfig
+    counters: tuple[CounterConfig, ...]
+    calling: CallingConfig
+    lan_api: LanApiConfig = LanApiConfig()
+    board: BoardConfig = BoardConfig()
+    display: DisplayConfig = DisplayConfig()
+    # Staff with their own PIN (id -> hash): actions are logged with who did them.
+    staff_members: dict[str, str] = field(default_factory=dict)
+    staff_idle_seconds: float = 120.0  # the staff screen closes itself after this
+    screen_theme: str = "standard"  # or "high_contrast" (staff can switch it)
+    spoken_prompts: bool = False  # say short prompts after a press or scan
+    sync: SyncConfig = SyncConfig()
+    walkin: WalkinConfig = WalkinConfig()
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return self.office.timezone
