@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.checkin.booking_import import hash_nik as booking_hash_nik
 from kiosk.privacy.nik import (
     PROVINCES,
     REASONS,
     NikInfo,
     NikInvalid,
     age_on,
+    hash_nik,
     is_lansia,
     mask_nik,
     nik_matches,
@@ -23,6 +23,7 @@ from kiosk.privacy.nik import (
     validate_nik,
 )
 from kiosk.texts import TEXTS
+from kiosk.texts.rules import nik_problem_text
 
 TODAY = date(2026, 11, 25)
 SALT = b"nik-test-salt-0123456789"
@@ -84,7 +85,7 @@ def test_each_invalid_nik_says_why_in_both_languages(nik: str, reason: str) -> N
     result = parse_nik(nik, TODAY)
     assert isinstance(result, NikInvalid) and result.reason == reason
     assert validate_nik(nik, TODAY) == reason
-    indonesian, english = result.text("id"), result.text("en")
+    indonesian, english = nik_problem_text(result, "id"), nik_problem_text(result, "en")
     assert indonesian and english and indonesian != english
     assert "{" not in indonesian + english
 
@@ -92,7 +93,7 @@ def test_each_invalid_nik_says_why_in_both_languages(nik: str, reason: str) -> N
 def test_every_reason_has_a_text_and_a_table_example() -> None:
     assert {reason for _, reason in INVALID} == set(REASONS)
     assert all(f"nik.{reason}" in TEXTS for reason in REASONS)
-    assert parse_nik("12345", TODAY).text("en") == "A NIK has 16 digits; 5 were typed."
+    assert nik_problem_text(parse_nik("12345", TODAY), "en") == "A NIK has 16 digits; 5 were typed."
 
 
 def test_the_province_table_has_the_38_provinces() -> None:
@@ -125,7 +126,7 @@ def test_lansia_from_the_birth_date_on_the_exact_birthday() -> None:
 
 def test_hash_is_the_booking_hash_and_mask_hides_the_middle() -> None:
     nik = "3271010101000003"
-    assert salted_hash("3271 0101 0100 0003", SALT) == booking_hash_nik(nik, SALT)
+    assert salted_hash("3271 0101 0100 0003", SALT) == hash_nik(nik, SALT)
     assert salted_hash(nik, SALT) != salted_hash(nik, SALT[::-1])
     assert nik_matches(salted_hash(nik, SALT), nik, SALT)
     assert mask_nik(nik) == "3271********0003"
@@ -161,7 +162,7 @@ def test_any_text_gives_a_nik_or_a_known_reason_and_never_a_future_birth(text: s
                                                                          today: date) -> None:
     result = parse_nik(text, today)
     if isinstance(result, NikInvalid):
-        assert result.reason in REASONS and result.text("id")
+        assert result.reason in REASONS and nik_problem_text(result, "id")
     else:
         assert result.birth_date <= today and today.year - result.birth_date.year <= 100
 
