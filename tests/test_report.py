@@ -48,20 +48,16 @@ from kiosk.queue.clock_trust import confirm_clock
 from kiosk.queue.issuing import PRIORITY, WALKIN, Issued, IssuingService, Refused
 from kiosk.queue.walkin_guard import recent_bursts
 from kiosk.reports.day import (
-    CHECKIN_OUTCOMES,
-    NOT_RECORDED,
-    HourCount,
-    PriorityCount,
-    Refusal,
-    Stats,
     build_report,
     day_figures,
     hourly_counts,
-    percentile,
     report_dict,
     report_rows,
 )
+from kiosk.reports.event_kinds import CHECKIN_OUTCOMES, NOT_RECORDED
+from kiosk.reports.figures import HourCount, PriorityCount, Refusal, Stats
 from kiosk.reports.html import nice_step, render_html, render_table
+from kiosk.reports.stats import percentile
 from kiosk.staff.desk import StaffDesk
 from tests.conftest import MovableClock, office_time, with_cap
 

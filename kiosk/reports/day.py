@@ -45,17 +45,39 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
-import statistics
 from collections import Counter as Tally
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from kiosk.checkin.service import REASONS
-from kiosk.privacy.nik import REASONS as NIK_REASONS
 from kiosk.queue.schedule import Schedule
 from kiosk.queue.walkin_guard import BURST_GAP, CHECKED_AT_COUNTER, PRIORITY, PRIORITY_REASONS
+from kiosk.reports.event_kinds import (
+    CHECKIN_OUTCOMES,
+    EVENT_KINDS,
+    LEASE_CONFLICT,
+    NIK_MISTAKE,
+    NIK_PROBLEMS,
+    NOT_RECORDED,
+    ONLY_WHEN_SEEN,
+    REFUSAL_EVENTS,
+    STAFF_EVENTS,
+)
+from kiosk.reports.figures import (
+    CheckinOutcome,
+    CounterFigures,
+    Figures,
+    HourCount,
+    LaneFigures,
+    LeaseConflict,
+    NikMistake,
+    PriorityCount,
+    Refusal,
+    Report,
+    StaffAction,
+    WaitBucket,
+)
+from kiosk.reports.stats import minutes_between, stats
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -69,289 +91,6 @@ MAX_DAYS = 366  # a year per report: enough for an annual review, bounded for a 
 # Wait-distribution buckets in minutes: [lower, upper); None = open-ended.
 WAIT_BUCKETS: tuple[tuple[int, int | None], ...] = (
     (0, 15), (15, 30), (30, 45), (45, 60), (60, 90), (90, 120), (120, 180), (180, None))
-# Check-in outcomes in the order the report lists them. Malformed scans are
-# not recorded (a camera may re-read a stray QR all day: kiosk/checkin/service.py).
-_USUAL = ("valid", "wrong_day", "too_late", "too_early", "already_checked_in", "cancelled",
-          "unknown_code", "bad_signature", "unknown_key", "wrong_office", "closed", "cap")
-CHECKIN_OUTCOMES = _USUAL + tuple(r for r in REASONS if r not in _USUAL and r != "malformed")
-# Refused walk-in/priority presses, by reason, in the order the report lists them.
-REFUSAL_EVENTS = {"paper_out": "refused_paper_out", "nik_limit": "refused_nik_limit",
-                  "walkin_burst": "walkin_burst", "paused": "refused_paused",
-                  "closed": "refused_closed",
-                  "not_served_today": "refused_not_served_today",
-                  "no_numbers": "refused_no_numbers"}
-REFUSALS = ("cap", *REFUSAL_EVENTS)
-# Only offices whose kiosks lease numbers from a hub, or whose [hours] leave a lane out
-# on some day, can have these: no row of zeros for the others.
-ONLY_WHEN_SEEN = ("not_served_today", "no_numbers")
-# Refusals kiosk/queue/issuing.py and kiosk/queue/walkin_guard.py return without recording an event:
-# the report cannot count them (docs/report.md). Not "nik_invalid": the keypad refuses a
-# NIK that cannot be one before it reaches the service, and counts it (NIK_MISTAKE).
-NOT_RECORDED = ("clock", "nik_required", "priority_reason", "priority_not_lansia")
-# A NIK the keypad refused (kiosk/queue/issuing.py record_nik_mistake): lane and problem only.
-NIK_MISTAKE = "nik_entry_mistake"
-NIK_PROBLEMS = (*NIK_REASONS, "other")  # the order the report lists them
-STAFF_EVENTS = ("issuing_paused", "issuing_resumed", "cap_changed", "staff_action",
-                "clock_confirmed")
-# With hub leases: a ticket printed from a number staff released at the hub before the
-# ticket reached it (kiosk/sync/client.py): the same number may be on two tickets.
-LEASE_CONFLICT = "lease_conflict"
-_EVENT_KINDS = ("refused_cap", "checkin_refused", "booking_checked_in", "priority_reason",
-                *REFUSAL_EVENTS.values(), *STAFF_EVENTS, LEASE_CONFLICT, NIK_MISTAKE)
-
-
-@dataclass(frozen=True)
-class Stats:
-    """Durations in minutes; median and p90 are None when nothing was measured."""
-
-    count: int
-    median: float | None
-    p90: float | None
-
-
-@dataclass(frozen=True)
-class LaneFigures:
-    lane: str
-    name_id: str
-    name_en: str
-    issued: int
-    called: int  # called at least once
-    served: int
-    no_show: int
-    unfinished: int  # still waiting or at a counter when the report was made
-    turned_away: int  # refused because the lane's cap was reached
-    cap: int | None  # the cap in force (from the refusals, else the config)
-    cap_ran_out_at: datetime | None  # office-local; one-day figures only
-    cap_ran_out_days: int  # days on which the cap ran out
-    wait: Stats
-    service: Stats
-
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_id
-
-
-@dataclass(frozen=True)
-class CounterFigures:
-    counter: int
-    name: str
-    calls: int
-    recalls: int
-    served: int
-    no_show: int
-    hours_active: float
-    served_per_hour: float | None
-    service: Stats
-
-
-@dataclass(frozen=True)
-class HourCount:
-    """One office-local hour (for a range: that hour of the day, summed over the days)."""
-
-    hour: int
-    issued: int
-    called: int
-    served: int
-    turned_away: int
-
-
-@dataclass(frozen=True)
-class CheckinOutcome:
-    outcome: str  # "valid" or a refusal reason of kiosk/checkin/service.py
-    attempts: int
-    bookings: int  # distinct booking codes recorded (none for unknown or unreadable codes)
-    applicants: int  # valid only: numbers given out
-
-
-@dataclass(frozen=True)
-class WaitBucket:
-    low: int
-    high: int | None
-    count: int
-
-    @property
-    def label(self) -> str:
-        return f"{self.low}+" if self.high is None else f"{self.low}-{self.high}"
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Walk-in/priority presses that got no number, for one reason."""
-
-    reason: str  # one of REFUSALS
-    presses: int
-    bursts: int | None = None  # walkin_burst only: refused presses < 1 min apart are one
-
-
-@dataclass(frozen=True)
-class PriorityCount:
-    reason: str  # one of PRIORITY_REASONS, or "unrecorded" (issued without NIK entry)
-    check: str  # "nik" (60+ by the NIK), "counter" (the applicant's word) or "" (unrecorded)
-    tickets: int
-
-
-@dataclass(frozen=True)
-class StaffAction:
-    """One thing staff did, in the order it happened."""
-
-    at: datetime  # office-local
-    by: str | None
-    # "pause" | "resume" | "cap_changed" | "clock_confirmed" | a staff_action: "reprint",
-    # "restart", "shutdown", "exit", ...
-    action: str
-    lane: str | None = None  # cap_changed
-    old: int | None = None  # cap_changed: None = no cap
-    new: int | None = None
-    label: str | None = None  # reprint: the ticket printed again
-    previous: datetime | None = None  # clock_confirmed: the newest time recorded before, local
-    minutes: float | None = None  # pause / carried-over resume: paused minutes counted
-    open: bool = False  # pause: not resumed that day; resume: the pause began on an earlier day
-
-    @property
-    def detail(self) -> str:
-        """A language-neutral one-line summary (CSV, JSON)."""
-        if self.action == "cap_changed":
-            return f"{self.lane}: {_cap_text(self.old)} -> {_cap_text(self.new)}"
-        if self.action == "pause" or (self.action == "resume" and self.open):
-            minutes = f"{self.minutes:g} min"
-            if self.action == "resume":
-                return f"paused since an earlier day, {minutes} today"
-            return f"{minutes}, not resumed" if self.open else minutes
-        if self.action == "clock_confirmed" and self.previous is not None:
-            return f"was {self.previous:%Y-%m-%d %H:%M}"
-        return self.label or ""
-
-
-@dataclass(frozen=True)
-class LeaseConflict:
-    """A number this kiosk printed that the hub may have lent to another kiosk as well.
-
-    Staff released the kiosk's numbers at the hub (``kiosk hub release``) before this
-    ticket reached it; the kiosk kept the ticket and recorded the clash when it came back.
-    """
-
-    day: date
-    at: datetime  # office-local: when the kiosk learned of the release and recorded it
-    device: str  # the kiosk that printed the ticket
-    lane: str
-    number: int
-    label: str
-    ticket_id: str | None = None
-    printed_at: datetime | None = None  # office-local: the ticket's issue time, if in the store
-
-
-@dataclass(frozen=True)
-class NikMistake:
-    """NIKs the keypad refused for one problem (no NIK is kept, only the count)."""
-
-    problem: str  # one of NIK_PROBLEMS (kiosk/privacy/nik.py REASONS or "other")
-    count: int
-
-
-def _cap_text(cap: int | None) -> str:
-    return "none" if cap is None else str(cap)
-
-
-@dataclass(frozen=True)
-class Figures:
-    """The figures of one office day (first == last) or of a whole range."""
-
-    first: date
-    last: date
-    lanes: tuple[LaneFigures, ...]
-    counters: tuple[CounterFigures, ...]
-    checkins: tuple[CheckinOutcome, ...]
-    hourly: tuple[HourCount, ...]
-    wait: Stats
-    service: Stats
-    wait_histogram: tuple[WaitBucket, ...]
-    refusals: tuple[Refusal, ...] = ()
-    priority: tuple[PriorityCount, ...] = ()
-    pauses: int = 0
-    paused_minutes: float = 0.0
-    staff_actions: tuple[StaffAction, ...] = ()
-    lease_conflicts: tuple[LeaseConflict, ...] = ()  # hub leases only; usually none
-    nik_mistakes: tuple[NikMistake, ...] = ()  # NIK entry on: only the problems seen
-
-    @property
-    def issued(self) -> int:
-        return sum(lane.issued for lane in self.lanes)
-
-    @property
-    def served(self) -> int:
-        return sum(lane.served for lane in self.lanes)
-
-    @property
-    def no_show(self) -> int:
-        return sum(lane.no_show for lane in self.lanes)
-
-    @property
-    def turned_away(self) -> int:
-        return sum(lane.turned_away for lane in self.lanes)
-
-    @property
-    def refused(self) -> int:
-        """Every recorded refused press, whatever the reason (cap counted once)."""
-        return sum(r.presses for r in self.refusals)
-
-    @property
-    def nik_mistakes_total(self) -> int:
-        return sum(m.count for m in self.nik_mistakes)
-
-    def refusal(self, reason: str) -> Refusal:
-        return next(r for r in self.refusals if r.reason == reason)
-
-    def priority_of(self, reason: str) -> PriorityCount:
-        return next(p for p in self.priority if p.reason == reason)
-
-    def lane(self, code: str) -> LaneFigures:
-        return next(lane for lane in self.lanes if lane.lane == code)
-
-    def counter(self, number: int) -> CounterFigures:
-        return next(c for c in self.counters if c.counter == number)
-
-    def checkin(self, outcome: str) -> CheckinOutcome:
-        return next(c for c in self.checkins if c.outcome == outcome)
-
-
-@dataclass(frozen=True)
-class Report:
-    office_code: str
-    office_name: str
-    timezone: str
-    first: date
-    last: date
-    generated_at: datetime  # office-local
-    days: tuple[Figures, ...]  # office days with any activity, in order
-    total: Figures
-
-    @property
-    def single_day(self) -> bool:
-        return self.first == self.last
-
-
-# --- statistics ---------------------------------------------------------------
-
-
-def median(values: Sequence[float]) -> float | None:
-    return statistics.median(values) if values else None
-
-
-def percentile(values: Sequence[float], p: float) -> float | None:
-    """Nearest-rank percentile: an observed value, easy to check on paper."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(p / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-def stats(values: Sequence[float]) -> Stats:
-    rounded = [round(v, 2) for v in values]
-    return Stats(len(rounded), median(rounded), percentile(rounded, 90))
-
-
-def _minutes(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds() / 60
 
 
 # --- rows read from the store -------------------------------------------------
@@ -437,14 +176,14 @@ def _read(db: sqlite_utils.Database, office_code: str, first: date, last: date,
             f"SELECT office_day, ticket_id, counter, at, kind FROM calls {where} ORDER BY seq",
             span)
     ]
-    kinds = ", ".join("?" * len(_EVENT_KINDS))
+    kinds = ", ".join("?" * len(EVENT_KINDS))
     events = [
         _Event(date.fromisoformat(day), datetime.fromisoformat(at), kind,
                json.loads(payload or "{}"), device, ticket_id)
         for day, at, kind, payload, device, ticket_id in db.execute(
             "SELECT office_day, at, kind, payload, device_id, ticket_id FROM events"
             f" {where}"
-            f" AND kind IN ({kinds}) ORDER BY seq", (*span, *_EVENT_KINDS))
+            f" AND kind IN ({kinds}) ORDER BY seq", (*span, *EVENT_KINDS))
     ] if with_events else []
     turned_away = {
         (date.fromisoformat(day), lane): count
@@ -466,11 +205,11 @@ def _first_calls(calls: Iterable[_Call]) -> dict[str, datetime]:
 
 
 def _waits(tickets: Iterable[_Ticket], first_calls: Mapping[str, datetime]) -> list[float]:
-    return [_minutes(t.issued_at, first_calls[t.id]) for t in tickets if t.id in first_calls]
+    return [minutes_between(t.issued_at, first_calls[t.id]) for t in tickets if t.id in first_calls]
 
 
 def _services(tickets: Iterable[_Ticket]) -> list[float]:
-    return [_minutes(t.called_at, t.served_at) for t in tickets
+    return [minutes_between(t.called_at, t.served_at) for t in tickets
             if t.status == "served" and t.called_at is not None and t.served_at is not None]
 
 
@@ -713,7 +452,7 @@ def _staff(rows: _Rows, config: Config, now: datetime | None
         opens, closes = _day_bounds(schedule, day)
 
         def minutes(start: datetime, end: datetime, opens=opens, closes=closes) -> float:
-            return round(max(0.0, _minutes(max(start, opens), min(end, closes))), 2)
+            return round(max(0.0, minutes_between(max(start, opens), min(end, closes))), 2)
 
         pause_index: int | None = None
         for event in events:

@@ -279,7 +279,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "staff.theme.high_contrast": ("Tampilan kontras tinggi menyala.",
                                   "High-contrast screen is on."),
     "staff.theme.standard": ("Tampilan biasa.", "Standard screen."),
-    # Daily report for the office head (kiosk/reports/day.py, `kiosk report`).
+    # Daily report for the office head (kiosk/reports/, `kiosk report`).
     "report.title": ("Laporan Antrian", "Queue Report"),
     "report.period": ("{first} s.d. {last}", "{first} to {last}"),
     "report.generated": ("Dibuat {when}", "Generated {when}"),
