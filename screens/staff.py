@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from kiosk.queue.issuing import Issued
-    from kiosk.reports.day import HourCount
+    from kiosk.reports.figures import HourCount
     from kiosk.staff.desk import DayFigures, QueueRow, StaffDesk
 
 CONFIRM_S = 5.0  # a second press within this confirms an app-ending action

@@ -19,16 +19,11 @@ from kiosk import store
 from kiosk.config import Config, WalkinConfig
 from kiosk.privacy.nik import REASONS, salted_hash
 from kiosk.queue.issuing import IssuingService
-from kiosk.reports.day import (
-    CSV_HEADER,
-    NIK_MISTAKE,
-    NOT_RECORDED,
-    NikMistake,
-    build_report,
-    report_dict,
-    report_rows,
-)
+from kiosk.reports.day import build_report
+from kiosk.reports.event_kinds import NIK_MISTAKE, NOT_RECORDED
+from kiosk.reports.figures import NikMistake
 from kiosk.reports.html import render_html, render_table
+from kiosk.reports.machine_readable import CSV_HEADER, report_dict, report_rows
 from screens.nik_entry import NikEntryScreen
 from screens.ticket import TicketScreen
 from tests.conftest import MovableClock, office_time, settle

@@ -47,21 +47,12 @@ from kiosk.queue.calling_view import calling_service
 from kiosk.queue.clock_trust import confirm_clock
 from kiosk.queue.issuing import PRIORITY, WALKIN, Issued, IssuingService, Refused
 from kiosk.queue.walkin_guard import recent_bursts
-from kiosk.reports.day import (
-    CHECKIN_OUTCOMES,
-    NOT_RECORDED,
-    HourCount,
-    PriorityCount,
-    Refusal,
-    Stats,
-    build_report,
-    day_figures,
-    hourly_counts,
-    percentile,
-    report_dict,
-    report_rows,
-)
+from kiosk.reports.day import build_report, day_figures, hourly_counts
+from kiosk.reports.event_kinds import CHECKIN_OUTCOMES, NOT_RECORDED
+from kiosk.reports.figures import HourCount, PriorityCount, Refusal, Stats
 from kiosk.reports.html import nice_step, render_html, render_table
+from kiosk.reports.machine_readable import report_dict, report_rows
+from kiosk.reports.stats import percentile
 from kiosk.staff.desk import StaffDesk
 from tests.conftest import MovableClock, office_time, with_cap
 

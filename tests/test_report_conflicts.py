@@ -23,8 +23,10 @@ import pytest
 
 from kiosk.config import Config
 from kiosk.queue.issuing import WALKIN, Issued, Refused
-from kiosk.reports.day import LeaseConflict, Refusal, build_report, report_dict, report_rows
+from kiosk.reports.day import build_report
+from kiosk.reports.figures import LeaseConflict, Refusal
 from kiosk.reports.html import render_html, render_table
+from kiosk.reports.machine_readable import report_dict, report_rows
 from kiosk.store import immediate
 from kiosk.store.events import append_event
 from tests.conftest import MovableClock, office_time

@@ -101,7 +101,8 @@ async def test_a_kiosk_without_numbers_yet_does_not_say_the_quota_is_used_up(
     """Switched on before it reached the hub (or cut off since the morning): the applicant
     is told this kiosk has no numbers yet, not that the office's quota is gone; the
     report counts those presses apart from the cap's."""
-    from kiosk.reports.day import Refusal, build_report
+    from kiosk.reports.day import build_report
+    from kiosk.reports.figures import Refusal
     from screens.app import KioskApp
     from screens.notice import NoticeScreen
     from tests.conftest import settle

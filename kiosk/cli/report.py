@@ -63,8 +63,8 @@ def period(args: argparse.Namespace, today: date) -> tuple[date, date]:
 
 
 def render(report, fmt: str, language: str) -> str:
-    from kiosk.reports.day import CSV_HEADER, report_dict, report_rows
     from kiosk.reports.html import render_html, render_table
+    from kiosk.reports.machine_readable import CSV_HEADER, report_dict, report_rows
 
     if fmt == "json":
         return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
-    from kiosk.reports.day import Figures, Report, StaffAction, Stats
+    from kiosk.reports.figures import Figures, Report, StaffAction, Stats
 
 COLOURS = {"issued": "#1d4ed8", "called": "#047857", "served": "#047857",
            "turned_away": "#b91c1c", "waits": "#6d28d9"}

@@ -18,7 +18,8 @@ from kiosk.queue.calling import CalledTicket, CallingService, CallRefused
 from kiosk.queue.day_controls import DayControls, Pause
 from kiosk.queue.numbering import Numbering
 from kiosk.queue.walkin_guard import BurstReport, nik_refusals, recent_bursts
-from kiosk.reports.day import HourCount, hourly_counts
+from kiosk.reports.day import hourly_counts
+from kiosk.reports.figures import HourCount
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
-    # Daily report for the office head (kiosk/reports/day.py, `kiosk report`).
+    # Daily report for the office head (kiosk/reports/, `kiosk report`).
     "report.title": ("Laporan Antrian", "Queue Report"),
     "report.period": ("{first} s.d. {last}", "{first} to {last}"),
     "report.generated": ("Dibuat {when}", "Generated {when}"),
