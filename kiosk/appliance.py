@@ -106,7 +106,7 @@ def _adopt_hub_state(config: Config, appliance: Appliance) -> None:
     from kiosk.queue import leases
 
     if config.sync.enabled or leases.leased_lanes(appliance.db):
-        from kiosk.sync.client import adopt_hub_state
+        from kiosk.sync.worker import adopt_hub_state
 
         adopt_hub_state(config, appliance)
 
