@@ -321,7 +321,7 @@ def load_deferred_drivers(appliance: Appliance) -> None:
 
 
 def hardware_probes(config: Config) -> list:
-    """`kiosk doctor`'s device checks (printer, camera, GPIO, sound) as kiosk.doctor.checks.Check
+    """`kiosk doctor`'s device checks (printer, camera, GPIO, sound) as kiosk.doctor.runner.Check
     items; built here so the drivers load only when the doctor runs."""
     from hardware.probes import probes
 

@@ -519,7 +519,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                               "Choose a priority reason: infant, disability or pregnancy."),
     "priority.refused.retry": ("Bukan prioritas? Silakan ambil nomor antrian umum (tombol HIJAU).",
                                "Not priority? Please take a walk-in number (GREEN button)."),
-    # `kiosk doctor` (kiosk/doctor/checks.py, hardware/probes.py): what was checked, what was
+    # `kiosk doctor` (kiosk/doctor/, hardware/probes.py): what was checked, what was
     # found, and the fix, for office IT staff.
     "doctor.heading": ("Pemeriksaan kios `kiosk doctor`: {office} ({path})",
                        "Kiosk check-up `kiosk doctor`: {office} ({path})"),
