@@ -34,7 +34,8 @@ from kiosk.config import SyncConfig, load_config  # noqa: E402
 from kiosk.hub.app import HubServer  # noqa: E402
 from kiosk.hub.store import HubStore  # noqa: E402
 from kiosk.store.ids import new_id  # noqa: E402
-from kiosk.sync.client import SyncWorker, pending_events  # noqa: E402
+from kiosk.sync.status import pending_events  # noqa: E402
+from kiosk.sync.worker import SyncWorker  # noqa: E402
 
 BATCH = 500
 DAY = "2026-11-25"

@@ -27,7 +27,8 @@ from hardware.gpio_panel import make_pin_factory
 from hardware.printers import DRIVER_ERRORS, EscposTicketPrinter, describe, explain, make_printer
 from hardware.sim_printer import SimulationPrinter
 from kiosk.config import Config
-from kiosk.doctor.checks import Check, CheckResult, check, kiosk_running, result, run_command
+from kiosk.doctor.runner import Check, CheckResult, check, result
+from kiosk.doctor.system_checks import kiosk_running, run_command
 from kiosk.ports import PaperStatus
 
 CONNECT_TIMEOUT_S = 3.0  # a printer or camera that needs longer is reported as not answering

@@ -106,7 +106,7 @@ def _adopt_hub_state(config: Config, appliance: Appliance) -> None:
     from kiosk.queue import leases
 
     if config.sync.enabled or leases.leased_lanes(appliance.db):
-        from kiosk.sync.client import adopt_hub_state
+        from kiosk.sync.worker import adopt_hub_state
 
         adopt_hub_state(config, appliance)
 
@@ -321,7 +321,7 @@ def load_deferred_drivers(appliance: Appliance) -> None:
 
 
 def hardware_probes(config: Config) -> list:
-    """`kiosk doctor`'s device checks (printer, camera, GPIO, sound) as kiosk.doctor.checks.Check
+    """`kiosk doctor`'s device checks (printer, camera, GPIO, sound) as kiosk.doctor.runner.Check
     items; built here so the drivers load only when the doctor runs."""
     from hardware.probes import probes
 

@@ -123,7 +123,7 @@ class HomeScreen(Screen):
 
     def _sync_text(self) -> str:
         # Only offices with a hub pay for importing the sync client (httpx) at start.
-        from kiosk.sync.client import read_status
+        from kiosk.sync.status import read_status
         from kiosk.sync.view import sync_line
 
         service, config = self.app.service, self.app.config

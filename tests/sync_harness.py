@@ -27,7 +27,8 @@ from kiosk.hub.app import HubServer
 from kiosk.hub.store import HubStore
 from kiosk.queue import leases
 from kiosk.queue.issuing import Issued, Refused
-from kiosk.sync.client import SyncWorker, apply_to_appliance, prepare_store
+from kiosk.sync.pull import apply_to_appliance
+from kiosk.sync.worker import SyncWorker, prepare_store
 
 FAULTS = ("pass", "down", "slow", "http500", "http500_after", "reset_before", "reset_after",
           "truncate", "duplicate")

@@ -31,20 +31,20 @@ from hardware.probes import camera_probe, find_voice, gpio_probe, printer_probe,
 from kiosk import store
 from kiosk.clock import utc_now
 from kiosk.config import Config, LanApiConfig, SyncConfig
-from kiosk.doctor.checks import (
+from kiosk.doctor.diagnosis import diagnose
+from kiosk.doctor.network_checks import hub_check, lan_api_check
+from kiosk.doctor.report import rendered
+from kiosk.doctor.runner import (
     CHECK_NAMES,
+    STATUSES,
+    TIMEOUTS_S,
     Check,
-    clock_check,
-    database_check,
-    disk_check,
-    hub_check,
-    lan_api_check,
-    rendered,
+    Outcome,
     result,
     run_checks,
-    services_check,
 )
-from kiosk.doctor import checks as doctor
+from kiosk.doctor.store_checks import database_check, disk_check
+from kiosk.doctor.system_checks import clock_check, services_check
 from kiosk.lan.server import LanApi
 from kiosk.texts import TEXTS
 from tests.conftest import ROOT, SIM_CONFIG
@@ -54,7 +54,7 @@ NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
 
 
 def text_of(found, language: str = "en") -> str:
-    return rendered(doctor.Outcome(found, 0.0), language)["message"]
+    return rendered(Outcome(found, 0.0), language)["message"]
 
 
 def network_printer(config: Config, port: int, status_timeout_s: float = 5.0) -> Config:
@@ -111,7 +111,7 @@ def test_device_drivers_that_cannot_load_fail_their_checks_not_the_doctor(
         raise ImportError("libGL.so.1: cannot open shared object file")
 
     config_file = write_config(tmp_path)
-    _config, outcomes = doctor.diagnose(config_file, broken_drivers, only=["printer", "disk"])
+    _config, outcomes = diagnose(config_file, broken_drivers, only=["printer", "disk"])
     shown = {o.result.name: rendered(o, "en") for o in outcomes}
     assert shown["printer"]["status"] == "fail"
     assert "libGL.so.1" in shown["printer"]["message"]
@@ -121,8 +121,8 @@ def test_device_drivers_that_cannot_load_fail_their_checks_not_the_doctor(
 def test_every_check_has_a_title_and_every_status_a_label_in_both_languages() -> None:
     for name in CHECK_NAMES:
         assert f"doctor.{name}.title" in TEXTS
-        assert name in doctor.TIMEOUTS_S
-    for status in doctor.STATUSES:
+        assert name in TIMEOUTS_S
+    for status in STATUSES:
         assert f"doctor.status.{status}" in TEXTS
 
 
@@ -158,7 +158,7 @@ def test_a_corrupt_store_fails_integrity_with_the_restore_fix(config: Config) ->
     found = database_check(config)
     assert found.status == "fail"
     assert found.message == "doctor.database.corrupt"
-    assert "kiosk restore" in rendered(doctor.Outcome(found, 0), "en")["fix"]
+    assert "kiosk restore" in rendered(Outcome(found, 0), "en")["fix"]
 
 
 def test_an_index_that_disagrees_with_its_table_fails_integrity(config: Config, db) -> None:
@@ -296,7 +296,7 @@ def test_pins_held_by_a_running_panel_are_busy_not_broken(config: Config) -> Non
         panel.close()
     assert found.status == "warn"
     assert found.message == "doctor.gpio.busy"
-    assert "systemctl stop kiosk" in rendered(doctor.Outcome(found, 0), "en")["fix"]
+    assert "systemctl stop kiosk" in rendered(Outcome(found, 0), "en")["fix"]
     assert gpio_probe(config, factory=factory).status == "pass"  # released: free again
 
 
@@ -336,7 +336,7 @@ def test_the_english_voice_is_checked_when_english_is_spoken(config: Config) -> 
     found = sound_probe(dataclasses.replace(config, calling=calling))
     assert found.status == "fail"
     assert 'no voice "xx-nope"' in text_of(found)
-    assert "[calling] voice_english" in rendered(doctor.Outcome(found, 0), "en")["fix"]
+    assert "[calling] voice_english" in rendered(Outcome(found, 0), "en")["fix"]
     calling = dataclasses.replace(calling, voice_english="en")
     found = sound_probe(dataclasses.replace(config, calling=calling))
     assert found.status == "pass", text_of(found)
@@ -351,7 +351,7 @@ def test_espeak_ng_missing_from_path_fails_with_the_install_command(
     monkeypatch.setenv("PATH", str(tmp_path))
     found = sound_probe(config)
     assert found.status == "fail"
-    assert rendered(doctor.Outcome(found, 0), "id")["fix"] == "sudo apt install espeak-ng"
+    assert rendered(Outcome(found, 0), "id")["fix"] == "sudo apt install espeak-ng"
 
 
 def test_speech_switched_off_is_skipped(config: Config) -> None:
@@ -489,10 +489,10 @@ def test_hub_not_reachable_is_a_warning_and_unconfigured_is_skipped(config: Conf
 
 
 def test_hub_messages_name_the_real_key(config: Config) -> None:
-    """`[sync] hub_url` is the key in the file (kiosk/config/parse_access.py), in both languages."""
+    """`[sync] hub_url` is the key in the file (kiosk/config/__init__.py), in both languages."""
     for found in (hub_check(config), hub_check(hub_config(config, "http://127.0.0.1:1", "")),
                   hub_check(hub_config(config, f"http://127.0.0.1:{free_port()}", "t"))):
-        shown = [rendered(doctor.Outcome(found, 0.0), language) for language in ("id", "en")]
+        shown = [rendered(Outcome(found, 0.0), language) for language in ("id", "en")]
         words = " ".join(f"{s['message']} {s['fix']}" for s in shown)
         assert "[sync] hub_url" in words, words
         assert "[sync] url" not in words

@@ -28,8 +28,10 @@ import pytest
 from kiosk import store
 from kiosk.hub.app import HubServer
 from kiosk.hub.store import HubStore
-from kiosk.sync.client import HubClient, SyncWorker, pending_events, prepare_store
+from kiosk.sync.hub_client import HubClient
 from kiosk.sync.protocol import LeaseRequest
+from kiosk.sync.status import pending_events
+from kiosk.sync.worker import SyncWorker, prepare_store
 from tests.conftest import MovableClock
 from tests.sync_harness import SALT_HEX, FaultProxy, synced
 from tests.test_sync_push import add_events, kiosk_events

@@ -2,7 +2,7 @@
 
 Staff released a dead kiosk's walk-in numbers at the hub (``kiosk hub release``) while it
 held a ticket it had not pushed; back on the network, the kiosk keeps the ticket and records
-a ``lease_conflict`` (kiosk/sync/client.py ``_revoke``). It is the one way an office ends up
+a ``lease_conflict`` (kiosk/sync/worker.py ``_revoke``). It is the one way an office ends up
 with one number on two tickets, so the office head must see it; most offices never use
 leases, and their reports must not change at all.
 
@@ -42,7 +42,7 @@ from tests.test_report import (
     run_cli,
 )
 
-REASON = "released at the hub before this ticket reached it"  # as kiosk/sync/client.py writes
+REASON = "released at the hub before this ticket reached it"  # as kiosk/sync/worker.py writes
 
 
 @pytest.fixture

@@ -16,12 +16,9 @@ from kiosk.appliance import build
 from kiosk.config import Config
 from kiosk.queue import leases
 from kiosk.queue.issuing import Issued, Refused
-from kiosk.sync.client import (
-    HubClient,
-    SyncWorker,
-    pending_events,
-    prepare_store,
-)
+from kiosk.sync.hub_client import HubClient
+from kiosk.sync.status import pending_events
+from kiosk.sync.worker import SyncWorker, prepare_store
 from tests.conftest import MovableClock
 from tests.sync_harness import FaultProxy, Hub, LeasingKiosk, synced
 

@@ -28,8 +28,10 @@ from kiosk.checkin.service import CheckedIn, CheckinRefused
 from kiosk.config import Config
 from kiosk.privacy.nik import hash_nik
 from kiosk.queue.issuing import Issued, Refused
-from kiosk.sync.client import SyncWorker, apply_to_appliance, read_status, start_sync
 from kiosk.sync.protocol import PREFIX
+from kiosk.sync.pull import apply_to_appliance
+from kiosk.sync.status import read_status
+from kiosk.sync.worker import SyncWorker, start_sync
 from tests.conftest import MovableClock
 from tests.sync_harness import SALT_HEX, Hub, synced
 

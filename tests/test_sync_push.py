@@ -20,14 +20,10 @@ from kiosk.config import Config
 from kiosk.queue.issuing import Issued
 from kiosk.store import immediate
 from kiosk.store.events import append_event
-from kiosk.sync.client import (
-    HubClient,
-    SyncWorker,
-    backoff_delay,
-    pending_events,
-    read_status,
-)
+from kiosk.sync.hub_client import HubClient
 from kiosk.sync.protocol import PREFIX
+from kiosk.sync.status import pending_events, read_status
+from kiosk.sync.worker import SyncWorker, backoff_delay
 from tests.conftest import MovableClock
 from tests.sync_harness import FAULTS, FaultProxy, Hub, synced
 
@@ -245,7 +241,7 @@ def test_backoff_grows_exponentially_with_jitter_up_to_the_cap() -> None:
 def test_the_background_worker_retries_until_the_hub_answers(
         hub: Hub, config: Config, clock, proxy: FaultProxy) -> None:
     from kiosk.appliance import build
-    from kiosk.sync.client import start_sync
+    from kiosk.sync.worker import start_sync
 
     token = hub.kiosk_token("KUP-W1")
     cfg = synced(config, proxy.url, token, "KUP-W1", interval_s=1, backoff_max_s=1)

@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Static, TabbedContent
 
 from kiosk.appliance import build
-from kiosk.sync.client import start_sync
+from kiosk.sync.worker import start_sync
 from screens.app import KioskApp
 from tests.conftest import quick_buttons
 from tests.sync_harness import Hub, synced

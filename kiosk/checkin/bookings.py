@@ -1,6 +1,6 @@
 """Online bookings in the kiosk's store: reading one, adding one known only from its
 signed QR, marking it checked in, and writing validated bookings (from a file,
-kiosk/checkin/booking_import.py, or from the hub, kiosk/sync/client.py).
+kiosk/checkin/booking_import.py, or from the hub, kiosk/sync/pull.py).
 
 Check-in and cancellation are final: a later import never turns them back into
 "booked". The store holds no NIK: only a keyed hash and a masked form for staff.

@@ -246,7 +246,7 @@ def _start_after_first_frame(config, appliance, app) -> None:
             log.warning("%s", notice)
 
     def sync() -> None:  # the outbox, bookings and settings with the hub, in a thread
-        from kiosk.sync.client import start_sync
+        from kiosk.sync.worker import start_sync
 
         appliance.closers.append(start_sync(config, appliance))
 

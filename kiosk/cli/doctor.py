@@ -10,15 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kiosk.doctor.checks import (
-    CHECK_NAMES,
-    DEFAULT_MIN_FREE_MB,
-    DoctorOptions,
-    diagnose,
-    exit_code,
-    report_json,
-    report_text,
-)
+from kiosk.doctor.diagnosis import DoctorOptions, diagnose
+from kiosk.doctor.report import exit_code, report_json, report_text
+from kiosk.doctor.runner import CHECK_NAMES
+from kiosk.doctor.store_checks import DEFAULT_MIN_FREE_MB
 from kiosk.texts import t
 
 if TYPE_CHECKING:

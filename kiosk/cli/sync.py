@@ -87,7 +87,7 @@ def _no_hub(config: Config) -> int:
 
 def _sync_once(config: Config) -> int:
     from kiosk import store
-    from kiosk.sync.client import SyncWorker, prepare_store
+    from kiosk.sync.worker import SyncWorker, prepare_store
 
     if not config.sync.enabled:
         return _no_hub(config)
@@ -118,7 +118,7 @@ def _moment(value: datetime | None, config: Config) -> str:
 
 def _sync_status(config: Config, as_json: bool) -> int:
     from kiosk import store
-    from kiosk.sync.client import read_status
+    from kiosk.sync.status import read_status
 
     db = store.connect(config.database)
     try:

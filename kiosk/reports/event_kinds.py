@@ -32,7 +32,7 @@ NIK_PROBLEMS = (*NIK_REASONS, "other")  # the order the report lists them
 STAFF_EVENTS = ("issuing_paused", "issuing_resumed", "cap_changed", "staff_action",
                 "clock_confirmed")
 # With hub leases: a ticket printed from a number staff released at the hub before the
-# ticket reached it (kiosk/sync/client.py): the same number may be on two tickets.
+# ticket reached it (kiosk/sync/worker.py): the same number may be on two tickets.
 LEASE_CONFLICT = "lease_conflict"
 # Every event kind the report reads (kiosk/reports/rows.py): one scan, filtered to these.
 EVENT_KINDS = ("refused_cap", "checkin_refused", "booking_checked_in", "priority_reason",

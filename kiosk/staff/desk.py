@@ -154,7 +154,7 @@ class StaffDesk:
     def _sync_line(self, language: str) -> str:
         if not self.config.sync.enabled:
             return ""
-        from kiosk.sync.client import read_status
+        from kiosk.sync.status import read_status
         from kiosk.sync.view import sync_line
 
         now = self.service.clock()

@@ -1,5 +1,5 @@
 """The event outbox: every change the hub must learn of, appended in the transaction
-that made it (kiosk/sync/client.py sends them; docs/sync-protocol.md)."""
+that made it (kiosk/sync/worker.py sends them; docs/sync-protocol.md)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from kiosk.sync.client import SyncStatus
+    from kiosk.sync.status import SyncStatus
 
 
 def _when(moment: datetime | None, zone: ZoneInfo, now: datetime, language: str) -> str:

@@ -6,7 +6,7 @@ kiosk/texts/doctor_device_words.py."""
 from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
-    # `kiosk doctor` (kiosk/doctor/checks.py, hardware/probes.py): what was checked, what was
+    # `kiosk doctor` (kiosk/doctor/, hardware/probes.py): what was checked, what was
     # found, and the fix, for office IT staff.
     "doctor.heading": ("Pemeriksaan kios `kiosk doctor`: {office} ({path})",
                        "Kiosk check-up `kiosk doctor`: {office} ({path})"),

@@ -26,25 +26,14 @@ from __future__ import annotations
 import json
 import logging
 import random
-import ssl
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from kiosk import store
-from kiosk.checkin.bookings import (
-    ImportReport,
-    _apply,
-    _NewApplicant,
-    _NewBooking,
-    _write,
-    load_booking,
-)
 from kiosk.clock import utc_now
 from kiosk.config import Config
 from kiosk.queue import leases
@@ -52,21 +41,29 @@ from kiosk.queue.schedule import Schedule
 from kiosk.store import immediate
 from kiosk.store.events import append_event
 from kiosk.store.ids import time_ordered_hex
+from kiosk.sync.hub_client import HubClient, HubRefused, HubUnavailable
 from kiosk.sync.protocol import (
-    PREFIX,
     Event,
     LeaseRequest,
     LeaseReturn,
-    OfficeSettings,
     ProtocolError,
-    PulledBooking,
     parse_bookings_page,
     parse_lease_grant,
     parse_push_result,
-    parse_settings,
     parse_settings_reply,
     push_request_json,
     salt_fingerprint,
+)
+from kiosk.sync.pull import apply_booking, apply_to_appliance, settings_config, stored_settings
+from kiosk.sync.records import (
+    LEASED_LANE,
+    META_CURSOR,
+    META_LEASE_REQUEST,
+    META_PUSHED,
+    META_SETTINGS,
+    META_STATUS,
+    read_meta,
+    write_meta,
 )
 
 if TYPE_CHECKING:
@@ -74,205 +71,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-META_PUSHED = "sync.pushed_seq"
-META_CURSOR = "sync.bookings_cursor"
-META_SETTINGS = "sync.settings"
-META_STATUS = "sync.status"
-META_LEASE_REQUEST = "sync.lease_request"
-LEASED_LANE = "A"  # walk-ins: the one lane with an office-wide daily cap
 BOOKINGS_PAGE = 500
 BACKOFF_BASE_S = 5.0
-ONLINE_GRACE_S = 90.0  # "online" until this long (or 3 intervals) after the last success
-
-
-# --- talking to the hub ---------------------------------------------------------
-
-
-class HubUnavailable(Exception):
-    """No usable answer (down, slow, cut off, 5xx): the same request may be tried again."""
-
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class HubRefused(Exception):
-    """The hub said no (4xx): a wrong token or request; staff must look at it."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(f"hub refused ({status} {code}): {message}")
-        self.status, self.code = status, code
-
-
-_ssl_lock = threading.Lock()
-_ssl_context: ssl.SSLContext | None = None
-
-
-def _tls() -> ssl.SSLContext:
-    """The system's trusted CAs (an office CA installed on the Pi counts), loaded once."""
-    global _ssl_context
-    with _ssl_lock:
-        if _ssl_context is None:
-            _ssl_context = ssl.create_default_context()
-        return _ssl_context
-
-
-class HubClient:
-    """Blocking JSON calls to one hub with a timeout on every request."""
-
-    def __init__(self, url: str, token: str, timeout_s: float,
-                 transport: httpx.BaseTransport | None = None) -> None:
-        self.timeout_s = timeout_s
-        self.http = httpx.Client(base_url=url.rstrip("/") + PREFIX, transport=transport,
-                                 timeout=httpx.Timeout(timeout_s), verify=_tls(),
-                                 headers={"Authorization": f"Bearer {token}",
-                                          "User-Agent": "antrian-kiosk-sync/1"})
-
-    def call(self, method: str, path: str, body: Any = None,
-             params: dict[str, Any] | None = None) -> Any:
-        try:
-            response = self.http.request(method, path, json=body, params=params)
-        except httpx.TimeoutException:
-            raise HubUnavailable(f"the hub did not answer within {self.timeout_s:g} s") from None
-        except httpx.TransportError as exc:
-            raise HubUnavailable(f"cannot reach the hub ({type(exc).__name__}: {exc})") from None
-        status = response.status_code
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        message = data.get("message", "") if isinstance(data, dict) else response.text[:200]
-        if status >= 500 or status == 429:
-            retry = response.headers.get("retry-after", "")
-            raise HubUnavailable(f"hub error {status}: {message}".rstrip(": "),
-                                 float(retry) if retry.isdigit() else None)
-        if status >= 400:
-            code = data.get("error", "") if isinstance(data, dict) else ""
-            raise HubRefused(status, code, message)
-        if not isinstance(data, dict):
-            raise HubUnavailable("the hub's answer was cut off or is not JSON")
-        return data
-
-    def close(self) -> None:
-        self.http.close()
 
 
 def backoff_delay(failures: int, base: float, cap: float, rng: random.Random) -> float:
     """Exponential back-off with jitter: between half and all of min(cap, base * 2^(n-1))."""
     ceiling = min(cap, base * 2 ** max(failures - 1, 0))
     return ceiling / 2 + rng.uniform(0, ceiling / 2)
-
-
-# --- status for screens and the CLI ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    enabled: bool
-    online: bool
-    last_success: datetime | None
-    pending_events: int
-    last_error: str | None
-    last_attempt: datetime | None = None
-    clock_skew_s: float | None = None  # kiosk clock minus hub clock at the last push
-    warning: str | None = None  # e.g. the NIK salt differs from the hub's
-    leased_free: int | None = None  # walk-in numbers this kiosk still holds today
-
-    def to_json(self) -> dict[str, Any]:
-        return {"enabled": self.enabled, "online": self.online,
-                "last_success": self.last_success.isoformat() if self.last_success else None,
-                "last_attempt": self.last_attempt.isoformat() if self.last_attempt else None,
-                "pending_events": self.pending_events, "last_error": self.last_error,
-                "clock_skew_s": self.clock_skew_s, "warning": self.warning,
-                "leased_free": self.leased_free}
-
-
-def _meta(db: sqlite_utils.Database | Any, key: str) -> str | None:
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return None if row is None else row[0]
-
-
-def _set_meta(conn: Any, key: str, value: str | None) -> None:
-    if value is None:
-        conn.execute("DELETE FROM meta WHERE key = ?", (key,))
-    else:
-        conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key)"
-                     " DO UPDATE SET value = excluded.value", (key, value))
-
-
-def pending_events(db: sqlite_utils.Database) -> int:
-    pushed = int(_meta(db, META_PUSHED) or 0)
-    return db.execute("SELECT count(*) FROM events WHERE seq > ? AND sent_at IS NULL",
-                      (pushed,)).fetchone()[0]
-
-
-def read_status(db: sqlite_utils.Database, config: Config,
-                now: datetime | None = None) -> SyncStatus:
-    """What the home and staff screens show; cheap (two indexed reads)."""
-    now = now or utc_now()
-    state = json.loads(_meta(db, META_STATUS) or "{}")
-    success = _when(state.get("last_success"))
-    attempt = _when(state.get("last_attempt"))
-    error = state.get("last_error")
-    grace = max(3 * config.sync.interval_s, ONLINE_GRACE_S)
-    online = (config.sync.enabled and error is None and success is not None
-              and now - success <= timedelta(seconds=grace))
-    free = None
-    if config.sync.enabled and config.sync.leases:
-        day = Schedule(config.timezone, config.hours, config.holidays).office_day(now)
-        free = leases.free_count(db.conn, day, LEASED_LANE)
-    return SyncStatus(config.sync.enabled, online, success, pending_events(db), error, attempt,
-                      state.get("clock_skew_s"), state.get("warning"), free)
-
-
-def _when(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-# --- settings -------------------------------------------------------------------
-
-
-def settings_config(base: Config, settings: OfficeSettings) -> Config:
-    """The file's config with the hub's keys on top; a key the hub drops reverts to the file."""
-    lanes = dict(base.lanes)
-    for lane, cap in settings.caps.items():
-        if lane in lanes:
-            lanes[lane] = replace(lanes[lane], cap=cap)
-    checkin = base.checkin if settings.public_keys is None else replace(
-        base.checkin, public_keys=dict(settings.public_keys))
-    return replace(base, lanes=lanes,
-                   hours=base.hours if settings.hours is None else settings.hours,
-                   holidays=base.holidays if settings.holidays is None else settings.holidays,
-                   checkin=checkin)
-
-
-def stored_settings(db: sqlite_utils.Database) -> OfficeSettings | None:
-    """The last settings pulled from the hub (kept across restarts and offline days)."""
-    text = _meta(db, META_SETTINGS)
-    if text is None:
-        return None
-    try:
-        return parse_settings(json.loads(text)["settings"])
-    except (ProtocolError, ValueError, KeyError) as exc:
-        log.warning("stored hub settings ignored: %s", exc)
-        return None
-
-
-def apply_to_appliance(appliance: Any, config: Config) -> None:
-    """Swap in new settings between tickets: issue() and check_in() hold the same lock."""
-    from kiosk.checkin.booking_qr import load_public_keys
-
-    service = appliance.service
-    with service.lock:
-        service.config = config
-        service.schedule = Schedule(config.timezone, config.hours, config.holidays)
-        checkin = getattr(appliance, "checkin", None)
-        if checkin is not None:
-            checkin.config = config
-            checkin.schedule = service.schedule
-            checkin.policy = replace(checkin.policy,
-                                     public_keys=load_public_keys(config.checkin.public_keys))
-        appliance.config = config
 
 
 # --- the worker -----------------------------------------------------------------
@@ -364,7 +170,7 @@ class SyncWorker:
     def _note(self, started: datetime, report: RoundReport) -> None:
         try:
             with immediate(self.db) as conn:
-                state = json.loads(_meta(conn, META_STATUS) or "{}")
+                state = json.loads(read_meta(conn, META_STATUS) or "{}")
                 state["last_attempt"] = started.isoformat()
                 state["last_error"] = report.error
                 if report.ok:
@@ -373,14 +179,14 @@ class SyncWorker:
                     state["clock_skew_s"] = report.clock_skew_s
                 if report.settings_checked:
                     state["warning"] = report.warning
-                _set_meta(conn, META_STATUS, json.dumps(state, sort_keys=True))
+                write_meta(conn, META_STATUS, json.dumps(state, sort_keys=True))
         except Exception:  # noqa: BLE001 - status is a courtesy; never stop the worker for it
             log.exception("could not record the sync status")
 
     def _push(self, report: RoundReport) -> None:
         device = self.base.office.device_id
         while True:
-            pushed = int(_meta(self.db, META_PUSHED) or 0)
+            pushed = int(read_meta(self.db, META_PUSHED) or 0)
             rows = self.db.execute(
                 "SELECT seq, id, at, office_code, office_day, device_id, kind, ticket_id,"
                 " payload FROM events WHERE seq > ? AND sent_at IS NULL ORDER BY seq LIMIT ?",
@@ -402,7 +208,7 @@ class SyncWorker:
                 conn.executemany("UPDATE events SET sent_at = ? WHERE seq = ?",
                                  [(result.hub_time.isoformat(), e.seq) for e in done])
                 if prefix:
-                    _set_meta(conn, META_PUSHED, str(max(pushed, events[prefix - 1].seq)))
+                    write_meta(conn, META_PUSHED, str(max(pushed, events[prefix - 1].seq)))
             report.pushed += result.stored
             report.duplicates += result.duplicates
             report.batches += 1
@@ -419,9 +225,9 @@ class SyncWorker:
             warning = ("checkin.nik_salt differs from the hub's NIK salt for this office: "
                        "NIKs of pulled bookings will not match")
         saved = json.dumps({"version": reply.version, "settings": reply.raw}, sort_keys=True)
-        if saved != _meta(self.db, META_SETTINGS):
+        if saved != read_meta(self.db, META_SETTINGS):
             with immediate(self.db) as conn:
-                _set_meta(conn, META_SETTINGS, saved)
+                write_meta(conn, META_SETTINGS, saved)
             self.config = settings_config(self.base, reply.settings)
             report.settings_changed = True
             if self.on_settings is not None:
@@ -436,7 +242,7 @@ class SyncWorker:
         lane, device = LEASED_LANE, self.base.office.device_id
         self._send_returns(report)
         day = self._office_day()
-        pending = json.loads(_meta(self.db, META_LEASE_REQUEST) or "null")
+        pending = json.loads(read_meta(self.db, META_LEASE_REQUEST) or "null")
         if pending is not None and pending["office_day"] != day.isoformat():
             pending = None  # a past day's request: its numbers are of no use any more
         free = leases.free_count(self.db.conn, day, lane)
@@ -447,7 +253,7 @@ class SyncWorker:
             request = LeaseRequest(f"{device}-{time_ordered_hex()}", day, lane, want, free)
             if want:  # remembered first: a lost answer is asked again under the same id
                 with immediate(self.db) as conn:
-                    _set_meta(conn, META_LEASE_REQUEST, json.dumps(
+                    write_meta(conn, META_LEASE_REQUEST, json.dumps(
                         {"request_id": request.request_id, "office_day": day.isoformat(),
                          "want": want}))
         grant = parse_lease_grant(self.client.call("POST", "/leases", request.to_json()))
@@ -457,7 +263,7 @@ class SyncWorker:
                 report.leased += leases.add_grant(conn, day, lane, grant.grant_id, grant.numbers)
             if grant.released:
                 conflicts = self._revoke(conn, day, lane, grant.released, report)
-            _set_meta(conn, META_LEASE_REQUEST, None)
+            write_meta(conn, META_LEASE_REQUEST, None)
             if grant.remaining is not None:  # for the start screen's "numbers left"
                 leases.note_unleased(conn, day, lane, grant.remaining, grant.cap)
             free = leases.free_count(conn, day, lane)
@@ -496,46 +302,17 @@ class SyncWorker:
 
     def _bookings(self, report: RoundReport) -> None:
         while True:
-            cursor = int(_meta(self.db, META_CURSOR) or 0)
+            cursor = int(read_meta(self.db, META_CURSOR) or 0)
             page = parse_bookings_page(self.client.call(
                 "GET", "/bookings", params={"cursor": cursor, "limit": BOOKINGS_PAGE}))
             now = self.clock()
             with immediate(self.db) as conn:  # the page and its cursor commit together
                 for booking in page.bookings:
-                    self._apply_booking(conn, booking, now)
-                _set_meta(conn, META_CURSOR, str(max(cursor, page.cursor)))
+                    apply_booking(conn, self.base, booking, now)
+                write_meta(conn, META_CURSOR, str(max(cursor, page.cursor)))
             report.bookings += len(page.bookings)
             if not page.more or not page.bookings:
                 return
-
-    def _apply_booking(self, conn: Any, pulled: PulledBooking, now: datetime) -> None:
-        """The file import's rules, so a pull and a file can never disagree."""
-        office = self.base.office.code
-        if pulled.office_code != office:
-            log.warning("booking %s of office %s ignored", pulled.code, pulled.office_code)
-            return
-        existing = load_booking(conn, pulled.code)
-        new = _NewBooking(pulled.code, office, pulled.day, pulled.slot_start, pulled.slot_end,
-                          pulled.status,
-                          tuple(_NewApplicant(a.nickname, a.nik_hash, a.nik_masked)  # type: ignore[arg-type]
-                                for a in pulled.applicants), pulled.change)
-        if pulled.status == "checked_in":  # at another kiosk of the office
-            at = (pulled.checked_in_at or now).isoformat()
-            if existing is None:
-                _write(conn, new, now, "hub", exists=False)
-            elif existing.status != "booked":
-                return
-            conn.execute("UPDATE bookings SET status = 'checked_in', checked_in_at = ?,"
-                         " updated_at = ? WHERE code = ?", (at, now.isoformat(), pulled.code))
-            return
-        kind = _apply(conn, new, existing, now, "hub", ImportReport(), "change")
-        if kind is not None:
-            append_event(conn, office_code=office, office_day=pulled.day,
-                         device_id=self.base.office.device_id, kind=kind, at=now,
-                         payload={"code": pulled.code, "day": pulled.day.isoformat(),
-                                  "slot": f"{pulled.slot_start:%H:%M}-{pulled.slot_end:%H:%M}",
-                                  "applicants": len(pulled.applicants), "status": pulled.status,
-                                  "source": "hub", "change": pulled.change})
 
     # --- the background thread ---------------------------------------------------------
 
