@@ -45,8 +45,8 @@ from kiosk.sync.protocol import (
     PulledBooking,
     PushResult,
     Release,
-    parse_settings,
 )
+from kiosk.sync.settings_wire import parse_settings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence

@@ -57,15 +57,17 @@ from kiosk.sync.protocol import (
     Event,
     LeaseRequest,
     LeaseReturn,
-    OfficeSettings,
     ProtocolError,
     PulledBooking,
     parse_bookings_page,
     parse_lease_grant,
     parse_push_result,
+    push_request_json,
+)
+from kiosk.sync.settings_wire import (
+    OfficeSettings,
     parse_settings,
     parse_settings_reply,
-    push_request_json,
     salt_fingerprint,
 )
 
