@@ -10,17 +10,14 @@ the order of their numbers and a kiosk's cursor never skips one.
 Idempotency lives here: an event is stored under its id once, a lease
 request under its request id once, a lease return frees numbers only of
 the grant it names, and releasing a dead kiosk twice frees nothing more.
+Connections and transactions are in database.py, the tables in schema.py.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import secrets
-import sqlite3
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -36,6 +33,9 @@ from kiosk.checkin.bookings import (
 )
 from kiosk.clock import utc_now
 from kiosk.config import _CODE, LANE_CODES, OFFICE_TIMEZONES
+from kiosk.hub.database import BUSY_TIMEOUT_S, Database, is_postgres_url
+from kiosk.hub.errors import HubError
+from kiosk.hub.schema import create_schema
 from kiosk.sync.protocol import (
     Event,
     LeaseGrant,
@@ -48,22 +48,18 @@ from kiosk.sync.protocol import (
 )
 from kiosk.sync.settings_wire import parse_settings
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+__all__ = ["BUSY_TIMEOUT_S", "HubError", "HubStore", "Principal", "hash_token",
+           "is_postgres_url"]
 
-BUSY_TIMEOUT_S = 10.0
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from kiosk.hub.database import Tx
+
 RECLAIM_WINDOW = timedelta(minutes=10)  # how long an empty kiosk's request counts as demand
 DEFAULT_LEASE_BLOCK = 10
 # A kiosk heard from more recently than this may still be issuing: no release without force.
 MIN_SILENCE = timedelta(minutes=10)
-
-
-class HubError(Exception):
-    """A request the hub refuses; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
 
 
 @dataclass(frozen=True)
@@ -83,203 +79,17 @@ def hash_token(token: str) -> str:
     return "sha256$" + hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def is_postgres_url(target: str) -> bool:
-    return target.startswith(("postgresql://", "postgres://"))
-
-
-_SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS offices (
-        code TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        timezone TEXT NOT NULL,
-        nik_salt TEXT NOT NULL DEFAULT '',
-        settings TEXT NOT NULL DEFAULT '{}',
-        settings_version INTEGER NOT NULL DEFAULT 0,
-        booking_seq BIGINT NOT NULL DEFAULT 0,
-        created_at TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS tokens (
-        token_hash TEXT PRIMARY KEY,
-        role TEXT NOT NULL CHECK (role IN ('kiosk', 'central')),
-        office_code TEXT REFERENCES offices (code),
-        device_id TEXT,
-        created_at TEXT NOT NULL,
-        revoked_at TEXT,
-        last_seen_at TEXT,
-        clock_skew_s DOUBLE PRECISION)""",
-    """CREATE TABLE IF NOT EXISTS events (
-        id TEXT PRIMARY KEY,
-        office_code TEXT NOT NULL,
-        device_id TEXT NOT NULL,
-        seq BIGINT NOT NULL,
-        event_at TEXT NOT NULL,
-        office_day TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        ticket_id TEXT,
-        payload TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        pushed_by TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS events_by_day ON events (office_code, office_day)",
-    """CREATE TABLE IF NOT EXISTS bookings (
-        code TEXT PRIMARY KEY,
-        office_code TEXT NOT NULL REFERENCES offices (code),
-        booking_day TEXT NOT NULL,
-        slot_start TEXT NOT NULL,
-        slot_end TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('booked', 'checked_in', 'cancelled')),
-        applicants TEXT NOT NULL,
-        change BIGINT NOT NULL,
-        checked_in_at TEXT,
-        updated_at TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS bookings_by_change ON bookings (office_code, change)",
-    """CREATE TABLE IF NOT EXISTS lease_grants (
-        grant_id TEXT PRIMARY KEY,
-        request_id TEXT NOT NULL,
-        device_id TEXT NOT NULL,
-        office_code TEXT NOT NULL,
-        office_day TEXT NOT NULL,
-        lane TEXT NOT NULL,
-        numbers TEXT NOT NULL,
-        granted_at TEXT NOT NULL,
-        UNIQUE (device_id, request_id))""",
-    """CREATE TABLE IF NOT EXISTS lease_numbers (
-        office_code TEXT NOT NULL,
-        office_day TEXT NOT NULL,
-        lane TEXT NOT NULL,
-        number INTEGER NOT NULL,
-        grant_id TEXT NOT NULL,
-        device_id TEXT NOT NULL,
-        PRIMARY KEY (office_code, office_day, lane, number))""",
-    """CREATE TABLE IF NOT EXISTS lease_demand (
-        office_code TEXT NOT NULL,
-        office_day TEXT NOT NULL,
-        lane TEXT NOT NULL,
-        device_id TEXT NOT NULL,
-        since TEXT NOT NULL,
-        PRIMARY KEY (office_code, office_day, lane, device_id))""",
-    # Numbers staff took back from a dead kiosk (`kiosk hub release`): the kiosk is told
-    # in its lease answers, and the record says who did it and when.
-    """CREATE TABLE IF NOT EXISTS lease_releases (
-        office_code TEXT NOT NULL,
-        office_day TEXT NOT NULL,
-        lane TEXT NOT NULL,
-        device_id TEXT NOT NULL,
-        released_at TEXT NOT NULL,
-        numbers TEXT NOT NULL,
-        kept_used TEXT NOT NULL,
-        forced INTEGER NOT NULL,
-        released_by TEXT NOT NULL,
-        PRIMARY KEY (office_code, office_day, lane, device_id, released_at))""",
-]
-
-
-class _Tx:
-    """One open transaction; ``?`` placeholders whatever the database."""
-
-    def __init__(self, conn: Any, postgres: bool) -> None:
-        self.conn, self.postgres = conn, postgres
-        self.cur = conn.cursor()
-
-    def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.postgres else sql
-
-    def run(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        self.cur.execute(self._sql(sql), tuple(params))
-        return self.cur
-
-    def many(self, sql: str, rows: list[Sequence[Any]]) -> int:
-        if not rows:
-            return 0
-        self.cur.executemany(self._sql(sql), [tuple(r) for r in rows])
-        return self.cur.rowcount
-
-    def one(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self.run(sql, params).fetchone()
-
-    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        return self.run(sql, params).fetchall()
-
-
-class HubStore:
+class HubStore(Database):
     """The hub's data behind one interface: ``HubStore.open(path_or_url)``."""
 
     def __init__(self, target: str) -> None:
-        self.target = target
-        self.postgres = is_postgres_url(target)
-        self.kind = "postgresql" if self.postgres else "sqlite"
-        self._local = threading.local()
-        self._conns: list[Any] = []
-        self._conns_lock = threading.Lock()
-        if not self.postgres and target != ":memory:":
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-        self._create_schema()
+        super().__init__(target)
+        with self._tx() as tx:
+            create_schema(tx)
 
     @classmethod
     def open(cls, target: str | Path) -> HubStore:
         return cls(str(target))
-
-    # --- connections and transactions --------------------------------------
-
-    def _connect(self) -> Any:
-        if self.postgres:
-            import psycopg
-
-            conn = psycopg.connect(self.target, autocommit=True, connect_timeout=10)
-        else:
-            conn = sqlite3.connect(self.target, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                   check_same_thread=False)
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            # An acknowledged event must survive a power cut at the hub too.
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-        with self._conns_lock:
-            self._conns.append(conn)
-        return conn
-
-    def _conn(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None or (self.postgres and conn.closed):
-            conn = self._local.conn = self._connect()
-        return conn
-
-    @contextmanager
-    def _tx(self, office: str | None = None, read: bool = False) -> Iterator[_Tx]:
-        """A transaction; with ``office`` it holds that office's row lock.
-
-        ``read``: a snapshot for reading, which on SQLite does not take the write lock.
-        """
-        conn = self._conn()
-        if self.postgres:
-            with conn.transaction():
-                tx = _Tx(conn, True)
-                if office is not None:
-                    tx.run("SELECT 1 FROM offices WHERE code = ? FOR UPDATE", (office,))
-                yield tx
-            return
-        # One writer at a time: offices are serialised too.
-        conn.execute("BEGIN" if read else "BEGIN IMMEDIATE")
-        try:
-            yield _Tx(conn, False)
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
-    def _create_schema(self) -> None:
-        with self._tx() as tx:
-            if self.postgres:  # two hub processes starting at once create it once
-                tx.run("SELECT pg_advisory_xact_lock(84708470)")
-            for statement in _SCHEMA:
-                tx.run(statement)
-
-    def close(self) -> None:
-        with self._conns_lock:
-            conns, self._conns = self._conns, []
-        for conn in conns:
-            with contextlib.suppress(Exception):  # shutting down: nothing left to do
-                conn.close()
-        self._local = threading.local()
 
     # --- offices, tokens, settings (admin) ---------------------------------
 
@@ -410,7 +220,7 @@ class HubStore:
         stored = max(stored, 0) if new else 0
         return PushResult(tuple(ids), stored, len(events) - stored, now)
 
-    def _hold_pushed_numbers(self, tx: _Tx, who: Principal, issued: Sequence[Event]) -> None:
+    def _hold_pushed_numbers(self, tx: Tx, who: Principal, issued: Sequence[Event]) -> None:
         """A pushed ticket's number is never lent again.
 
         Normally it is already held (by the kiosk that printed it). After
@@ -443,7 +253,7 @@ class HubStore:
                 [(office, day, lane, number, "pushed-ticket", who.device_id)
                  for day, lane, number in rows])
 
-    def _note_check_in(self, tx: _Tx, event: Event) -> None:
+    def _note_check_in(self, tx: Tx, event: Event) -> None:
         """Other kiosks of the office learn the booking is used (their next pull)."""
         code = json.loads(event.payload).get("code")
         if not isinstance(code, str):
@@ -479,7 +289,7 @@ class HubStore:
 
     # --- bookings --------------------------------------------------------------
 
-    def _next_change(self, tx: _Tx, office: str) -> int:
+    def _next_change(self, tx: Tx, office: str) -> int:
         return tx.one("UPDATE offices SET booking_seq = booking_seq + 1 WHERE code = ?"
                       " RETURNING booking_seq", (office,))[0]
 
@@ -499,7 +309,7 @@ class HubStore:
                 self._apply_booking(tx, office, new, now, report)
         return report
 
-    def _apply_booking(self, tx: _Tx, office: str, new: _NewBooking, now: datetime,
+    def _apply_booking(self, tx: Tx, office: str, new: _NewBooking, now: datetime,
                        report: ImportReport) -> None:
         """The kiosk's rules: check-in and cancellation are final; re-sending is harmless."""
         row = tx.one("SELECT office_code, booking_day, slot_start, slot_end, status, applicants"
@@ -561,13 +371,13 @@ class HubStore:
 
     # --- number leases ----------------------------------------------------------
 
-    def _lease_cap(self, tx: _Tx, office: str, lane: str) -> int | None:
+    def _lease_cap(self, tx: Tx, office: str, lane: str) -> int | None:
         row = tx.one("SELECT settings FROM offices WHERE code = ?", (office,))
         if row is None:
             raise HubError(404, "unknown_office", f"no office {office} on this hub")
         return json.loads(row[0]).get("caps", {}).get(lane)
 
-    def _lease_block(self, tx: _Tx, office: str) -> int:
+    def _lease_block(self, tx: Tx, office: str) -> int:
         row = tx.one("SELECT settings FROM offices WHERE code = ?", (office,))
         return json.loads(row[0]).get("lease_block") or DEFAULT_LEASE_BLOCK
 
@@ -695,7 +505,7 @@ class HubStore:
                    " AND lane = ? AND device_id = ?", (*key, device))
         return Release(office, device, day, lane, freed, kept, seen, force)
 
-    def _numbers_on_tickets(self, tx: _Tx, office: str, day: str, lane: str) -> set[int]:
+    def _numbers_on_tickets(self, tx: Tx, office: str, day: str, lane: str) -> set[int]:
         """Numbers of the lane on any pushed ticket of the day (``issued`` events)."""
         numbers: set[int] = set()
         for (text,) in tx.all("SELECT payload FROM events WHERE office_code = ?"
