@@ -8,7 +8,8 @@ import pytest
 
 from kiosk import cli
 from kiosk.config import ConfigError, load_config
-from kiosk.sync.protocol import ProtocolError, parse_settings
+from kiosk.sync.protocol import ProtocolError
+from kiosk.sync.settings_wire import parse_settings
 from tests.conftest import SIM_CONFIG
 
 # Independent problems in different sections, in the order they are checked:
@@ -82,7 +83,7 @@ def test_check_config_prints_every_problem_on_its_own_line(tmp_path: Path, capsy
 
 
 def test_hub_settings_still_stop_at_the_first_problem() -> None:
-    """kiosk/sync/protocol.py reads the hub's settings with the same reader, uncollected."""
+    """kiosk/sync/settings_wire.py reads the hub's settings with the same reader, uncollected."""
     with pytest.raises(ProtocolError, match="caps.A") as caught:
         parse_settings({"caps": {"A": "x", "P": -1}})
     assert "caps.P" not in str(caught.value)

@@ -7,7 +7,7 @@ value, or a problem that makes the rest of a branch meaningless, still raises;
 load_config catches that per section or item (``checked``) so the other sections
 are checked too, and raises one ConfigError carrying them all at the end.
 
-Without a list (kiosk/sync/protocol.py, the hub's settings) the first problem raises.
+Without a list (kiosk/sync/settings_wire.py, the hub's settings) the first problem raises.
 """
 
 from __future__ import annotations

@@ -40,8 +40,8 @@ from kiosk.sync.protocol import (
     parse_lease_return,
     parse_push_request,
     parse_release_request,
-    salt_fingerprint,
 )
+from kiosk.sync.settings_wire import salt_fingerprint
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]

@@ -3,23 +3,20 @@
 One module for both ends, so the hub and the kiosk can never disagree on a
 field name. Every message is validated on arrival with a plain reason
 (``ProtocolError``): a bad batch is refused whole and the kiosk keeps it in
-its outbox, so nothing is lost to a malformed request. docs/sync-protocol.md
+its outbox, so nothing is lost to a malformed request. The office settings
+document has its own module (kiosk/sync/settings_wire.py). docs/sync-protocol.md
 and docs/sync-openapi.json describe the same shapes for other implementers.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any
 
-from kiosk.config.model import LANE_CODES, WEEKDAYS, DayHours
-from kiosk.config.parse_office import parse_day
-from kiosk.config.reader import ConfigError, _Reader
+from kiosk.config.model import LANE_CODES
 
 PROTOCOL_VERSION = 1
 PREFIX = "/sync/v1"
@@ -275,99 +272,6 @@ def parse_bookings_page(data: Any) -> BookingsPage:
     return BookingsPage(tuple(parse_pulled_booking(item, i) for i, item in enumerate(raw)),
                         _need(data, "cursor", int, "the next cursor"),
                         _need(data, "more", bool, "true or false"))
-
-
-# --- office settings ----------------------------------------------------------
-
-SETTINGS_KEYS = ("caps", "hours", "holidays", "public_keys", "lease_block")
-SETTINGS_SOURCE = Path("hub settings")
-
-
-@dataclass(frozen=True)
-class OfficeSettings:
-    """What the centre decides for an office; a key left out keeps the kiosk's own config."""
-
-    caps: dict[str, int | None] = field(default_factory=dict)
-    hours: dict[int, DayHours | None] | None = None
-    holidays: frozenset[date] | None = None
-    public_keys: dict[str, str] | None = None
-    lease_block: int | None = None
-
-
-def parse_settings(data: Any) -> OfficeSettings:
-    """Validate the settings object with the config file's own rules and messages."""
-    if not isinstance(data, dict):
-        raise ProtocolError("'settings' must be a JSON object")
-    reader = _Reader(SETTINGS_SOURCE, data)
-    try:
-        reader.unknown_keys(set(SETTINGS_KEYS))
-        caps: dict[str, int | None] = {}
-        if "caps" in data:
-            caps_reader = reader.table("caps")
-            caps_reader.unknown_keys(set(LANE_CODES))
-            for lane, value in caps_reader.data.items():
-                caps[lane] = None if value is None else caps_reader.integer(lane, lo=0, hi=999)
-        hours = None
-        if "hours" in data:
-            hours_reader = reader.table("hours")
-            hours_reader.unknown_keys(set(WEEKDAYS))
-            hours = {i: parse_day(hours_reader, name, set(LANE_CODES))
-                     for i, name in enumerate(WEEKDAYS)}
-            if not any(hours.values()):
-                raise hours_reader.fail("mon", "opening hours on at least one weekday")
-        holidays = None
-        if "holidays" in data:
-            raw = reader._get("holidays", None, list, 'a list of dates such as ["2026-12-25"]')
-            try:
-                holidays = frozenset(date.fromisoformat(str(item)) for item in raw)
-            except ValueError:
-                raise reader.fail("holidays", "dates as YYYY-MM-DD") from None
-        public_keys = None
-        if "public_keys" in data:
-            from kiosk.checkin.booking_qr import KEY_ID_PATTERN, load_public_key
-
-            keys_reader = reader.table("public_keys")
-            public_keys = {}
-            for key_id in keys_reader.data:
-                value = keys_reader.text(key_id)
-                if not KEY_ID_PATTERN.fullmatch(key_id):
-                    raise keys_reader.fail(key_id, "a key id of 1-16 letters, digits, '_' or '-'")
-                try:
-                    load_public_key(value)
-                except ValueError:
-                    raise keys_reader.fail(key_id, "a base64 Ed25519 public key") from None
-                public_keys[key_id] = value
-        lease_block = reader.integer("lease_block", None, lo=1, hi=MAX_LEASE_WANT)
-    except ConfigError as exc:
-        raise ProtocolError(str(exc)) from None
-    return OfficeSettings(caps, hours, holidays, public_keys, lease_block)
-
-
-def salt_fingerprint(salt: bytes) -> str | None:
-    """A short, non-reversible name for a NIK salt: kiosk and hub must use the same one."""
-    if not salt:
-        return None
-    return hashlib.sha256(b"antrian-nik-salt:" + salt).hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class SettingsReply:
-    office_code: str
-    version: int
-    raw: dict[str, Any]
-    settings: OfficeSettings
-    nik_salt_fingerprint: str | None
-
-
-def parse_settings_reply(data: Any) -> SettingsReply:
-    check_version(data)
-    raw = _need(data, "settings", dict, "a JSON object")
-    fingerprint = data.get("nik_salt_fingerprint")
-    if fingerprint is not None and not isinstance(fingerprint, str):
-        raise ProtocolError("'nik_salt_fingerprint' must be text or null")
-    return SettingsReply(_need(data, "office", str, "an office code"),
-                         _need(data, "version", int, "a version number"), raw,
-                         parse_settings(raw), fingerprint)
 
 
 # --- number leases ------------------------------------------------------------

@@ -20,8 +20,9 @@ from kiosk.checkin.bookings import (
 from kiosk.config import Config
 from kiosk.queue.schedule import Schedule
 from kiosk.store.events import append_event
-from kiosk.sync.protocol import OfficeSettings, ProtocolError, PulledBooking, parse_settings
+from kiosk.sync.protocol import ProtocolError, PulledBooking
 from kiosk.sync.records import META_SETTINGS, read_meta
+from kiosk.sync.settings_wire import OfficeSettings, parse_settings
 
 if TYPE_CHECKING:
     import sqlite_utils

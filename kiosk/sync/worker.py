@@ -50,9 +50,7 @@ from kiosk.sync.protocol import (
     parse_bookings_page,
     parse_lease_grant,
     parse_push_result,
-    parse_settings_reply,
     push_request_json,
-    salt_fingerprint,
 )
 from kiosk.sync.pull import apply_booking, apply_to_appliance, settings_config, stored_settings
 from kiosk.sync.records import (
@@ -64,6 +62,10 @@ from kiosk.sync.records import (
     META_STATUS,
     read_meta,
     write_meta,
+)
+from kiosk.sync.settings_wire import (
+    parse_settings_reply,
+    salt_fingerprint,
 )
 
 if TYPE_CHECKING:
