@@ -19,6 +19,7 @@ from textual.widgets import Button, Static
 from kiosk.privacy.nik import NIK_LENGTH, NikInvalid, is_lansia, parse_nik
 from kiosk.queue.walkin_guard import CHECKED_AT_COUNTER, PRIORITY
 from kiosk.texts import t
+from kiosk.texts.rules import nik_problem_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -155,7 +156,7 @@ class NikEntryScreen(_IdleModal):
         if isinstance(parsed, NikInvalid):
             if self.on_mistake is not None:
                 self.on_mistake(parsed.reason)
-            self._show(parsed.text(_language(self.app)))
+            self._show(nik_problem_text(parsed, _language(self.app)))
             return
         self.dismiss(parsed.nik)
 
