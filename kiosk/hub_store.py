@@ -15,7 +15,6 @@ the grant it names, and releasing a dead kiosk twice frees nothing more.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import secrets
 import sqlite3
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from kiosk.bearer import hash_token
 from kiosk.bookings import ImportFileError, ImportReport, RowProblem, _NewBooking, _read_json
 from kiosk.clock import utc_now
 from kiosk.config import _CODE, LANE_CODES, OFFICE_TIMEZONES
@@ -71,10 +71,6 @@ class Principal:
 
     def may_use(self, office_code: str) -> bool:
         return self.office_code is None or self.office_code == office_code
-
-
-def hash_token(token: str) -> str:
-    return "sha256$" + hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def is_postgres_url(target: str) -> bool:
