@@ -199,6 +199,7 @@ def main() -> int:
         db.close()
 
         api = LanApi(config, clock=clock, host="127.0.0.1", port=0).start()
+        server = f"{type(api.server).__module__}.{type(api.server).__name__}"
         try:
             port = api.port
             baseline = [get_health(port, 2.0) for _ in range(40)]
@@ -244,7 +245,7 @@ def main() -> int:
     polls = len(poller.ok) + len(poller.failed)
     report = {
         "bench": "lan_burst",
-        "server": LanApi.__module__,
+        "server": server,
         "baseline_health_ms": {"median": ms(statistics.median(baseline)),
                                "p99": ms(percentile(baseline, 99))},
         "burst": {"requests": burst, "ok": kinds.pop("ok", 0),
