@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
@@ -262,7 +261,7 @@ def create_app(api: LanApi, streams: BoardStreams) -> Starlette:
 
     async def not_routed(request: Request, exc: Exception) -> Response:
         """404 and 405 from the router, in the API's own words."""
-        if request.method == "POST" and isinstance(exc, HTTPException):
+        if request.method == "POST":
             try:  # as everywhere: a body too large is refused before anything else
                 await read_body(request)
             except ApiError as error:
