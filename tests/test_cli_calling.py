@@ -17,9 +17,9 @@ from kiosk.cli import calling as cli_calling
 from kiosk.cli import main as kiosk_main
 from kiosk.clock import utc_now
 from kiosk.config import Config, load_config
-from kiosk.lan.server import hash_token
 from kiosk.queue.calling_view import calling_service
 from kiosk.queue.numbering import Numbering
+from kiosk.web.bearer import hash_token
 from tests.conftest import ROOT, SIM_CONFIG
 
 
@@ -118,7 +118,7 @@ def test_api_token_prints_a_token_and_its_hash(cfg_file, capsys) -> None:
 def test_serve_api_runs_in_the_foreground(cfg_file, cfg) -> None:
     issue(cfg, "A")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli.calling", "--config", str(cfg_file), "serve-api",
+        [sys.executable, "-m", "kiosk.cli", "--config", str(cfg_file), "serve-api",
          "--listen", "127.0.0.1:0"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

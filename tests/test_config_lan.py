@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import ConfigError, LanApiConfig, demo_token, load_config
-from kiosk.lan.server import hash_token, new_token
 from kiosk.privacy.pin import hash_pin
+from kiosk.web.bearer import hash_token, new_token
 from tests.conftest import ROOT, SIM_CONFIG
 
 # Real-office configs refuse a shifted clock (make test AT=...): these run on the real

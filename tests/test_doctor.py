@@ -2,8 +2,8 @@
 
 Real parts throughout: stores on disk (one deliberately corrupted), a TCP
 printer on 127.0.0.1 answering DLE EOT 4, gpiozero mock pins, the installed
-espeak-ng, the kiosk's own LAN API, a tiny hub on http.server, and the CLI
-run as a subprocess for exit codes, JSON and both languages.
+espeak-ng, the kiosk's own LAN API, the real hub, another program on the LAN
+API's port, and the CLI run as a subprocess for exit codes, JSON and both languages.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import cv2
@@ -421,37 +420,24 @@ def test_lan_api_not_listening_while_the_kiosk_is_off_is_skipped(config: Config,
     assert found.status == "skip"
 
 
-class Recorder(BaseHTTPRequestHandler):
-    """Another program answering on the kiosk's port."""
-
-    seen: list[str | None] = []
-
-    def do_GET(self) -> None:
-        Recorder.seen.append(self.headers.get("Authorization"))
-        code, body = 404, b"not here"
-        self.send_response(code)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture
-def http_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    Recorder.seen = []
+def other_program():
+    """Another program answering on the kiosk's port: 404 to everything."""
+    from starlette.responses import PlainTextResponse
+
+    from kiosk.web.server import BackgroundServer
+
+    async def app(scope, receive, send) -> None:
+        await PlainTextResponse("not here", 404)(scope, receive, send)
+
+    server = BackgroundServer(app, "127.0.0.1", 0, name="other-program").start()
     yield server
-    server.shutdown()
-    server.server_close()
+    server.close()
 
 
-def test_another_program_on_the_lan_api_port_fails(config: Config, http_server,
+def test_another_program_on_the_lan_api_port_fails(config: Config, other_program,
                                                    tmp_path: Path) -> None:
-    found = lan_api_check(with_listen(config, http_server.server_address[1]), tmp_path / "x")
+    found = lan_api_check(with_listen(config, other_program.port), tmp_path / "x")
     assert found.status == "fail"
     assert "used by another program" in text_of(found)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import http.client
 import json
+import socket
 import subprocess
 import threading
 import time
@@ -286,6 +287,77 @@ def test_two_counters_calling_at_once_never_get_the_same_ticket(client: Client, 
     assert len(everyone) == len(set(everyone)), "a ticket was called twice"
     assert sorted(everyone) == sorted(issued)
     assert got[1] and got[2]
+
+
+# -- connection handling -------------------------------------------------------------
+
+
+def dribble(sock: socket.socket, every_s: float, limit_s: float) -> tuple[float, bytes]:
+    """Send one more header line every ``every_s`` until the server hangs up: (after, reply)."""
+    started = time.monotonic()
+    sock.sendall(b"GET /health HTTP/1.1\r\nHost: kiosk\r\n")
+    line = 0
+    while time.monotonic() - started < limit_s:
+        sock.settimeout(every_s)
+        try:
+            reply = sock.recv(4096)
+        except TimeoutError:
+            line += 1
+            try:
+                sock.sendall(b"X-Slow-%d: still typing\r\n" % line)
+            except (BrokenPipeError, ConnectionResetError):
+                return time.monotonic() - started, b""
+            continue
+        except ConnectionResetError:
+            reply = b""
+        return time.monotonic() - started, reply
+    raise AssertionError(f"still connected after {limit_s} s")
+
+
+def test_a_client_sending_its_headers_slowly_is_dropped(config, clock) -> None:
+    """One header line every 0.2 s never finishes a request: the deadline is for all of it."""
+    with LanApi(config, clock=clock, port=0, request_timeout_s=1.0) as server:
+        slow = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(5)]
+        results: list[tuple[float, bytes]] = []
+        threads = [threading.Thread(target=lambda s=s: results.append(dribble(s, 0.2, 15)))
+                   for s in slow]
+        for thread in threads:
+            thread.start()
+        for _ in range(5):  # the API answers everyone else meanwhile
+            assert Client(server).request("GET", "/health")[0] == 200
+        for thread in threads:
+            thread.join(20)
+        for sock in slow:
+            sock.close()
+        assert len(results) == 5
+        for after, reply in results:
+            assert 0.9 <= after < 10, after  # dropped at its deadline, not at once
+            assert reply.startswith(b"HTTP/1.1 408 "), reply
+
+
+def test_a_connection_that_never_sends_a_request_is_closed(config, clock) -> None:
+    with LanApi(config, clock=clock, port=0, request_timeout_s=0.5) as server, \
+            socket.create_connection(("127.0.0.1", server.port)) as silent:
+        silent.settimeout(10)
+        started = time.monotonic()
+        assert silent.recv(4096).startswith(b"HTTP/1.1 408 ")
+        assert silent.recv(4096) == b""  # and closed
+        assert time.monotonic() - started < 10
+
+
+def test_keep_alive_requests_each_get_the_full_deadline(config, clock) -> None:
+    """The deadline is per request: a kept-alive connection lives on request after request."""
+    with LanApi(config, clock=clock, port=0, request_timeout_s=0.5) as server:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        try:
+            for _ in range(4):
+                conn.request("GET", "/health")
+                response = conn.getresponse()
+                assert response.status == 200 and json.loads(response.read())["ok"]
+                time.sleep(0.3)  # 4 x 0.3 s on one connection: longer than one deadline
+            assert conn.sock is not None  # the same connection throughout
+        finally:
+            conn.close()
 
 
 # -- the board stream ----------------------------------------------------------------

@@ -59,7 +59,7 @@ def _calling(config: Config):
 
 
 def _act(args: argparse.Namespace, config: Config) -> int:
-    from kiosk.lan.server import refusal
+    from kiosk.lan.api import refusal
     from kiosk.queue.calling import CallRefused
 
     calling = _calling(config)
@@ -89,7 +89,7 @@ def _act(args: argparse.Namespace, config: Config) -> int:
 
 
 def _local_url(config: Config) -> str:
-    from kiosk.lan.server import local_url
+    from kiosk.lan.api import local_url
 
     return local_url(config.lan_api.host, config.lan_api.port)
 
@@ -144,7 +144,7 @@ def _serve_api(args: argparse.Namespace, config: Config) -> int:
 
 
 def _api_token(args: argparse.Namespace) -> int:
-    from kiosk.lan.server import hash_token, new_token
+    from kiosk.web.bearer import hash_token, new_token
 
     token = new_token()
     print(f"Token untuk loket {args.counter} (berikan ke petugas loket, simpan rahasia):")

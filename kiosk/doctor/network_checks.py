@@ -49,7 +49,7 @@ def _reason(exc: BaseException, timeout_s: float = HTTP_TIMEOUT_S) -> str:
 
 def lan_api_check(config: Config, systemd_dir: Path = SYSTEMD_DIR) -> CheckResult:
     """The kiosk's own API answers /health with this office's code when the kiosk runs."""
-    from kiosk.lan.server import local_url
+    from kiosk.lan.api import local_url
 
     url = local_url(config.lan_api.host, config.lan_api.port)
     try:

@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-import time
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -42,14 +39,17 @@ from kiosk.sync.protocol import (
     parse_release_request,
 )
 from kiosk.sync.settings_wire import salt_fingerprint
+from kiosk.web.bearer import bearer_token, unauthorized
+from kiosk.web.server import BackgroundServer
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse({"error": code, "message": message}, status, headers=headers)
+    if status == 401:
+        return unauthorized({"error": code, "message": message})  # type: ignore[return-value]
+    return JSONResponse({"error": code, "message": message}, status)
 
 
 def _ok(body: dict[str, Any]) -> JSONResponse:
@@ -68,11 +68,10 @@ class HubApp:
     # --- plumbing ----------------------------------------------------------------
 
     async def _principal(self, request: Request) -> Principal:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = bearer_token(request.headers.get("authorization"))
+        if token is None:
             raise HubError(401, "no_token", "send 'Authorization: Bearer <token>'")
-        who = await run_in_threadpool(self.store.identify, token.strip())
+        who = await run_in_threadpool(self.store.identify, token)
         if who is None:
             raise HubError(401, "bad_token", "unknown or revoked token")
         return who
@@ -242,35 +241,19 @@ def create_app(store: HubStore, clock: Clock = utc_now) -> Starlette:
     return Starlette(routes=HubApp(store, clock).routes())
 
 
-class HubServer:
-    """uvicorn in a background thread: for tests, the benchmark and embedding."""
+class HubServer(BackgroundServer):
+    """uvicorn in a background thread: for tests, the benchmark and embedding.
+
+    The same server as the LAN API's (kiosk/web/server.py): the port is bound
+    here (in use: ``OSError``), and slow clients are dropped.
+    """
 
     def __init__(self, store: HubStore, host: str = "127.0.0.1", port: int = 0,
                  clock: Clock = utc_now) -> None:
         self.store = store
-        config = uvicorn.Config(create_app(store, clock), host=host, port=port,
-                                log_level="warning", access_log=False, lifespan="off",
-                                timeout_keep_alive=5)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name="kiosk-hub", daemon=True)
-        self.port = port
-
-    def start(self, timeout: float = 10.0) -> HubServer:
-        self.thread.start()
-        deadline = time.monotonic() + timeout
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise OSError("the hub did not start (is the port in use?)")
-            time.sleep(0.01)
-        self.port = self.server.servers[0].sockets[0].getsockname()[1]
-        return self
+        super().__init__(create_app(store, clock), host, port, name="kiosk-hub")
 
     @property
     def url(self) -> str:
-        host = self.server.config.host
-        shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        shown = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
         return f"http://{shown}:{self.port}"
-
-    def close(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)

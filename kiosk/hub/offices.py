@@ -7,7 +7,6 @@ A token is kept only as its hash; ``identify`` turns a presented token into the
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from kiosk.config.model import CODE_PATTERN, OFFICE_TIMEZONES
 from kiosk.hub.database import Database
 from kiosk.hub.errors import HubError
 from kiosk.sync.settings_wire import parse_settings
+from kiosk.web.bearer import hash_token
 
 if TYPE_CHECKING:
     from kiosk.hub.database import Tx
@@ -35,10 +35,6 @@ class Principal:
 
     def may_use(self, office_code: str) -> bool:
         return self.office_code is None or self.office_code == office_code
-
-
-def hash_token(token: str) -> str:
-    return "sha256$" + hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def read_settings(tx: Tx, office: str) -> tuple[int, dict[str, Any], bytes]:

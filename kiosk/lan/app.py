@@ -1,0 +1,284 @@
+"""The LAN API's HTTP side: Starlette routes over ``LanApi`` (kiosk/lan/server.py).
+
+Routes, status codes and JSON are docs/lan-api.md's. Staff actions and reads
+run in Starlette's thread pool (the store is blocking, and ``LanApi`` holds
+its one lock around every use of its connection); ``/health``, the board page
+and its state are answered on the event loop without touching the store, so
+they answer while counters wait for the lock. Board streams wait on the
+loop too: 20 lobby TVs cost no thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kiosk.lan.api import (
+    _COUNTER_PATH,
+    ACTIONS,
+    KEEPALIVE_S,
+    MAX_BODY,
+    PREFIX,
+    ApiError,
+    BoardFeed,
+)
+from kiosk.lan.board_page import board_page
+from kiosk.web.bearer import unauthorized
+
+if TYPE_CHECKING:
+    from kiosk.lan.server import LanApi
+
+log = logging.getLogger("kiosk.lan.server")
+
+REALM = "antrian-kiosk"
+NO_STORE = {"Cache-Control": "no-store"}
+# Header names as the API has always written them; Starlette writes them in lower case.
+_HEADER_CASE = {b"www-authenticate": b"WWW-Authenticate", b"connection": b"connection"}
+
+
+class KioskJSON(Response):
+    """JSON as the API has always written it (``json.dumps``, UTF-8), never cached."""
+
+    media_type = "application/json; charset=utf-8"
+
+    def __init__(self, content: Any, status_code: int = 200,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(content, status_code, {**NO_STORE, **(headers or {})})
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False).encode("utf-8")
+
+
+def error_reply(error: ApiError) -> Response:
+    data: dict[str, Any] = {"error": error.message}
+    if error.reason:
+        data["reason"] = error.reason
+    if error.status == HTTPStatus.UNAUTHORIZED:
+        return unauthorized(data, REALM, KioskJSON)
+    # A body too large is left unread: the connection cannot go on after it.
+    close = {"Connection": "close"} if error.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE \
+        else None
+    return KioskJSON(data, error.status, close)
+
+
+def misdirected(request: Request) -> ApiError:
+    """Why a request matched no route: an unknown action, a wrong method, or nothing here."""
+    path, method = request.url.path, request.method
+    match = _COUNTER_PATH.match(path)
+    if match and match.group(2) and match.group(2) not in ACTIONS:
+        return ApiError(HTTPStatus.NOT_FOUND, f"Perintah tidak dikenal: {match.group(2)} / "
+                        f"unknown action; use one of {', '.join(ACTIONS)}")
+    if match or path.startswith((PREFIX, "/board")) or path == "/health":
+        return ApiError(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} tidak bisa di sini / "
+                        f"{method} is not allowed here")
+    return ApiError(HTTPStatus.NOT_FOUND, "Tidak ada di sini / not found")
+
+
+async def read_body(request: Request) -> bytes:
+    """At most MAX_BODY bytes, read before anything can refuse (keep-alive stays in step)."""
+    length_text = request.headers.get("content-length") or "0"
+    if not length_text.isdigit():
+        raise ApiError(HTTPStatus.BAD_REQUEST, "Content-Length salah / bad Content-Length")
+    too_large = ApiError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Permintaan terlalu besar / "
+                         "request too large")
+    if int(length_text) > MAX_BODY:
+        raise too_large
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise too_large
+    return body
+
+
+def parse_json(raw: bytes) -> dict[str, Any]:
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ApiError(HTTPStatus.BAD_REQUEST, "Isi permintaan harus JSON / "
+                       "the body must be JSON") from None
+    if not isinstance(data, dict):
+        raise ApiError(HTTPStatus.BAD_REQUEST, "Isi permintaan harus objek JSON / "
+                       "the body must be a JSON object")
+    return data
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def guarded(endpoint: Endpoint) -> Endpoint:
+    """Refusals become their JSON error; a failure is logged and answered 500."""
+
+    async def run(request: Request) -> Response:
+        try:
+            return await endpoint(request)
+        except ApiError as error:
+            return error_reply(error)
+        except ClientDisconnect:
+            return Response(status_code=HTTPStatus.BAD_REQUEST)  # nobody left to read it
+        except Exception:
+            log.exception("LAN API request failed: %s %s", request.method, request.url.path)
+            return error_reply(ApiError(HTTPStatus.INTERNAL_SERVER_ERROR, "Kesalahan di kiosk; "
+                                        "coba lagi / kiosk error, try again"))
+
+    return run
+
+
+class BoardStreams:
+    """The board's server-sent event streams, woken on the server's loop by the feed."""
+
+    def __init__(self, feed: BoardFeed, stream_s: float) -> None:
+        self.feed, self.stream_s = feed, stream_s
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._changed: asyncio.Event | None = None
+        self._closed = False
+        feed.listen(self._news)
+
+    def _news(self) -> None:  # the feed's thread, or whoever closes the feed
+        loop = self._loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits
+                loop.call_soon_threadsafe(self._wake)
+
+    def _wake(self) -> None:
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = asyncio.Event()
+
+    def close(self) -> None:
+        """End every stream now (the server is stopping); runs on the server's loop."""
+        self._closed = True
+        self._wake()
+
+    async def _newer(self, version: int, timeout: float) -> tuple[int, str] | None:
+        """The next snapshot after ``version``; the same one on timeout; None once closed."""
+        assert self._changed is not None
+        changed = self._changed  # taken before looking: a change after this wakes it
+        if not self._closed and not self.feed.closed and self.feed.current()[0] == version:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), timeout)
+        if self._closed or self.feed.closed:
+            return None
+        return self.feed.current()
+
+    async def events(self) -> AsyncIterator[bytes]:
+        """The board state now and after every change, until the stream's time is up."""
+        version, payload = self.feed.current()
+        yield f"retry: 2000\nid: {version}\ndata: {payload}\n\n".encode()
+        end = time.monotonic() + self.stream_s
+        while (left := end - time.monotonic()) > 0:
+            newer = await self._newer(version, min(KEEPALIVE_S, left))
+            if newer is None:
+                return
+            if newer[0] == version:
+                yield b": keep-alive\n\n"
+            else:
+                version, payload = newer
+                yield f"id: {version}\ndata: {payload}\n\n".encode()
+
+    async def response(self, request: Request) -> Response:
+        if self._loop is None:
+            self._loop, self._changed = asyncio.get_running_loop(), asyncio.Event()
+        headers = {**NO_STORE, "Connection": "close", "X-Accel-Buffering": "no"}
+        return StreamingResponse(self.events(), headers=headers,
+                                 media_type="text/event-stream; charset=utf-8")
+
+
+class ConventionalHeaderCase:
+    """Writes response header names as ``Content-Type``, not ``content-type`` (as before)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_cased(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [(_header_case(name), value)
+                                                  for name, value in message["headers"]]}
+            await send(message)
+
+        await self.app(scope, receive, send_cased)
+
+
+def _header_case(name: bytes) -> bytes:
+    lower = name.lower()
+    return _HEADER_CASE.get(lower) or b"-".join(part.capitalize() for part in lower.split(b"-"))
+
+
+def create_app(api: LanApi, streams: BoardStreams) -> Starlette:
+    """The LAN API's routes, bound to one ``LanApi``."""
+
+    async def health(request: Request) -> Response:
+        return KioskJSON({"ok": True, "office": api.config.office.code,
+                          "time": api.calling.clock().isoformat()})
+
+    async def board(request: Request) -> Response:
+        page = board_page(api.config.office.name, api.feed.current()[1])
+        return Response(page, media_type="text/html; charset=utf-8", headers=NO_STORE)
+
+    async def board_state(request: Request) -> Response:
+        return Response(api.feed.current()[1].encode("utf-8"), headers=NO_STORE,
+                        media_type="application/json; charset=utf-8")
+
+    async def queue(request: Request) -> Response:
+        api.token_counter(request.headers.get("authorization"))
+        return KioskJSON(await run_in_threadpool(api.queue))
+
+    async def counters(request: Request) -> Response:
+        raw = await read_body(request) if request.method == "POST" else b""
+        match = _COUNTER_PATH.match(request.url.path)
+        action = match.group(2) if match else None
+        # GET /counters/{n} reads, POST /counters/{n}/{action} acts; the rest is misdirected.
+        if match is None or (request.method == "GET") != (action is None) or (
+                action is not None and action not in ACTIONS):
+            raise misdirected(request)
+        number = int(match.group(1))
+        api.authorize(request.headers.get("authorization"), number)
+        if action is None:
+            return KioskJSON(await run_in_threadpool(api.counter_info, number))
+        body = parse_json(raw)
+        return KioskJSON(await run_in_threadpool(api.act, number, action, body))
+
+    async def not_routed(request: Request, exc: Exception) -> Response:
+        """404 and 405 from the router, in the API's own words."""
+        if request.method == "POST":
+            try:  # as everywhere: a body too large is refused before anything else
+                await read_body(request)
+            except ApiError as error:
+                return error_reply(error)
+            except ClientDisconnect:
+                pass
+        return error_reply(misdirected(request))
+
+    get, get_post = ["GET"], ["GET", "POST"]
+    routes = [
+        Route("/health", guarded(health), methods=get),
+        Route("/", guarded(board), methods=get),
+        Route("/board", guarded(board), methods=get),
+        Route("/board/state", guarded(board_state), methods=get),
+        Route("/board/events", guarded(streams.response), methods=get),
+        Route(f"{PREFIX}/queue", guarded(queue), methods=get),
+        Route(f"{PREFIX}/counters/{{rest:path}}", guarded(counters), methods=get_post),
+    ]
+    return Starlette(routes=routes, middleware=[Middleware(ConventionalHeaderCase)],
+                     exception_handlers={404: not_routed, 405: not_routed})
