@@ -155,18 +155,22 @@ def _hub_target(args: argparse.Namespace) -> str:
 
 
 def _serve(args: argparse.Namespace, store) -> int:
-    import uvicorn
-
-    from kiosk.hub.app import create_app
+    # The same server as the LAN API's (kiosk/web/server.py): a real backlog, and slow
+    # clients dropped at their deadline.
+    from kiosk.hub.app import HubServer
 
     try:
         listen = parse_listen(args.listen)
     except ValueError as exc:
         print(f"--listen: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"hub ({store.kind}) listening on {listen.host}:{listen.port}", flush=True)
-    uvicorn.run(create_app(store), host=listen.host, port=listen.port, log_level="info",
-                lifespan="off")
+    try:
+        server = HubServer(store, listen.host, listen.port)
+    except OSError as exc:
+        print(f"cannot listen on {listen.host}:{listen.port}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"hub ({store.kind}) listening on {listen.host}:{server.port}", flush=True)
+    server.serve_forever()
     return 0
 
 
