@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,32 @@ from kiosk.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SIM_CONFIG = ROOT / "config" / "kiosk.toml"
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def kiosk_errors(request) -> list[logging.LogRecord]:
+    """The errors the kiosk app logged and survived (screens.guard). A test fails on any
+    unless marked ``@pytest.mark.kiosk_errors`` (it expects them and checks this list):
+    Textual would have ended the app and failed the test; the guard must not hide bugs."""
+    handler = _Records()
+    guard = logging.getLogger("screens.guard")
+    guard.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        guard.removeHandler(handler)
+    if handler.records and request.node.get_closest_marker("kiosk_errors") is None:
+        pytest.fail("the kiosk app logged an error and carried on:\n" + "\n".join(
+            logging.Formatter().format(r) for r in handler.records), pytrace=False)
 
 
 class MovableClock:
