@@ -104,7 +104,11 @@ class StaffScreen(Screen[None]):
                         restrict=r"[A-Za-z0-9]*")
             yield Button(t("staff.call", lang), id="act-call")
             yield Button(t("staff.bring_back", lang), id="act-bring_back")
-        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        table: DataTable = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        # Here, not in on_mount: a language switch composes the menu again.
+        table.add_columns(*(t(f"staff.queue.{k}", lang)
+                            for k in ("label", "status", "counter", "issued")))
+        yield table
 
     def _compose_today(self) -> ComposeResult:
         lang = self.lang
@@ -140,10 +144,6 @@ class StaffScreen(Screen[None]):
             yield Button(t("staff.exit", lang), id="exit")
 
     def on_mount(self) -> None:
-        if self.desk.counters():
-            table = self.query_one("#queue", DataTable)
-            table.add_columns(*(t(f"staff.queue.{k}", self.lang)
-                                for k in ("label", "status", "counter", "issued")))
         self.refresh_all()
         self.set_interval(REFRESH_S, self.refresh_all)
         self.set_interval(1.0, self._check_idle)

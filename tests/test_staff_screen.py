@@ -406,3 +406,20 @@ async def test_a_refresh_landing_after_the_menu_left_is_dropped(config, clock,
         await settle(pilot)
         assert isinstance(app.screen, TicketScreen)
     assert app.return_code in (0, None)
+
+
+async def test_the_queue_keeps_its_columns_after_a_language_switch(config, clock,
+                                                                   make_app) -> None:
+    """Found by the monkey (tests/test_monkey.py): the switch redraws the menu, and the
+    new queue table had no columns, so each refresh with a number waiting raised."""
+    app, _ = make_app(config, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await issue(pilot)
+        await open_staff(pilot, tab="tab-system")
+        await click(pilot, "#language")
+        screen = app.screen
+        screen.refresh_all()
+        await settle(pilot)
+        table = screen.query_one("#queue", DataTable)
+        assert [str(c.label) for c in table.columns.values()][0] == "Number"
+        assert table.row_count == 1 and table.get_row_at(0)[0] == "A001"
