@@ -9,15 +9,23 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from textual import events, work
-from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
 
 from kiosk.checkin.scan_burst import ScanBuffer
 from kiosk.ops.watchdog import notify, ping_interval_s
 from kiosk.privacy.pin import PinGuard
 from kiosk.texts import t
+from screens.guard import KeepRunning
 from screens.home import HomeScreen
+from screens.messages import (
+    ApplianceReady,
+    CameraStatus,
+    CodeScanned,
+    HeldKeysDue,
+    LaneButtonPressed,
+    ScannerReady,
+    StartFailed,
+)
 from screens.pin import PinScreen
 from screens.terminal_watch import end_soon_after_hangup, terminal_gone
 from screens.themes import install_themes, theme_setting
@@ -76,59 +84,7 @@ def typing_screen(screen: Screen) -> bool:
     return isinstance(screen, KeypadScreen) or applicant_entry_screen(screen)
 
 
-class LaneButtonPressed(Message):
-    """A physical (or simulated) lane button was pressed; posted from gpiozero's thread."""
-
-    def __init__(self, lane: str) -> None:
-        super().__init__()
-        self.lane = lane
-
-
-class CodeScanned(Message):
-    """A booking code or QR payload from the camera or a USB scanner."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-
-class HeldKeysDue(Message):
-    """Posted by the hold timer, so it queues behind keys that arrived before it fired."""
-
-
-class CameraStatus(Message):
-    def __init__(self, state: str) -> None:
-        super().__init__()
-        self.state = state  # "camera_lost" | "camera_ok"
-
-
-class ScannerReady(Message):
-    """The camera scanner, built after the first frame; posted from the start-up thread."""
-
-    def __init__(self, scanner: Any) -> None:
-        super().__init__()
-        self.scanner = scanner
-
-
-class ApplianceReady(Message):
-    """`kiosk run`: the store, services and lane buttons, built after the first frame."""
-
-    def __init__(self, service: IssuingService, checkin: CheckinService | None,
-                 simulation: Simulation | None, desk: StaffDesk | None) -> None:
-        super().__init__()
-        self.service, self.checkin, self.simulation, self.desk = (
-            service, checkin, simulation, desk)
-
-
-class StartFailed(Message):
-    """`kiosk run`: the store or the devices could not be built; ``reason`` says why."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__()
-        self.reason = reason
-
-
-class KioskApp(App[None]):
+class KioskApp(KeepRunning):
     CSS_PATH = "kiosk.tcss"
     TITLE = "antrian-kiosk"
     ENABLE_COMMAND_PALETTE = False

@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 KEYS = "1234567890QWERTYUIOPASDFGHJKLZXCVBNM"
 
 
+
+def _key(button: Button) -> Button:
+    # Every tap counts, also a quick second tap on the same key (Textual ignores clicks on
+    # a button still showing its 0.2 s press effect).
+    button.active_effect_duration = 0
+    return button
+
 class CheckedInScreen(CountdownScreen):
     """One ticket per applicant; nicknames on screen only, never on paper."""
 
@@ -66,8 +73,8 @@ class KeypadScreen(ModalScreen[str | None]):
             yield Input(max_length=16, restrict=r"[A-Za-z0-9]*", id="code", select_on_focus=False)
             with Grid(id="keys"):
                 for key in KEYS:
-                    yield Button(key, id=f"key-{key}", classes="key")
-                yield Button("\u232b", id="key-back", classes="key wide")
+                    yield _key(Button(key, id=f"key-{key}", classes="key"))
+                yield _key(Button("\u232b", id="key-back", classes="key wide"))
                 yield Button(t("keypad.ok", lang), id="key-ok", classes="key wide ok")
                 yield Button(t("keypad.cancel", lang), id="key-cancel", classes="key wide")
 

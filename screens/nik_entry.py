@@ -50,6 +50,10 @@ def _key_button(label: str, key: str, classes: str = "nik-key") -> Button:
     # and digits never trigger the lobby's own key bindings.
     button = Button(label, id=f"nik-{key}", classes=classes)
     button.can_focus = False
+    # Every tap counts: Textual ignores a click on a button still showing its 0.2 s press
+    # effect, which would swallow the second "1" of a quick "11" (and, on a busy Pi whose
+    # timers run late, taps seconds apart).
+    button.active_effect_duration = 0
     return button
 
 

@@ -9,8 +9,9 @@ mis-tap on a touch screen must not empty the lobby's screen.
 
 from __future__ import annotations
 
+import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from textual import work
@@ -24,12 +25,15 @@ from kiosk.texts import t
 from screens.clock_confirm import ClockConfirmScreen
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual.app import ComposeResult
 
     from kiosk.queue.issuing import Issued
     from kiosk.reports.figures import HourCount
     from kiosk.staff.desk import DayFigures, QueueRow, StaffDesk
 
+log = logging.getLogger(__name__)
 CONFIRM_S = 5.0  # a second press within this confirms an app-ending action
 REFRESH_S = 3.0  # queue and figures: others (counters, the lobby) change them too
 
@@ -100,7 +104,11 @@ class StaffScreen(Screen[None]):
                         restrict=r"[A-Za-z0-9]*")
             yield Button(t("staff.call", lang), id="act-call")
             yield Button(t("staff.bring_back", lang), id="act-bring_back")
-        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        table: DataTable = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        # Here, not in on_mount: a language switch composes the menu again.
+        table.add_columns(*(t(f"staff.queue.{k}", lang)
+                            for k in ("label", "status", "counter", "issued")))
+        yield table
 
     def _compose_today(self) -> ComposeResult:
         lang = self.lang
@@ -136,10 +144,6 @@ class StaffScreen(Screen[None]):
             yield Button(t("staff.exit", lang), id="exit")
 
     def on_mount(self) -> None:
-        if self.desk.counters():
-            table = self.query_one("#queue", DataTable)
-            table.add_columns(*(t(f"staff.queue.{k}", self.lang)
-                                for k in ("label", "status", "counter", "issued")))
         self.refresh_all()
         self.set_interval(REFRESH_S, self.refresh_all)
         self.set_interval(1.0, self._check_idle)
@@ -156,19 +160,34 @@ class StaffScreen(Screen[None]):
         value = selects.first(Select).value
         return value if isinstance(value, int) else None
 
+    def _deliver(self, callback: Callable[..., Any], *args: Any) -> None:
+        """From a worker thread: run ``callback`` in this screen's own message queue.
+
+        Never straight on the app's loop (``call_from_thread``): a result there could
+        land while the screen is leaving (Esc, the idle timeout), still attached but with
+        its widgets already gone, and ``query_one`` would raise (issue 11). In the
+        screen's queue it runs before the screen starts closing or not at all, and
+        after a recompose (language switch) has finished, never in the middle of one.
+        """
+        if not self.call_later(callback, *args):
+            log.debug("staff menu closed: %s dropped", getattr(callback, "__name__", callback))
+
     @work(thread=True, group="staff-read", exclusive=True)
     def _load(self, counter: int | None) -> None:
-        figures = self.desk.figures(self.lang)
-        hourly = self.desk.hourly()
-        queue = self.desk.queue() if counter is not None else []
-        current = self.desk.current(counter) if counter is not None else None
-        self.app.call_from_thread(self._show, figures, queue, counter, current)
-        self.app.call_from_thread(self._show_hourly, hourly)
+        try:
+            figures = self.desk.figures(self.lang)
+            hourly = self.desk.hourly()
+            queue = self.desk.queue() if counter is not None else []
+            current = self.desk.current(counter) if counter is not None else None
+        except Exception as exc:  # the store busy or broken: said, and tried again in 3 s
+            log.exception("staff menu: reading the day failed")
+            self._deliver(self.say, t("staff.error", self.lang, error=exc), True)
+            return
+        self._deliver(self._show, figures, queue, counter, current)
+        self._deliver(self._show_hourly, hourly)
 
     def _show(self, figures: DayFigures, queue: list[QueueRow], counter: int | None,
               current: CalledTicket | None) -> None:
-        if not self.is_attached:
-            return
         lang = self.lang
         lines = [t("staff.figures.row", lang, name=f.name, lane=f.lane, issued=f.issued,
                    cap=f.cap if f.cap is not None else t("staff.no_cap", lang),
@@ -211,9 +230,8 @@ class StaffScreen(Screen[None]):
                           f"{row.issued_at.astimezone(zone):%H:%M}")
 
     def _show_hourly(self, hours: tuple[HourCount, ...]) -> None:
-        if self.is_attached:
-            self.query_one("#hourly", Static).update(
-                escape(hourly_chart(hours, self.lang, self.size.width)))
+        self.query_one("#hourly", Static).update(
+            escape(hourly_chart(hours, self.lang, self.size.width)))
 
     # -- actions ---------------------------------------------------------------
 
@@ -263,9 +281,9 @@ class StaffScreen(Screen[None]):
         try:
             result = self.desk.act(counter, action, label)
         except Exception as exc:  # shown to staff; the lobby carries on
-            self.app.call_from_thread(self.say, t("staff.error", self.lang, error=exc), True)
+            self._deliver(self.say, t("staff.error", self.lang, error=exc), True)
             return
-        self.app.call_from_thread(self._acted, counter, action, label, result)
+        self._deliver(self._acted, counter, action, label, result)
 
     def _acted(self, counter: int, action: str, label: str,
                result: CalledTicket | CallRefused | None) -> None:
@@ -283,8 +301,13 @@ class StaffScreen(Screen[None]):
 
     @work(thread=True, group="staff")
     def _pause(self, pause: bool) -> None:
-        (self.desk.pause if pause else self.desk.resume)(self.who)
-        self.app.call_from_thread(self._after_day_change)
+        try:
+            (self.desk.pause if pause else self.desk.resume)(self.who)
+        except Exception as exc:
+            log.exception("staff menu: pause/resume failed")
+            self._deliver(self.say, t("staff.error", self.lang, error=exc), True)
+            return
+        self._deliver(self._after_day_change)
 
     def _after_day_change(self) -> None:
         self.refresh_all()
@@ -300,18 +323,23 @@ class StaffScreen(Screen[None]):
 
     @work(thread=True, group="staff")
     def _change_cap(self, lane: str, cap: int) -> None:
-        old = self.desk.set_cap(lane, cap, self.who)
+        try:
+            old = self.desk.set_cap(lane, cap, self.who)
+        except Exception as exc:
+            log.exception("staff menu: changing the cap failed")
+            self._deliver(self.say, t("staff.error", self.lang, error=exc), True)
+            return
         none = t("staff.no_cap", self.lang)
-        self.app.call_from_thread(self.say, t("staff.cap.done", self.lang, lane=lane,
-                                              old=none if old is None else old, new=cap))
-        self.app.call_from_thread(self._after_day_change)
+        self._deliver(self.say, t("staff.cap.done", self.lang, lane=lane,
+                                  old=none if old is None else old, new=cap))
+        self._deliver(self._after_day_change)
 
     @work(thread=True, group="staff")
     def _reprint(self, label: str) -> None:
         try:
             result: Issued | None = self.desk.reprint(label, self.who, self.lang)
         except Exception as exc:
-            self.app.call_from_thread(self.say, t("staff.error", self.lang, error=exc), True)
+            self._deliver(self.say, t("staff.error", self.lang, error=exc), True)
             return
         if result is None:
             text, error = t("staff.reprint.missing", self.lang, label=label), True
@@ -320,7 +348,7 @@ class StaffScreen(Screen[None]):
                             error=result.print_error), True
         else:
             text, error = t("staff.reprint.done", self.lang, label=result.ticket.label), False
-        self.app.call_from_thread(self.say, text, error)
+        self._deliver(self.say, text, error)
 
     def _clock_confirmed(self, confirmed: bool | None) -> None:
         if confirmed:

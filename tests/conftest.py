@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -43,6 +44,32 @@ def real_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     test runs on the machine's (its outcome must not depend on it: it sets the moments
     it is about through injected clocks)."""
     monkeypatch.delenv(kiosk_clock.OFFSET_ENV, raising=False)
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def kiosk_errors(request) -> list[logging.LogRecord]:
+    """The errors the kiosk app logged and survived (screens.guard). A test fails on any
+    unless marked ``@pytest.mark.kiosk_errors`` (it expects them and checks this list):
+    Textual would have ended the app and failed the test; the guard must not hide bugs."""
+    handler = _Records()
+    guard = logging.getLogger("screens.guard")
+    guard.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        guard.removeHandler(handler)
+    if handler.records and request.node.get_closest_marker("kiosk_errors") is None:
+        pytest.fail("the kiosk app logged an error and carried on:\n" + "\n".join(
+            logging.Formatter().format(r) for r in handler.records), pytrace=False)
 
 
 class MovableClock:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, Input, Static, TabbedContent
 
+from kiosk.clock import OFFSET_ENV
 from kiosk.config import DayHours, load_config
 from kiosk.privacy.pin import hash_pin
 from screens.app import KioskApp
@@ -152,7 +153,9 @@ def real_office_hours(tmp_path: Path) -> dict:
     text = text.replace("REPLACE-WITH-openssl-rand-hex-16-OUTPUT-0000000000", "ab" * 16)
     path = tmp_path / "pi.toml"
     path.write_text(text, encoding="utf-8")
-    return load_config(path).hours
+    with pytest.MonkeyPatch.context() as patch:  # a real office refuses a shifted clock
+        patch.delenv(OFFSET_ENV, raising=False)
+        return load_config(path).hours
 
 
 async def test_priority_only_saturday_says_so_before_and_after_a_press(config, make_app,

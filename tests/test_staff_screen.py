@@ -17,7 +17,7 @@ from screens.notice import NoticeScreen
 from screens.pin import PinScreen
 from screens.staff import StaffScreen
 from screens.ticket import TicketScreen
-from tests.conftest import quick_buttons
+from tests.conftest import quick_buttons, until
 from tests.conftest import settle as settle_app
 
 
@@ -353,3 +353,73 @@ async def test_an_empty_cap_or_ticket_number_is_explained_and_changes_nothing(co
     assert events_of(appliance, "cap_changed") == []
     assert events_of(appliance, "staff_action") == []
     assert appliance.service.quota().cap == config.lanes["A"].cap
+
+
+async def test_a_refresh_landing_after_the_menu_left_is_dropped(config, clock,
+                                                               make_app) -> None:
+    """Issue 11: the menu closed itself while a refresh was reading the store; the result
+    landed while the screen's widgets were being removed (still attached, no #hourly)
+    and NoMatches ended the app. Held here until exactly that moment."""
+    import asyncio
+    import threading
+
+    from textual.widget import Widget
+
+    app, _ = make_app(config, clock)
+    release, reading = threading.Event(), threading.Event()
+
+    class LastToLeave(Widget):
+        """Leaves the staff screen last: releases the held refresh once the others
+        are gone, and stays until the refresh has delivered its result."""
+
+        async def on_unmount(self) -> None:
+            staff = self.screen
+            for _ in range(200):
+                if not staff.query("#hourly"):
+                    break
+                await asyncio.sleep(0.01)
+            assert staff.is_attached and not staff.query("#hourly")
+            release.set()
+            for _ in range(500):
+                if not [w for w in app.workers if w.group == "staff-read"]:
+                    break
+                await asyncio.sleep(0.01)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_staff(pilot)
+        hourly = screen.desk.hourly
+
+        def held_hourly():
+            reading.set()
+            assert release.wait(10)
+            return hourly()
+
+        screen.desk.hourly = held_hourly
+        await screen.mount(LastToLeave())
+        screen.refresh_all()
+        assert await until(pilot, reading.is_set)
+        await pilot.press("escape")
+        assert await until(pilot, lambda: not screen.is_attached)
+        assert release.is_set()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("2")  # the lobby still works
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+    assert app.return_code in (0, None)
+
+
+async def test_the_queue_keeps_its_columns_after_a_language_switch(config, clock,
+                                                                   make_app) -> None:
+    """Found by the monkey (tests/test_monkey.py): the switch redraws the menu, and the
+    new queue table had no columns, so each refresh with a number waiting raised."""
+    app, _ = make_app(config, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await issue(pilot)
+        await open_staff(pilot, tab="tab-system")
+        await click(pilot, "#language")
+        screen = app.screen
+        screen.refresh_all()
+        await settle(pilot)
+        table = screen.query_one("#queue", DataTable)
+        assert [str(c.label) for c in table.columns.values()][0] == "Number"
+        assert table.row_count == 1 and table.get_row_at(0)[0] == "A001"
