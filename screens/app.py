@@ -27,13 +27,12 @@ from screens.messages import (
     StartFailed,
 )
 from screens.pin import PinScreen
+from screens.screen_kinds import applicant_entry_screen, staff_screen, typing_screen
 from screens.terminal_watch import end_soon_after_hangup, terminal_gone
 from screens.themes import install_themes, theme_setting
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from textual.screen import Screen
 
     from kiosk.checkin.service import CheckedIn, CheckinRefused, CheckinService
     from kiosk.config import Config
@@ -47,43 +46,6 @@ NOTICE_SECONDS = 12
 # How often the printer is asked about its paper between presses, so the paper lamp and
 # the home screen follow a roll running out (or put back) without waiting for a press.
 PAPER_POLL_S = 5.0
-# The first frame needs only the home screen: the other screens and the domain modules
-# they use are imported on first use, or by load_screens() in `kiosk run`'s start-up
-# thread (docs/design.md, "Start-up"); tests/test_startup_imports.py keeps it so.
-
-
-def load_screens() -> None:
-    """Import every screen now, off the UI thread, so the first press does not wait."""
-    import screens.checkin
-    import screens.clock_confirm
-    import screens.nik_entry
-    import screens.notice
-    import screens.staff
-    import screens.ticket  # noqa: F401
-
-
-def staff_screen(screen: Screen) -> bool:
-    """While staff have the kiosk (PIN, menu, clock confirmation), lobby input waits."""
-    from screens.clock_confirm import ClockConfirmScreen
-    from screens.staff import StaffScreen
-
-    return isinstance(screen, PinScreen | StaffScreen | ClockConfirmScreen)
-
-
-def applicant_entry_screen(screen: Screen) -> bool:
-    """NIK or priority reason being typed: scans wait too."""
-    from screens.nik_entry import NikEntryScreen, PriorityReasonScreen
-
-    return isinstance(screen, NikEntryScreen | PriorityReasonScreen)
-
-
-def typing_screen(screen: Screen) -> bool:
-    """Applicants typing on the kiosk's keypads: their digits are not a scanner burst."""
-    from screens.checkin import KeypadScreen
-
-    return isinstance(screen, KeypadScreen) or applicant_entry_screen(screen)
-
-
 class KioskApp(KeepRunning):
     CSS_PATH = "kiosk.tcss"
     TITLE = "antrian-kiosk"

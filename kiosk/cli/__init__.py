@@ -263,7 +263,7 @@ def _start_after_first_frame(config, appliance, app) -> None:
         load_deferred_drivers(appliance)
 
     def screens() -> None:  # the ticket, notice, staff... screens, off the UI thread
-        from screens.app import load_screens
+        from screens.screen_kinds import load_screens
 
         load_screens()
 
