@@ -2,7 +2,7 @@
 with the config file's own rules and messages, and the hub's reply carrying it.
 
 Both ends use it: the hub refuses bad settings when they are set, and the kiosk
-checks them again when it pulls them (kiosk/sync/client.py).
+checks them again when it pulls them (kiosk/sync/pull.py).
 """
 
 from __future__ import annotations
