@@ -30,9 +30,9 @@ from kiosk.config.parse_office import (
     parse_calling,
     parse_holidays,
     parse_hours,
-    parse_lanes,
     parse_office,
 )
+from kiosk.config.parse_services import check_counters, fold_service_hours, parse_lanes
 from kiosk.config.reader import _REQUIRED, ConfigError, _Reader, resolve_path
 
 DEFAULT_CONFIG = Path("config/kiosk.toml")
@@ -55,19 +55,23 @@ def load_config(path: Path | str) -> Config:
     root.unknown_keys({"simulation", "language", "database", "office", "hours", "holidays",
                        "lanes", "printer", "gpio", "staff", "screen", "checkin", "camera",
                        "counters", "calling", "lan_api", "board", "display", "sync",
-                       "walkin"})
+                       "walkin", "services"})
     simulation = root.boolean("simulation", False)
     root.checked(lambda: _check_clock_shift(root, simulation))
     office = root.checked(lambda: parse_office(root))
     lanes = root.checked(lambda: parse_lanes(root))
     lane_codes = set(lanes or LANE_CODES)  # unknown lanes: check other sections against all
     hours = root.checked(lambda: parse_hours(root, lane_codes))
+    if hours is not None and lanes:
+        hours = fold_service_hours(hours, lanes)
     holidays = parse_holidays(root)
     staff = root.checked(lambda: parse_staff(root, simulation))
     screen = root.table("screen", required=False)
     screen.unknown_keys({"ticket_seconds", "theme", "spoken_prompts"})
     before = len(problems)
     counters = root.checked(lambda: parse_counters(root, lane_codes), ())
+    if lanes:
+        check_counters(root, counters, lanes)
     counters_ok = len(problems) == before  # else lamps are not matched against them
     if not simulation:
         check_demo_tokens(root, counters)
@@ -88,6 +92,10 @@ def load_config(path: Path | str) -> Config:
         "sync": root.checked(lambda: parse_sync(root)),
     }
     parts["walkin"] = root.checked(lambda: parse_walkin(root, parts["checkin"]))
+    nik_services = [code for code, lane in (lanes or {}).items() if lane.nik]
+    if nik_services and parts["checkin"] is not None and len(parts["checkin"].nik_salt) < 16:
+        root.report(f"services.{nik_services[0]}.nik", "[checkin] nik_salt to be set first "
+                    "(32+ hex digits, `openssl rand -hex 16`) when a service needs a NIK", True)
     if problems:
         raise ConfigError.every(problems)
     pin_hash, members, idle_seconds = staff

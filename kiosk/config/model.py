@@ -12,7 +12,12 @@ from zoneinfo import ZoneInfo
 
 OFFICE_TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-LANE_CODES = ("A", "P", "B")
+LANE_CODES = ("A", "P", "B")  # the default services (lanes) of a config without [services]
+# A service (lane) code is one capital letter: the ticket prefix, e.g. "C" for C001.
+SERVICE_CODE = re.compile(r"^[A-Z]$")
+SERVICE_KINDS = ("walkin", "priority", "booked")
+# The kind of the default lanes; any other code is a walk-in service unless it says otherwise.
+DEFAULT_KINDS = {"A": "walkin", "P": "priority", "B": "booked"}
 PRINTER_BACKENDS = ("simulation", "usb", "serial", "network", "file")
 LANGUAGES = ("id", "en")
 PIN_FACTORIES = ("auto", "mock", "lgpio", "rpigpio", "native")
@@ -23,21 +28,32 @@ CODE_PATTERN = re.compile(r"^[A-Z0-9-]{2,16}$")
 
 
 @dataclass(frozen=True)
+class DayHours:
+    opens: time
+    closes: time
+    lanes: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Lane:
+    """One service of the office (docs/configuration.md, "Services"): ``[lanes.X]`` or
+    ``[services.X]``. The default A/P/B lanes are services of kind walkin/priority/booked."""
+
     code: str
     name_id: str
     name_en: str
     cap: int | None
+    kind: str = "walkin"  # walkin | priority | booked (SERVICE_KINDS)
+    nik: bool | None = None  # None: as [walkin] require_nik says (walk-in and priority kinds)
+    stages: tuple[str, ...] = ()  # e.g. ("berkas", "foto"); calling by stage comes later
+    # Weekdays (0 = Monday) whose hours differ from the office's [hours]: None = not issued.
+    hours: dict[int, DayHours | None] = field(default_factory=dict)
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_id
 
 
-@dataclass(frozen=True)
-class DayHours:
-    opens: time
-    closes: time
-    lanes: frozenset[str]
+Service = Lane  # the issue-13 name; the code base still says "lane" throughout
 
 
 @dataclass(frozen=True)
@@ -87,12 +103,13 @@ class CameraConfig:
 class CounterConfig:
     number: int
     name: str
-    lanes: frozenset[str]
+    lanes: frozenset[str]  # the services this counter serves ("services" or "lanes" in the file)
     # "sha256$<hex>" of the counter's LAN API token; None: this counter cannot use the API.
     token_hash: str | None = None
     # GPIO pins of the counter's own "next" / "recall" push buttons (None: no button).
     next_button: int | None = None
     recall_button: int | None = None
+    stages: frozenset[str] = frozenset()  # stages served here (empty: every stage)
 
 
 @dataclass(frozen=True)
@@ -197,3 +214,21 @@ class Config:
     @property
     def timezone(self) -> ZoneInfo:
         return self.office.timezone
+
+    @property
+    def lane_hours(self) -> dict[str, dict[int, DayHours | None]]:
+        """Services whose hours differ from the office's on some weekdays."""
+        return {code: lane.hours for code, lane in self.lanes.items() if lane.hours}
+
+    def lanes_of_kind(self, kind: str) -> tuple[str, ...]:
+        return tuple(code for code, lane in self.lanes.items() if lane.kind == kind)
+
+    def needs_nik(self, lane: str) -> bool:
+        """A NIK is typed before a number in ``lane``: the service's own ``nik``, else
+        [walkin] require_nik for walk-in and priority services."""
+        service = self.lanes.get(lane)
+        if service is None:
+            return False
+        if service.nik is not None:
+            return service.nik
+        return self.walkin.require_nik and service.kind in ("walkin", "priority")

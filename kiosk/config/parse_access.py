@@ -81,14 +81,20 @@ def parse_counters(root: _Reader, lane_codes: set[str]) -> tuple[CounterConfig, 
 
 def _parse_counter(sub: _Reader, counters: list[CounterConfig],
                    lane_codes: set[str]) -> CounterConfig:
-    sub.unknown_keys({"number", "name", "lanes", "token_hash", "next_button", "recall_button"})
+    sub.unknown_keys({"number", "name", "lanes", "services", "stages", "token_hash",
+                      "next_button", "recall_button"})
     number = sub.integer("number", _REQUIRED, lo=1, hi=99)
     if any(c.number == number for c in counters):
         sub.report("number", "a counter number used once", number)
-    lanes = sub._get("lanes", sorted(lane_codes), list, 'a list of lanes such as ["A", "P"]')
+    key = "services" if "services" in sub.data else "lanes"  # "services": the newer name
+    if "services" in sub.data and "lanes" in sub.data:
+        sub.report("services", 'either "services" or "lanes" (the older name), not both')
+    lanes = sub._get(key, sorted(lane_codes), list, f'a list of {key} such as ["A", "P"]')
     for code in lanes:
         if not isinstance(code, str) or code not in lane_codes:
-            sub.report("lanes", f"lane codes from {sorted(lane_codes)}", code)
+            sub.report(key, f"{key[:-1]} codes from {sorted(lane_codes)}",
+                       code)
+    stages = sub._get("stages", [], list, 'a list of stages such as ["berkas"]')
     token_hash = sub.text("token_hash", None)
     if token_hash is not None:
         token_hash = token_hash.strip().lower()
@@ -101,7 +107,8 @@ def _parse_counter(sub: _Reader, counters: list[CounterConfig],
     return CounterConfig(number, sub.text("name", f"Loket {number}"),
                          frozenset(c for c in lanes if isinstance(c, str)), token_hash,
                          sub.integer("next_button", None, lo=0, hi=27),
-                         sub.integer("recall_button", None, lo=0, hi=27))
+                         sub.integer("recall_button", None, lo=0, hi=27),
+                         frozenset(s for s in stages if isinstance(s, str)))
 
 
 _TOKEN_HASH = re.compile(r"^sha256\$[0-9a-f]{64}$")

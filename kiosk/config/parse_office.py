@@ -1,5 +1,5 @@
 """The office and its service day in the config file: [office], [hours] and
-holidays, [lanes], [calling] and the lobby [board]'s notice."""
+holidays, [calling] and the lobby [board]'s notice."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ from zoneinfo import ZoneInfo
 
 from kiosk.config.model import (
     CODE_PATTERN,
-    LANE_CODES,
     OFFICE_TIMEZONES,
     WEEKDAYS,
     BoardConfig,
     CallingConfig,
     DayHours,
-    Lane,
     Office,
 )
 from kiosk.config.reader import _REQUIRED, _Reader
@@ -94,24 +92,6 @@ def parse_day(reader: _Reader, name: str, lane_codes: set[str]) -> DayHours | No
     if closes <= opens:
         raise reader.fail(name, "a closing time later than the opening time", span)
     return DayHours(opens, closes, frozenset(lanes))
-
-
-def parse_lanes(root: _Reader) -> dict[str, Lane]:
-    lanes_table = root.table("lanes")
-    lanes_table.unknown_keys(set(LANE_CODES))
-    defaults = {
-        "A": ("Antrian Umum", "Walk-in", 60),
-        "P": ("Prioritas", "Priority", None),
-        "B": ("Online", "Online booking", None),
-    }
-    lanes: dict[str, Lane] = {}
-    for code in LANE_CODES:
-        sub = lanes_table.table(code, required=code == "A")
-        sub.unknown_keys({"name_id", "name_en", "cap"})
-        name_id, name_en, default_cap = defaults[code]
-        cap = sub.integer("cap", default_cap, lo=0, hi=999)
-        lanes[code] = Lane(code, sub.text("name_id", name_id), sub.text("name_en", name_en), cap)
-    return lanes
 
 
 def parse_calling(root: _Reader) -> CallingConfig:

@@ -31,7 +31,7 @@ def calling_service(config: Config, db: sqlite_utils.Database,
     counters = {c.number: Counter(c.number, c.name, c.lanes) for c in config.counters}
     policy = CallPolicy(config.calling.mode, config.calling.booked_per_walkin,  # type: ignore
                         config.calling.priority_every)
-    schedule = Schedule(config.timezone, config.hours, config.holidays)
+    schedule = Schedule.of(config)
     return CallingService(db, config.office.code, config.office.device_id, counters, policy,
                           clock, config.calling.max_recalls,
                           config.calling.no_show_return_minutes, schedule=schedule)

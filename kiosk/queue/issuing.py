@@ -92,7 +92,7 @@ class IssuingService:
                  lamp: StatusLamp | None = None, clock: Callable[[], datetime] = utc_now,
                  clock_trust: ClockTrust | None = None) -> None:
         self.config, self.db, self.printer, self.lamp, self.clock = config, db, printer, lamp, clock
-        self.schedule = Schedule(config.timezone, config.hours, config.holidays)
+        self.schedule = Schedule.of(config)
         self.numbering = Numbering(db, config.office.code, config.office.device_id, clock_trust)
         self.last_paper = PaperStatus.UNKNOWN
         self.print_fault = False  # the last print failed: the lamp stays on until one prints

@@ -63,7 +63,7 @@ def apply_to_appliance(appliance: Any, config: Config) -> None:
     service = appliance.service
     with service.lock:
         service.config = config
-        service.schedule = Schedule(config.timezone, config.hours, config.holidays)
+        service.schedule = Schedule.of(config)
         checkin = getattr(appliance, "checkin", None)
         if checkin is not None:
             checkin.config = config
