@@ -94,10 +94,11 @@ def test_migrations_are_safe_to_run_twice(tmp_path: Path) -> None:
     assert again.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
 
 
-def run_children(db_path: Path, count: int, cap: int, attempts: int) -> list[str]:
+def run_children(db_path: Path, count: int, cap: int, attempts: int, lane: str = "A"
+                 ) -> list[str]:
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.issuer_child", str(db_path), "A", str(cap),
+            [sys.executable, "-m", "tests.issuer_child", str(db_path), lane, str(cap),
              str(attempts), DAY.isoformat(), str(i)],
             cwd=ROOT, stdout=subprocess.PIPE, text=True,
         )
@@ -123,6 +124,20 @@ def test_four_processes_racing_for_the_cap_never_overshoot_or_share(tmp_path: Pa
     db = store.connect(db_path)
     assert Numbering(db, "KUP", "X").day_summary(DAY)["A"] == {
         "issued": 150, "turned_away": 250, "unprinted": 150, "waiting": 150}
+
+
+def test_processes_racing_for_another_services_cap_never_overshoot(tmp_path: Path) -> None:
+    """Issue 13: a service's cap (percepatan C, 35) holds as the walk-in cap does."""
+    db_path = tmp_path / "race-c.db"
+    store.connect(db_path).close()
+    lines = run_children(db_path, count=4, cap=35, attempts=15, lane="C")
+    issued = [line.split()[1] for line in lines if line.startswith("ISSUED")]
+    assert sorted(issued) == [f"C{n:03d}" for n in range(1, 36)]
+    assert sum(line == "REFUSED" for line in lines) == 25
+    db = store.connect(db_path)
+    summary = Numbering(db, "KUP", "X").day_summary(DAY)
+    assert set(summary) == {"C"} and summary["C"]["issued"] == 35
+    assert summary["C"]["turned_away"] == 25
 
 
 def test_kill_minus_nine_mid_issue_loses_and_duplicates_nothing(tmp_path: Path) -> None:

@@ -111,7 +111,7 @@ def test_a_service_needing_nik_needs_the_salt(tmp_path: Path) -> None:
     assert "nik_salt to be set first" in problem(write(tmp_path, text))
     config = load_config(example_with(tmp_path, 'name_en = "Stay permits"',
                                       'name_en = "Stay permits"\nnik = true'))
-    assert config.needs_nik("E") and not config.needs_nik("A")
+    assert config.lanes["E"].nik is True and config.lanes["A"].nik is None
 
 
 def test_old_lanes_tables_still_take_the_new_keys(tmp_path: Path) -> None:

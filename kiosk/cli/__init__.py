@@ -28,9 +28,10 @@ log = logging.getLogger(__name__)
 # The exit codes, all listed in README.md ("Exit codes"; tests/test_cli_conventions.py).
 # 2 is also what argparse returns for a usage error.
 EXIT_CONFIG, EXIT_FAILED, EXIT_REFUSED, EXIT_UNPRINTED, EXIT_NOT_FOUND = 1, 2, 3, 4, 5
-# `kiosk issue LANE`; the domain modules load in the commands that need them, so `kiosk
+# `kiosk issue SERVICE`: a service code of the config (any case) or one of these aliases of
+# the default lanes; the domain modules load in the commands that need them, so `kiosk
 # run` draws its first frame sooner (docs/design.md, "Start-up").
-LANE_CHOICES = ("priority", "walkin")
+LANE_ALIASES = {"walkin": "A", "priority": "P"}
 
 
 def _parser(with_modules: bool = True) -> argparse.ArgumentParser:
@@ -39,7 +40,8 @@ def _parser(with_modules: bool = True) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start the full-screen kiosk")
     issue = sub.add_parser("issue", help="issue and print one ticket without the UI")
-    issue.add_argument("lane", choices=LANE_CHOICES)
+    issue.add_argument("lane", metavar="SERVICE",
+                       help="a service code of the config, e.g. A or C; walkin = A, priority = P")
     status = sub.add_parser("status", help="today per lane: issued, left, turned away, unprinted")
     status.add_argument("--json", action="store_true")
     reprint = sub.add_parser("reprint", help="print one of today's tickets again, e.g. A012")
@@ -99,11 +101,18 @@ def _report_issued(result: Issued) -> int:
 
 def _cmd_issue(args: argparse.Namespace, config) -> int:
     from kiosk.appliance import build
-    from kiosk.queue.issuing import PRIORITY, WALKIN, Refused
+    from kiosk.queue.issuing import Refused
 
+    lane = LANE_ALIASES.get(args.lane.strip().lower(), args.lane.strip().upper())
+    service = config.lanes.get(lane)
+    if service is None or service.kind == "booked":
+        issued = [code for code, s in config.lanes.items() if s.kind != "booked"]
+        print(f"Layanan {args.lane!r} tidak ada / no such service: kiosk issue "
+              f"{' | '.join(issued + list(LANE_ALIASES))}"
+              " (booked numbers are given at check-in)", file=sys.stderr)
+        return EXIT_FAILED
     appliance = build(config, with_gpio=False)
     try:
-        lane = {"walkin": WALKIN, "priority": PRIORITY}[args.lane]
         result = appliance.service.issue(lane, args.lang)
     finally:
         appliance.close()

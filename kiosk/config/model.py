@@ -222,13 +222,3 @@ class Config:
 
     def lanes_of_kind(self, kind: str) -> tuple[str, ...]:
         return tuple(code for code, lane in self.lanes.items() if lane.kind == kind)
-
-    def needs_nik(self, lane: str) -> bool:
-        """A NIK is typed before a number in ``lane``: the service's own ``nik``, else
-        [walkin] require_nik for walk-in and priority services."""
-        service = self.lanes.get(lane)
-        if service is None:
-            return False
-        if service.nik is not None:
-            return service.nik
-        return self.walkin.require_nik and service.kind in ("walkin", "priority")

@@ -1,4 +1,5 @@
-"""Issuing a walk-in or priority ticket: the rules around taking a number.
+"""Issuing a ticket of a walk-in or priority service (any configured service code):
+the rules around taking a number.
 
 Order matters: a closed office or an empty paper roll refuses *before* a
 number is taken; once taken, a number stands even if printing then fails,
@@ -69,6 +70,9 @@ class Refused:
     earlier_at: datetime | None = None  # nik_limit: when it was issued, office-local
     nik_problem: NikInvalid | None = None  # nik_invalid: what is wrong with the typed NIK
     rule: NotServed | None = None  # not_served_today: the day's lanes, from the schedule
+    # cap: the service's names (Indonesian, English) when the office has several quotas,
+    # so the refusal says whose quota is used up; None: "today's quota", as before.
+    service: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ class IssuingService:
         self.pace = PaceCache(db, config.office.code,
                               [Counter(c.number, c.name, c.lanes) for c in config.counters])
         self.guard = WalkinGuard(config.walkin, config.checkin.nik_salt, db,
-                                 config.office.code, config.office.device_id)
+                                 config.office.code, config.office.device_id, config.lanes)
 
     def clock_verdict(self) -> ClockVerdict | None:
         """Can the clock be trusted (read-only, for screens)? None: not judged here."""
@@ -120,6 +124,13 @@ class IssuingService:
     def cap_for(self, lane: str, day) -> int | None:
         """Today's cap: staff may have changed it for the day (kiosk.queue.day_controls)."""
         return self.controls.cap_for(lane, day, self.config.lanes[lane].cap)
+
+    def quota_name(self, lane: str) -> tuple[str, str] | None:
+        """The service's names for a quota refusal, when more than one service has a cap."""
+        lanes = self.config.lanes
+        if sum(1 for s in lanes.values() if s.cap is not None) < 2 or lane not in lanes:
+            return None
+        return lanes[lane].name_id, lanes[lane].name_en
 
     def content_for(self, ticket: Ticket, language: str) -> TicketContent:
         return TicketContent(
@@ -222,7 +233,8 @@ class IssuingService:
                 return Refused("nik_limit", lane, earlier_label=taken.earlier_label,
                                earlier_at=taken.earlier_at.astimezone(self.config.timezone))
             if isinstance(taken, CapReached):
-                return Refused("cap", lane, self.schedule.next_opening(now, lane), taken.cap)
+                return Refused("cap", lane, self.schedule.next_opening(now, lane), taken.cap,
+                               service=self.quota_name(lane))
             if isinstance(taken, ClockBehind):
                 return Refused("clock", lane)
             if isinstance(taken, NoLeasedNumbers):  # leases on: the hub has not lent any yet

@@ -11,9 +11,11 @@ button twenty times takes twenty people's places. Two office choices:
   cannot both issue. A *lansia* priority ticket is granted from the NIK's birth
   date; other priority reasons are the applicant's word, checked at the counter.
 - otherwise ``per_minute``: at most that many walk-in numbers per rolling
-  minute from this kiosk. The count lives in memory (no query per press) and
-  is confirmed against the store only when one press from the limit, where
-  another process on the same kiosk (``kiosk issue``) could tip it over.
+  minute from this kiosk, in each walk-in service (issue 13: a service's
+  ``kind`` decides which rules apply to it, its ``nik`` whether a NIK is
+  typed). The count lives in memory (no query per press) and is confirmed
+  against the store only when one press from the limit, where another process
+  on the same kiosk (``kiosk issue``) could tip it over.
 """
 
 from __future__ import annotations
@@ -36,11 +38,15 @@ from kiosk.queue.numbering import (
 from kiosk.store import immediate
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import sqlite_utils
 
-    from kiosk.config import WalkinConfig
+    from kiosk.config import Lane, WalkinConfig
 
 WALKIN, PRIORITY = "A", "P"
+# The kinds of the default lanes, for a guard built without the config's services.
+_DEFAULT_KINDS = {WALKIN: "walkin", PRIORITY: "priority", "B": "booked"}
 WINDOW = timedelta(minutes=1)
 PRIORITY_REASONS = ("lansia", "balita", "disabilitas", "ibu_hamil")
 # Granted on the applicant's word: the ticket tells them staff check at the counter.
@@ -55,7 +61,7 @@ class Applicant:
 
     nik_hash: str
     masked: str
-    priority_reason: str | None  # lane P only; "lansia" only when the NIK shows 60+
+    priority_reason: str | None  # priority services only; "lansia" only when the NIK shows 60+
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,7 @@ class Burst:
     count: int  # walk-in numbers this kiosk issued in the last minute
     limit: int
     refused: int  # presses refused since the last number given, this one included
+    lane: str = WALKIN
 
 
 @dataclass(frozen=True)
@@ -101,17 +108,28 @@ class WalkinGuard:
     """The rules, held by IssuingService; builds nothing and queries nothing until used."""
 
     def __init__(self, rules: WalkinConfig, salt: bytes, db: sqlite_utils.Database,
-                 office_code: str, device_id: str) -> None:
+                 office_code: str, device_id: str,
+                 services: Mapping[str, Lane] | None = None) -> None:
         self.rules, self.salt, self.db = rules, salt, db
         self.office_code, self.device_id = office_code, device_id
-        self._recent: deque[datetime] = deque()  # this kiosk's walk-in numbers, oldest first
-        self._seeded = False
-        self._refused_in_burst = 0
+        self.services = services  # None: the default A/P/B lanes
+        # Per walk-in service: this kiosk's numbers of the last minute, oldest first.
+        self._recent: dict[str, deque[datetime]] = {}
+        self._seeded: set[str] = set()
+        self._refused_in_burst: dict[str, int] = {}
+
+    def kind(self, lane: str) -> str:
+        if self.services is not None and lane in self.services:
+            return self.services[lane].kind
+        return _DEFAULT_KINDS.get(lane, "walkin")
 
     # -- NIK entry -------------------------------------------------------------------------
 
     def needs_nik(self, lane: str) -> bool:
-        return self.rules.require_nik and lane in (WALKIN, PRIORITY)
+        own = self.services[lane].nik if self.services and lane in self.services else None
+        if own is not None:
+            return own
+        return self.rules.require_nik and self.kind(lane) in ("walkin", "priority")
 
     def check_applicant(self, lane: str, nik: str | None, reason: str | None, today: date
                         ) -> Applicant | ApplicantRefused:
@@ -125,7 +143,7 @@ class WalkinGuard:
         if isinstance(info, NikInvalid):
             return ApplicantRefused("nik_invalid", info)
         granted: str | None = None
-        if lane == PRIORITY:
+        if self.kind(lane) == "priority":
             granted = priority_reason_for(info, reason, today)
             if granted is None:
                 not_lansia = reason == "lansia"
@@ -183,7 +201,7 @@ class WalkinGuard:
 
     def priority_reason_of(self, ticket: Ticket) -> str | None:
         """The reason printed on a priority ticket, for a reprint (None: none was given)."""
-        if not self.rules.require_nik or ticket.lane != PRIORITY:
+        if not self.needs_nik(ticket.lane) or self.kind(ticket.lane) != "priority":
             return None
         row = self.db.execute(
             "SELECT priority_reason FROM nik_tickets WHERE office_code = ? AND office_day = ?"
@@ -197,54 +215,59 @@ class WalkinGuard:
     def burst(self, lane: str, now: datetime) -> Burst | None:
         """A Burst if this walk-in press would go over ``per_minute``; None to go ahead."""
         limit = self.rules.per_minute
-        if lane != WALKIN or not limit or self.rules.require_nik:
+        if not self._limited(lane):
             return None
-        if not self._seeded:
-            self._seed(now)
-        recent, since = self._recent, now - WINDOW
+        if lane not in self._seeded:
+            self._seed(lane, now)
+        recent, since = self._recent[lane], now - WINDOW
         if recent and recent[-1] > now:
             # The clock stepped back: times "in the future" would block presses for as long.
-            self._recent = recent = deque(t for t in recent if t <= now)
+            self._recent[lane] = recent = deque(t for t in recent if t <= now)
         while recent and recent[0] <= since:
             recent.popleft()
         count = len(recent)
         if count == limit - 1:
             # One press from the limit: count what other processes of this kiosk issued too.
-            count = max(count, self._count_in_store(since, now))
+            count = max(count, self._count_in_store(lane, since, now))
         if count < limit:
             return None
-        self._refused_in_burst += 1
-        return Burst(count, limit, self._refused_in_burst)
+        refused = self._refused_in_burst[lane] = self._refused_in_burst.get(lane, 0) + 1
+        return Burst(count, limit, refused, lane)
+
+    def _limited(self, lane: str) -> bool:
+        """The per-minute limit holds for walk-in services whose numbers need no NIK."""
+        return (bool(self.rules.per_minute) and self.kind(lane) == "walkin"
+                and not self.needs_nik(lane))
 
     def issued(self, lane: str, now: datetime) -> None:
         """Note a walk-in number given (in memory only)."""
-        if lane == WALKIN and self.rules.per_minute and not self.rules.require_nik:
-            self._recent.append(now)
-            self._refused_in_burst = 0
+        if self._limited(lane):
+            self._recent.setdefault(lane, deque()).append(now)
+            self._refused_in_burst[lane] = 0
 
     def record_burst(self, numbering: Numbering, burst: Burst, office_day: date,
                      now: datetime) -> None:
         """Count the refused press where staff and reports see it."""
         numbering.record("walkin_burst", office_day, now,
-                         payload={"lane": WALKIN, "count": burst.count, "limit": burst.limit,
+                         payload={"lane": burst.lane, "count": burst.count, "limit": burst.limit,
                                   "refused": burst.refused})
 
-    def _seed(self, now: datetime) -> None:
-        """After a restart: the last minute's numbers of this kiosk, once."""
-        self._seeded = True
-        self._recent = deque(sorted(
+    def _seed(self, lane: str, now: datetime) -> None:
+        """After a restart: the last minute's numbers of this kiosk, once per service."""
+        self._seeded.add(lane)
+        self._recent[lane] = deque(sorted(
             datetime.fromisoformat(at) for (at,) in self.db.execute(
                 "SELECT issued_at FROM tickets WHERE office_code = ? AND lane = ?"
                 " AND device_id = ? AND office_day >= ? AND issued_at > ? AND issued_at <= ?",
-                (self.office_code, WALKIN, self.device_id,
+                (self.office_code, lane, self.device_id,
                  (now - timedelta(days=1)).date().isoformat(),
                  (now - WINDOW).isoformat(), now.isoformat()))))
 
-    def _count_in_store(self, since: datetime, now: datetime) -> int:
+    def _count_in_store(self, lane: str, since: datetime, now: datetime) -> int:
         return self.db.execute(
             "SELECT count(*) FROM tickets WHERE office_code = ? AND lane = ? AND device_id = ?"
             " AND office_day >= ? AND issued_at > ? AND issued_at <= ?",
-            (self.office_code, WALKIN, self.device_id,
+            (self.office_code, lane, self.device_id,
              (now - timedelta(days=1)).date().isoformat(), since.isoformat(), now.isoformat()),
         ).fetchone()[0]
 

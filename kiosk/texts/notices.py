@@ -22,11 +22,16 @@ def notice_lines(refused: Refused, language: str) -> tuple[str, list[str]]:
     """Title and body lines for a refusal, in the applicant's language."""
     when = format_moment(refused.next_opening, language) if refused.next_opening else None
     if refused.reason == "cap":
-        body = [t("quota.body", language, cap=refused.cap)]
+        if refused.service is not None:  # one of several quotas: say whose
+            service = refused.service[1 if language == "en" else 0]
+            title = t("quota.service.title", language, service=service)
+            body = [t("quota.service.body", language, cap=refused.cap, service=service)]
+        else:
+            title, body = t("quota.title", language), [t("quota.body", language, cap=refused.cap)]
         if when:
             body.append(t("quota.next", language, when=when))
         body.append(t("quota.online", language))
-        return t("quota.title", language), body
+        return title, body
     if refused.reason == "no_numbers":
         return t("no_numbers.title", language), [t("no_numbers.body", language),
                                                  t("no_numbers.retry", language)]

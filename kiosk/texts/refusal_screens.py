@@ -8,6 +8,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "quota.title": ("Kuota Hari Ini Sudah Habis", "Today's Quota Is Used Up"),
     "quota.body": ("Semua {cap} nomor antrian umum hari ini sudah diberikan.",
                    "All {cap} walk-in numbers for today have been given out."),
+    # A service's own quota, when the office has several (issue 13).
+    "quota.service.title": ("Kuota {service} Hari Ini Sudah Habis",
+                            "Today's Quota for {service} Is Used Up"),
+    "quota.service.body": ("Semua {cap} nomor {service} hari ini sudah diberikan.",
+                           "All {cap} {service} numbers for today have been given out."),
     "quota.next": ("Kantor buka lagi: {when}", "The office opens again: {when}"),
     "quota.online": ("Anda juga dapat mendaftar online melalui aplikasi M-Paspor.",
                      "You can also book online with the M-Paspor app."),
