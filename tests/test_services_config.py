@@ -120,3 +120,24 @@ def test_old_lanes_tables_still_take_the_new_keys(tmp_path: Path) -> None:
     text = text.replace('database = "../var/kiosk.db"', f'database = "{tmp_path / "k.db"}"')
     config = load_config(write(tmp_path, text))
     assert config.lanes["A"].stages == ("berkas",) and list(config.lanes) == ["A", "P", "B"]
+
+
+def test_the_hub_wire_takes_any_service_code_and_only_service_codes() -> None:
+    from datetime import date
+
+    from kiosk.sync.protocol import (
+        PROTOCOL_VERSION,
+        LeaseRequest,
+        ProtocolError,
+        parse_lease_request,
+    )
+    from kiosk.sync.settings_wire import parse_settings
+
+    assert parse_settings({"caps": {"C": 35, "A": 200}}).caps == {"C": 35, "A": 200}
+    with pytest.raises(ProtocolError):
+        parse_settings({"caps": {"CC": 1}})
+    request = LeaseRequest("BTM-SIM1-0001", date(2026, 11, 25), "C", 10, 0).to_json()
+    assert request["protocol"] == PROTOCOL_VERSION
+    assert parse_lease_request(request).lane == "C"
+    with pytest.raises(ProtocolError, match="one capital letter"):
+        parse_lease_request({**request, "lane": "c"})

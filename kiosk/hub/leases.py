@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from kiosk.config.model import LANE_CODES
+from kiosk.config.model import SERVICE_CODE
 from kiosk.hub.database import Database
 from kiosk.hub.errors import HubError
 from kiosk.sync.protocol import LeaseGrant, Release
@@ -127,8 +127,8 @@ class Leases(Database):
         is freed, and the kiosk reports the clash (``lease_conflict``) when it is
         back. Hence the silence check: release only a kiosk that is switched off.
         """
-        if lane not in LANE_CODES:
-            raise HubError(400, "bad_lane", f"lane must be one of {', '.join(LANE_CODES)}")
+        if not isinstance(lane, str) or not SERVICE_CODE.match(lane):
+            raise HubError(400, "bad_lane", "lane must be a service code, one capital letter A-Z")
         with self._tx(office) as tx:
             row = tx.one("SELECT timezone FROM offices WHERE code = ?", (office,))
             if row is None:

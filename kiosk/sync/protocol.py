@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from kiosk.config.model import LANE_CODES
+from kiosk.config.model import SERVICE_CODE
 
 PROTOCOL_VERSION = 1
 PREFIX = "/sync/v1"
@@ -297,8 +297,8 @@ def parse_lease_request(data: Any) -> LeaseRequest:
     if not _REQUEST_ID.fullmatch(request_id):
         raise ProtocolError("'request_id' must be 8-80 letters, digits or '-'")
     lane = _need(data, "lane", str, "a lane code")
-    if lane not in LANE_CODES:
-        raise ProtocolError(f"'lane' must be one of {', '.join(LANE_CODES)}")
+    if not isinstance(lane, str) or not SERVICE_CODE.match(lane):
+        raise ProtocolError("'lane' must be a service code, one capital letter A-Z")
     want = _need(data, "want", int, f"a whole number from 0 to {MAX_LEASE_WANT}")
     free = _need(data, "free", int, "a whole number")
     if not 0 <= want <= MAX_LEASE_WANT or free < 0:
@@ -359,8 +359,8 @@ def parse_lease_return(data: Any) -> LeaseReturn:
     check_version(data)
     grant_id = _need(data, "grant_id", str, "a grant id")
     lane = _need(data, "lane", str, "a lane code")
-    if lane not in LANE_CODES:
-        raise ProtocolError(f"'lane' must be one of {', '.join(LANE_CODES)}")
+    if not isinstance(lane, str) or not SERVICE_CODE.match(lane):
+        raise ProtocolError("'lane' must be a service code, one capital letter A-Z")
     numbers = _need(data, "numbers", list, "a list of numbers")
     if not numbers or len(numbers) > 1000 or not all(
             isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in numbers):
@@ -390,8 +390,8 @@ def parse_release_request(data: Any) -> ReleaseRequest:
         raise ProtocolError("'device_id' must be 2-16 capitals, digits or '-'")
     day = None if data.get("day") is None else _day(data["day"], "day")
     lane = data.get("lane", "A")
-    if lane not in LANE_CODES:
-        raise ProtocolError(f"'lane' must be one of {', '.join(LANE_CODES)}")
+    if not isinstance(lane, str) or not SERVICE_CODE.match(lane):
+        raise ProtocolError("'lane' must be a service code, one capital letter A-Z")
     force = data.get("force", False)
     if not isinstance(force, bool):
         raise ProtocolError("'force' must be true or false")

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.config.model import LANE_CODES, WEEKDAYS, DayHours
+from kiosk.config.model import SERVICE_CODE, WEEKDAYS, DayHours
 from kiosk.config.parse_office import parse_day
 from kiosk.config.reader import ConfigError, _Reader
 from kiosk.sync.protocol import MAX_LEASE_WANT, ProtocolError, _need, check_version
@@ -33,6 +33,9 @@ class OfficeSettings:
     lease_block: int | None = None
 
 
+_ALL_CODES = {chr(c) for c in range(ord("A"), ord("Z") + 1)}
+
+
 def parse_settings(data: Any) -> OfficeSettings:
     """Validate the settings object with the config file's own rules and messages."""
     if not isinstance(data, dict):
@@ -43,14 +46,15 @@ def parse_settings(data: Any) -> OfficeSettings:
         caps: dict[str, int | None] = {}
         if "caps" in data:
             caps_reader = reader.table("caps")
-            caps_reader.unknown_keys(set(LANE_CODES))
-            for lane, value in caps_reader.data.items():
+            for lane, value in caps_reader.data.items():  # any service code (issue 13)
+                if not SERVICE_CODE.match(lane):
+                    raise caps_reader.fail(lane, "a service code, one capital letter A-Z", lane)
                 caps[lane] = None if value is None else caps_reader.integer(lane, lo=0, hi=999)
         hours = None
         if "hours" in data:
             hours_reader = reader.table("hours")
             hours_reader.unknown_keys(set(WEEKDAYS))
-            hours = {i: parse_day(hours_reader, name, set(LANE_CODES))
+            hours = {i: parse_day(hours_reader, name, _ALL_CODES)
                      for i, name in enumerate(WEEKDAYS)}
             if not any(hours.values()):
                 raise hours_reader.fail("mon", "opening hours on at least one weekday")
