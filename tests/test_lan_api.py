@@ -201,7 +201,7 @@ def test_no_show_needs_recalls_first(client: Client, issue) -> None:
     client.act(2, "next")
     status, data = client.act(2, "no-show")
     assert (status, data["reason"]) == (409, "recall_first")
-    assert "A001" in data["error"]
+    assert "A001" in data["error"] and "masih 3 kali lagi" in data["error"]
     for _ in range(3):
         client.act(2, "recall")
     status, data = client.act(2, "no-show")

@@ -73,6 +73,7 @@ class CallRefused:
     #              | too_late | lane_not_served
     label: str | None = None
     status: str | None = None
+    recalls_left: int | None = None  # recall_first: recalls still needed before a no-show
 
 
 class Serving(NamedTuple):
@@ -136,6 +137,19 @@ class CallingService:
         """Who this counter has called and not finished with."""
         day = self.today()
         row = self._current_row(self.db.conn, self._counter(counter).number, day)
+        return None if row is None else self._ticket(row, day)
+
+    def last_called(self, counter: int) -> CalledTicket | None:
+        """The ticket this counter called last today, as it stands now (served, no-show...)."""
+        day = self.today()
+        columns = ", ".join(f"t.{c}" for c in _TICKET_COLUMNS.split(", "))
+        row = self.db.execute(
+            f"SELECT {columns} FROM calls c JOIN tickets t ON t.office_code = c.office_code"
+            " AND t.office_day = c.office_day AND t.lane = c.lane AND t.number = c.number"
+            " WHERE c.office_code = ? AND c.office_day = ? AND c.counter = ?"
+            " ORDER BY c.seq DESC LIMIT 1",
+            (self.office_code, day.isoformat(), self._counter(counter).number),
+        ).fetchone()
         return None if row is None else self._ticket(row, day)
 
     def now_serving(self) -> list[Serving]:
@@ -312,7 +326,8 @@ class CallingService:
             if current is None:
                 return CallRefused("no_current")
             if need_recalls and current[7] < self.max_recalls:
-                return CallRefused("recall_first", current[3], current[4])
+                return CallRefused("recall_first", current[3], current[4],
+                                   self.max_recalls - current[7])
             params = (now.isoformat(),) if stamp else ()
             row = self._set(conn, day, current[1], current[2], change, params, "called")
             if log_call:
