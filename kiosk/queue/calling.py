@@ -89,6 +89,17 @@ class CallRecord(NamedTuple):
     kind: str  # call | recall
 
 
+class LatestCall(NamedTuple):
+    """A ticket's newest call or recall today: one line per number on a board."""
+
+    label: str
+    lane: str
+    counter: int
+    at: datetime
+    kind: str  # call | recall: what the newest one was
+    recalls: int  # times recalled since it was called
+
+
 def parse_label(label: str) -> tuple[str, int] | None:
     """ "a012 " -> ("A", 12); None if it cannot be a ticket label."""
     label = label.strip().upper()
@@ -171,6 +182,22 @@ class CallingService:
                 "SELECT label, counter, at, kind FROM calls WHERE office_code = ?"
                 " AND office_day = ? ORDER BY seq DESC LIMIT ?",
                 (self.office_code, self.today().isoformat(), n),
+            )
+        ]
+
+    def latest_calls(self, n: int = 5) -> list[LatestCall]:
+        """Board: the latest called numbers today, each once (a recall moves it up), newest
+        first."""
+        day = (self.office_code, self.today().isoformat())
+        return [
+            LatestCall(label, lane, counter, datetime.fromisoformat(at), kind, recalls)
+            for label, lane, counter, at, kind, recalls in self.db.execute(
+                "SELECT c.label, c.lane, c.counter, c.at, c.kind, t.recalls FROM calls c"
+                " JOIN tickets t ON t.office_code = c.office_code"
+                " AND t.office_day = c.office_day AND t.lane = c.lane AND t.number = c.number"
+                " WHERE c.seq IN (SELECT max(seq) FROM calls WHERE office_code = ?"
+                " AND office_day = ? GROUP BY lane, number) ORDER BY c.seq DESC LIMIT ?",
+                (*day, n),
             )
         ]
 
