@@ -62,6 +62,10 @@ class NowServing(Protocol):
 
     def show_call(self, label: str, counter: int) -> None: ...
 
+    def withdraw(self, label: str, counter: int) -> None:
+        """``label`` was marked no-show: stop showing it, if it is what is shown."""
+        ...
+
     def state(self) -> str:
         """A one-line description for drawing this output on screen in simulation."""
         ...
@@ -167,8 +171,13 @@ class SevenSegmentBoard:
             self.display.value = chars
             self._chars = chars
 
+    def withdraw(self, label: str, counter: int) -> None:
+        """Blank the board if it shows ``label`` at ``counter`` (marked no-show)."""
+        if self._chars == glass_chars(label, counter, set(self.char.font)):
+            self.clear()
+
     def clear(self) -> None:
-        """Blank the board (end of day)."""
+        """Blank the board (end of day, or the number shown was marked no-show)."""
         with self._lock:
             self.display.value = (" ",) * DIGITS
             self._chars = (" ",) * DIGITS
@@ -221,6 +230,7 @@ class CounterLamps:
         self._timer: threading.Timer | None = None
         self._closed = False
         self._lit: int | None = None
+        self._label: str | None = None  # the number the lit lamp stands for
         self._mode: LampState = "off"
         self.board = LEDBoard(
             *(pins[c] for c in self._counters), initial_value=False, pin_factory=pin_factory
@@ -248,11 +258,24 @@ class CounterLamps:
                 on_time=self._half, off_time=self._half, n=self._cycles, background=True
             )
             self._lit, self._mode = counter, "blinking"
+            self._label = label.strip().upper()
             self._timer = threading.Timer(
                 self._cycles * 2 * self._half, self._settle, (self._generation,)
             )
             self._timer.daemon = True
             self._timer.start()
+
+    def withdraw(self, label: str, counter: int) -> None:
+        """Dark again if the lit lamp stands for ``label`` at ``counter`` (marked no-show)."""
+        with self._lock:
+            if self._closed or self._lit != counter or self._label != label.strip().upper():
+                return
+            self._generation += 1  # a settle timer still pending must not relight it
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            self.board.off()
+            self._lit, self._label, self._mode = None, None, "off"
 
     def _settle(self, generation: int) -> None:
         with self._lock:
@@ -394,6 +417,9 @@ class Chime:
     def show_call(self, label: str, counter: int) -> None:
         """Ring without waiting (the common interface; the label is not used)."""
         self.ring()
+
+    def withdraw(self, label: str, counter: int) -> None:
+        """Nothing to take back: a chime has already sounded."""
 
     def state(self) -> str:
         """"ringing" while the chime sounds, otherwise "silent"."""

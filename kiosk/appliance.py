@@ -185,11 +185,13 @@ def start_lobby_outputs(config: Config, appliance: Appliance,
     display, chime = appliance.display, appliance.chime
     if display is not None:
         feed.subscribe(lambda call: display.show_call(call.label, call.counter))
+        feed.on_withdrawn(lambda gone: display.withdraw(gone.label, gone.counter))
     feed.subscribe(_announce(config, announcer, chime))
     simulation = appliance.simulation
     if simulation is not None and hasattr(simulation, "display_changed"):
         simulation.display, simulation.chime = display, chime  # type: ignore[attr-defined]
         feed.subscribe(lambda call: simulation.display_changed())  # type: ignore[attr-defined]
+        feed.on_withdrawn(lambda gone: simulation.display_changed())  # type: ignore
     feed.start()
     if appliance.pin_factory is not None:
         _make_counter_buttons(config, appliance, feed, clock)

@@ -28,22 +28,37 @@ FONT: dict[str, tuple[str, ...]] = {
 GLYPH_WIDTH, GLYPH_HEIGHT = 5, 5
 
 
-def render_big(text: str, scale: int = 1) -> str:
-    """Block-letter rendering; unknown characters become blanks rather than crashing."""
+def render_big(text: str, scale: int = 1, narrow: bool = False) -> str:
+    """Block-letter rendering; unknown characters become blanks rather than crashing.
+
+    A pixel is two cells wide (a terminal cell is about twice as tall as wide);
+    ``narrow`` draws it one cell wide: taller-looking letters, half the width,
+    so "A012" (23 columns) fits a third of an 80-column board.
+    """
     rows = []
+    across = scale if narrow else 2 * scale
     for row in range(GLYPH_HEIGHT):
         parts = []
         for char in text.upper():
             glyph = FONT.get(char, FONT[" "])[row]
-            parts.append("".join(c * (2 * scale) for c in glyph).replace("#", "\u2588"))
+            parts.append("".join(c * across for c in glyph).replace("#", "\u2588"))
         line = (" " * scale).join(parts)
         rows.extend([line] * scale)
     return "\n".join(rows)
 
 
-def big_size(text: str, scale: int) -> tuple[int, int]:
-    width = len(text) * GLYPH_WIDTH * 2 * scale + (len(text) - 1) * scale
+def big_size(text: str, scale: int, narrow: bool = False) -> tuple[int, int]:
+    across = scale if narrow else 2 * scale
+    width = len(text) * GLYPH_WIDTH * across + (len(text) - 1) * scale
     return width, GLYPH_HEIGHT * scale
+
+
+def fit_big(text: str, width: int) -> str | None:
+    """The widest block letters of ``text`` within ``width`` columns; None if none fit."""
+    for scale, narrow in ((1, False), (1, True)):
+        if big_size(text, scale, narrow)[0] <= width:
+            return render_big(text, scale, narrow)
+    return None
 
 
 class BigNumber(Static):

@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from kiosk.queue.calling_view import board_state, calling_service, change_marker
 from kiosk.texts import ZONE_ABBREVIATIONS, format_date
-from screens.bigtext import big_size, render_big
+from screens.bigtext import fit_big
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -57,9 +57,9 @@ class CounterTile(Vertical):
     def _draw(self) -> None:
         target = self.query_one(".tile-label", Static)
         text = self.label or "-"
-        width = self.size.width or self.app.size.width
-        w, _ = big_size(text, 1)
-        target.update(render_big(text, 1) if w <= width - 2 else text)
+        width = target.size.width or self.size.width or self.app.size.width
+        big = fit_big(text, width) if self.label else None  # from 80 columns: narrow letters
+        target.update(text if big is None else big)
 
 
 class BoardApp(App[None]):
@@ -72,7 +72,7 @@ class BoardApp(App[None]):
     #top { height: 1; background: $primary-darken-2; }
     #office { width: 1fr; text-style: bold; padding: 0 1; }
     #clock { width: auto; text-style: bold; color: yellow; padding: 0 1; }
-    #counters { grid-size: 3; grid-gutter: 1 2; height: auto; padding: 1 1 0 1; }
+    #counters { grid-size: 3; grid-gutter: 1 1; height: auto; padding: 1 1 0 1; }
     .tile { height: auto; border: heavy $panel-lighten-2; }
     .tile-name { text-style: bold; color: yellow; width: 100%; text-align: center; }
     .tile-label { text-style: bold; width: 100%; text-align: center; }

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from kiosk.queue.issuing import Issued
     from kiosk.reports.figures import HourCount
-    from kiosk.staff.desk import DayFigures, QueueRow, StaffDesk
+    from kiosk.staff.desk import CounterView, DayFigures, QueueRow, StaffDesk
 
 log = logging.getLogger(__name__)
 CONFIRM_S = 5.0  # a second press within this confirms an app-ending action
@@ -178,7 +178,7 @@ class StaffScreen(Screen[None]):
             figures = self.desk.figures(self.lang)
             hourly = self.desk.hourly()
             queue = self.desk.queue() if counter is not None else []
-            current = self.desk.current(counter) if counter is not None else None
+            current = self.desk.counter_view(counter) if counter is not None else None
         except Exception as exc:  # the store busy or broken: said, and tried again in 3 s
             log.exception("staff menu: reading the day failed")
             self._deliver(self.say, t("staff.error", self.lang, error=exc), True)
@@ -187,7 +187,7 @@ class StaffScreen(Screen[None]):
         self._deliver(self._show_hourly, hourly)
 
     def _show(self, figures: DayFigures, queue: list[QueueRow], counter: int | None,
-              current: CalledTicket | None) -> None:
+              view: CounterView | None) -> None:
         lang = self.lang
         lines = [t("staff.figures.row", lang, name=f.name, lane=f.lane, issued=f.issued,
                    cap=f.cap if f.cap is not None else t("staff.no_cap", lang),
@@ -214,13 +214,7 @@ class StaffScreen(Screen[None]):
         self.query_one("#resume", Button).display = figures.paused is not None
         if counter is None:
             return
-        name = self._counter_name(counter)
-        if current is None:
-            text = t("staff.current.none", lang, counter=name)
-        else:
-            text = t("staff.current", lang, counter=name, label=current.label,
-                     recalls=current.recalls, max=self.app.config.calling.max_recalls)
-        self.query_one("#current", Static).update(escape(text))
+        self.query_one("#current", Static).update(escape(self._counter_line(counter, view)))
         table = self.query_one("#queue", DataTable)
         table.clear()
         zone = self.app.config.timezone
@@ -228,6 +222,23 @@ class StaffScreen(Screen[None]):
             table.add_row(row.label, t(f"status.{row.status}", lang),
                           "" if row.counter is None else str(row.counter),
                           f"{row.issued_at.astimezone(zone):%H:%M}")
+
+    def _counter_line(self, counter: int, view: CounterView | None) -> str:
+        """Who is at the counter, or whom it called last and what became of them; who waits."""
+        lang, name = self.lang, self._counter_name(counter)
+        if view is None:
+            return t("staff.current.none", lang, counter=name)
+        if view.current is not None:
+            text = t("staff.current", lang, counter=name, label=view.current.label,
+                     recalls=view.current.recalls, max=self.app.config.calling.max_recalls)
+        elif view.last is not None:
+            text = t("staff.current.last", lang, counter=name, label=view.last.label,
+                     status=t(f"status.{view.last.status}", lang))
+        else:
+            text = t("staff.current.none", lang, counter=name)
+        waiting = (t("staff.waiting.some", lang, count=view.waiting) if view.waiting
+                   else t("staff.waiting.none", lang))
+        return f"{text} \u00b7 {waiting}"
 
     def _show_hourly(self, hours: tuple[HourCount, ...]) -> None:
         self.query_one("#hourly", Static).update(
@@ -292,7 +303,8 @@ class StaffScreen(Screen[None]):
             self.say(t("staff.nobody_waiting", self.lang, counter=name), error=True)
         elif isinstance(result, CallRefused):
             self.say(t(f"call.refused.{result.reason}", self.lang, counter=name,
-                       label=result.label or label, status=result.status or ""), error=True)
+                       label=result.label or label, status=result.status or "",
+                       left=result.recalls_left), error=True)
         else:
             self.say(t(f"staff.done.{action}", self.lang, label=result.label, counter=name))
             if action in ("call", "bring_back"):

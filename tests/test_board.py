@@ -15,6 +15,7 @@ from kiosk import store
 from kiosk.config import BoardConfig, Config
 from kiosk.queue.calling_view import calling_service
 from kiosk.queue.numbering import Numbering
+from screens.bigtext import render_big
 from screens.board import BoardApp, CounterTile
 from tests.conftest import MovableClock
 
@@ -133,11 +134,36 @@ async def test_no_notice_hides_the_line(config, make_board) -> None:
         assert not app.query_one("#notice", Static).display
 
 
-async def test_small_terminal_falls_back_to_plain_labels(board_config, db, clock,
-                                                         make_board) -> None:
+def big_letters(shown: str, label: str) -> bool:
+    """``shown`` is ``label`` in bigtext's block letters (narrow or wide), not plain text."""
+    return shown.strip("\n") in (render_big(label, 1, narrow=True), render_big(label, 1))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (200, 50)])
+async def test_big_digits_from_80_columns(board_config, db, clock, make_board, size) -> None:
+    """Issue 13: `kiosk board` showed block letters only from about 200 columns."""
+    assert len(board_config.counters) == 3  # three tiles side by side
+    issue(db, board_config, clock, "PA")
+    calling = calling_service(board_config, db, clock)
+    calling.call_next(1)
+    calling.call_next(2)
+    app = make_board()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for counter, label in ((1, "P001"), (2, "A001")):
+            shown = text(app, f"#counter-{counter} .tile-label")
+            assert big_letters(shown, label), shown
+            assert len(shown.strip("\n").splitlines()) == 5
+        tiles = [app.query_one(f"#counter-{n}", CounterTile) for n in (1, 2, 3)]
+        assert all(tile.region.right <= size[0] for tile in tiles)  # nothing cut off
+        assert len({tile.region.y for tile in tiles}) == 1
+
+
+async def test_a_very_small_terminal_falls_back_to_plain_labels(board_config, db, clock,
+                                                                make_board) -> None:
     issue(db, board_config, clock, "P")
     calling_service(board_config, db, clock).call_next(1)
     app = make_board()
-    async with app.run_test(size=(80, 24)):
+    async with app.run_test(size=(50, 24)):
         assert app.query_one("#counter-1", CounterTile).label == "P001"
         assert "P001" in text(app, "#counter-1 .tile-label")

@@ -116,3 +116,20 @@ def test_close_stops_the_thread_and_the_store_connection(config, staff) -> None:
     staff.call_next(1)
     time.sleep(0.1)
     assert got == []  # nothing delivered after close
+
+
+def test_a_no_show_is_handed_to_withdrawal_listeners_only(config, staff) -> None:
+    calls: list[FeedCall] = []
+    gone: list[FeedCall] = []
+    with CallFeed(config.database, config.office.code, poll_s=0.02) as feed:
+        feed.subscribe(calls.append)
+        feed.on_withdrawn(gone.append)
+        assert staff.call_next(1).label == "A001"
+        for _ in range(staff.max_recalls):
+            staff.recall(1)
+        assert staff.mark_no_show(1).status == "no_show"
+        assert wait_until(lambda: len(gone) == 1)
+        assert staff.bring_back("A001").status == "waiting"
+        time.sleep(0.1)
+    assert [(g.label, g.counter, g.kind) for g in gone] == [("A001", 1, "no_show")]
+    assert [c.kind for c in calls] == ["call"] + ["recall"] * staff.max_recalls

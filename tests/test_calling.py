@@ -103,9 +103,10 @@ def test_recall_counts_and_no_show_needs_enough_recalls(db, clock) -> None:
     issue(db, "A", clock)
     calling = service(db, clock, max_recalls=2)
     calling.call_next(3)
-    assert calling.mark_no_show(3) == CallRefused("recall_first", "A001", "called")
+    assert calling.mark_no_show(3) == CallRefused("recall_first", "A001", "called", 2)
     seq = last_seq(db)
     first = calling.recall(3)
+    assert calling.mark_no_show(3).recalls_left == 1  # the refusal says what is still needed
     assert isinstance(first, CalledTicket) and first.recalls == 1 and not first.no_show_allowed
     clock.advance(minutes=2)
     second = calling.recall(3)
@@ -120,6 +121,9 @@ def test_recall_counts_and_no_show_needs_enough_recalls(db, clock) -> None:
     assert row(db, "A001")["no_show_at"] == clock().isoformat()
     assert calling.now_serving() == []
     assert calling.current(3) is None
+    last = calling.last_called(3)  # the counter's last call, as it stands now
+    assert (last.label, last.status, last.counter) == ("A001", "no_show", 3)
+    assert calling.last_called(1) is None
 
 
 def test_mark_served(db, clock) -> None:

@@ -201,6 +201,25 @@ def test_recall_button_shows_the_number_again_and_chimes_again(lobby) -> None:
     assert wait_until(lambda: chimes(pins) == 3)
 
 
+def test_a_number_marked_no_show_leaves_the_simulated_display(lobby) -> None:
+    """Issue 13: the display kept showing the number after a no-show and a bring-back."""
+    cfg, appliance, pins = lobby
+    assert post(appliance, 3, "next")["ticket"]["label"] == "A012"
+    assert wait_until(lambda: appliance.simulation.display_state().startswith("A012 3"))
+    db = store.connect(cfg.database)
+    try:
+        calling = calling_service(cfg, db, utc_now)
+        for _ in range(cfg.calling.max_recalls):
+            calling.recall(3)
+        assert calling.mark_no_show(3).status == "no_show"
+        assert wait_until(lambda: appliance.simulation.display_state().strip() == "")
+        assert calling.bring_back("A012").status == "waiting"
+    finally:
+        db.close()
+    time.sleep(0.4)
+    assert appliance.display.state() == " " * 6
+
+
 async def test_simulation_draws_the_display_and_keys_press_counter_1s_buttons(lobby) -> None:
     from textual.widgets import Static
 

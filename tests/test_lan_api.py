@@ -8,10 +8,13 @@ from __future__ import annotations
 import dataclasses
 import http.client
 import json
+import os
 import socket
+import struct
 import subprocess
 import threading
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,9 @@ from tests.conftest import MovableClock
 
 TOKENS = {1: "loket1-demo", 2: "loket2-demo", 3: "loket3-demo"}
 CHROMIUM = Path("/usr/bin/chromium")
+# Set to a folder to keep the web board's screenshots for a look (they are made either way).
+ARTIFACTS = Path(os.environ["KIOSK_TEST_ARTIFACTS"]) if os.environ.get(
+    "KIOSK_TEST_ARTIFACTS") else None
 
 
 class Client:
@@ -201,7 +207,7 @@ def test_no_show_needs_recalls_first(client: Client, issue) -> None:
     client.act(2, "next")
     status, data = client.act(2, "no-show")
     assert (status, data["reason"]) == (409, "recall_first")
-    assert "A001" in data["error"]
+    assert "A001" in data["error"] and "masih 3 kali lagi" in data["error"]
     for _ in range(3):
         client.act(2, "recall")
     status, data = client.act(2, "no-show")
@@ -416,7 +422,11 @@ def test_board_stream_pushes_a_call_within_a_second(client: Client, api: LanApi,
         client.act(2, "next")
         state = stream.until(lambda s: serving(s)[2] == "B001")
         assert state["newest"] == {"label": "B001", "counter": 2, "counter_name": "Loket 2",
-                                   "kind": "call"}
+                                   "kind": "call",  # the fields before issue 13, and added:
+                                   "recalls": 0, "lane": "B", "service": "Online",
+                                   "service_en": "Online booking"}
+        assert state["counters"][1]["service"] == "Online"
+        assert state["day"] == "2026-11-25"
         assert [c["newest"] for c in state["counters"]] == [False, True, False]
         assert state["last_calls"][0]["at"] == "09:00"  # office time (WITA), not UTC
     finally:
@@ -447,35 +457,108 @@ def test_board_stream_ends_after_its_lifetime(config, clock) -> None:
 # -- the web board in a real browser -----------------------------------------------------
 
 
-def run_chromium(url: str, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
+def run_chromium(url: str, tmp_path: Path, *extra: str, size: tuple[int, int] = (1280, 720)
+                 ) -> subprocess.CompletedProcess:
     profile = tmp_path / f"profile{len(list(tmp_path.glob('profile*')))}"
     return subprocess.run(
         [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", f"--user-data-dir={profile}", "--window-size=1280,720",
-         "--virtual-time-budget=3000", *extra, url],
+         "--no-first-run", f"--user-data-dir={profile}", f"--window-size={size[0]},{size[1]}",
+         "--hide-scrollbars", "--virtual-time-budget=3000", *extra, url],
         capture_output=True, timeout=60, check=False)
+
+
+def drawn_rows(png: Path) -> float:
+    """The share of the screenshot's pixel rows with something drawn in the counters' part
+    (the left 70 %), i.e. not all black."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        gray = image.convert("L")
+        width, height = gray.size
+        left = gray.crop((0, 0, int(width * 0.7), height))
+        rows = sum(1 for y in range(height)
+                   if left.crop((0, y, left.width, y + 1)).getextrema()[1] > 40)
+    return rows / height
+
+
+class BoardDom(HTMLParser):
+    """What the web board drew: its layout record, last-call labels, date, counter services."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.layout: dict = {}
+        self.last_labels: list[str] = []
+        self.texts: dict[str, str] = {}
+        self.services: list[str] = []
+        self._in: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attr = dict(attrs)
+        if tag == "body" and attr.get("data-layout"):
+            self.layout = json.loads(attr["data-layout"])
+        if tag == "li" and attr.get("data-label"):
+            self.last_labels.append(attr["data-label"])
+        if attr.get("id") in ("date", "clock") or attr.get("class") == "service":
+            self._in = attr.get("id") or "service"
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "service":
+            self.services.append(data)
+        elif self._in:
+            self.texts[self._in] = self.texts.get(self._in, "") + data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed "
                     "(/usr/bin/chromium missing; `apt-get install chromium`)")
-def test_web_board_in_headless_chromium(config, clock, issue, tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_web_board_in_headless_chromium(config, clock, issue, tmp_path: Path, size) -> None:
+    """Issue 13: the board used the top third of a 1080p TV, repeated a recalled number in
+    "last calls" and showed neither the date nor what each call is for."""
     # Streams end quickly here: headless Chromium's virtual clock stands still while
     # a request is open, so an endless stream would never let the 3 s budget run out.
     with LanApi(config, clock=clock, port=0, stream_s=0.5) as server:
         issue("AAB")
-        status, data = Client(server).act(2, "call", body={"label": "A002"})
+        client = Client(server)
+        status, data = client.act(2, "call", body={"label": "A002"})
         assert status == 200
+        assert client.act(1, "next")[0] == 200  # A001 to counter 1
+        for _ in range(2):
+            assert client.act(2, "recall")[0] == 200  # A002 again, twice
         url = f"{server.url}/board"
-        shot = tmp_path / "board.png"
-        result = run_chromium(url, tmp_path, f"--screenshot={shot}")
+        shot = ARTIFACTS / f"board-{size[0]}x{size[1]}.png" if ARTIFACTS else \
+            tmp_path / "board.png"
+        result = run_chromium(url, tmp_path, f"--screenshot={shot}", size=size)
         assert result.returncode == 0, result.stderr.decode()[-2000:]
         assert shot.exists() and shot.stat().st_size > 10_000
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert shot.read_bytes()[16:24] == struct.pack(">II", *size)
+        assert drawn_rows(shot) >= 0.9  # not a band at the top and a black screen below
 
-        dom = run_chromium(url, tmp_path, "--dump-dom")
+        dom = run_chromium(url, tmp_path, "--dump-dom", size=size)
         assert dom.returncode == 0, dom.stderr.decode()[-2000:]
         html = dom.stdout.decode()
         assert "A002" in html
         assert 'class="counter newest" data-counter="2"' in html
         assert 'data-live="1"' in html  # the event stream reached the page
+        board = BoardDom(html)
+        layout = board.layout
+        # (--dump-dom's viewport is shorter than the window: the ratios are to its own.)
+        height = layout["height"]
+        assert layout["width"] == size[0]
+        # The page fills the screen: header, counters and lists down to the notice line,
+        # and the counter boxes fill the space between them.
+        assert layout["main"] >= 0.8 * height, layout
+        assert layout["page_bottom"] >= 0.99 * height, layout
+        counters = layout["counters_bottom"] - layout["counters_top"]
+        assert counters >= 0.9 * layout["main"] - 0.04 * height, layout
+        # Each number once in "last calls"; the newest first (the recall moved A002 up).
+        assert board.last_labels[0] == "A002" and len(board.last_labels) == 2
+        assert len(set(board.last_labels)) == len(board.last_labels)
+        assert "dipanggil ulang 2\u00d7" in html
+        assert "Antrian Umum" in board.services  # the service with each call
+        assert board.texts["date"] == "Rabu, 25 November 2026", board.texts

@@ -254,3 +254,24 @@ def test_tonal_chime_without_pwm_falls_back_to_beeps() -> None:
         assert chime.notice is not None and "PWM" in chime.notice
         chime.ring(wait=True)
         assert wait_until(lambda: [s.state for s in chime.device.pin.states].count(True) == 2)
+
+
+def test_a_number_marked_no_show_leaves_the_board_and_its_lamp() -> None:
+    """Issue 13: the display went on showing P003 after it was marked no-show."""
+    with SevenSegmentBoard(SEGMENTS, DIGIT_SELECT, MockFactory()) as board:
+        board.show_call("P003", 1)
+        board.withdraw("P004", 1)  # another number: the board keeps P003
+        board.withdraw("P003", 2)
+        assert board.state() == "P003 1"
+        board.withdraw("p003", 1)
+        assert board.state() == " " * 6 and board.display.value == (" ",) * 5
+    lamps = CounterLamps(LAMPS, MockFactory(), blink_s=0.04, blink_period_s=0.02)
+    with lamps:
+        lamps.show_call("P003", 3)
+        lamps.withdraw("P003", 3)  # while still blinking: the settle timer must not relight
+        time.sleep(0.08)
+        assert lamps.state() == "loket 1:off 2:off 3:off 4:off"
+        assert not any(lamp_pin(lamps, c).state for c in LAMPS)
+        lamps.show_call("A001", 2)
+        lamps.withdraw("P003", 2)  # not the number the lamp stands for
+        assert lamps.lamp_states()[2] in ("blinking", "on")

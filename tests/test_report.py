@@ -50,7 +50,7 @@ from kiosk.queue.walkin_guard import recent_bursts
 from kiosk.reports.day import build_report, day_figures, hourly_counts
 from kiosk.reports.event_kinds import CHECKIN_OUTCOMES, NOT_RECORDED
 from kiosk.reports.figures import HourCount, PriorityCount, Refusal, Stats
-from kiosk.reports.html import nice_step, render_html, render_table
+from kiosk.reports.html import counter_table, nice_step, render_html, render_table
 from kiosk.reports.machine_readable import report_dict, report_rows
 from kiosk.reports.stats import percentile
 from kiosk.staff.desk import StaffDesk
@@ -297,7 +297,11 @@ def test_per_counter_throughput(office: Office) -> None:
     assert (two.calls, two.recalls, two.served, two.no_show) == (4, 6, 2, 1)
     assert two.hours_active == 1.6 and two.served_per_hour == 1.25  # 09:00-10:36
     assert two.service == Stats(2, 10.5, 15)
-    assert (three.calls, three.served, three.served_per_hour) == (1, 1, 3.0)  # 10:00-10:20
+    # 10:00-10:20: 20 minutes of activity are too few for an hourly rate (issue 13).
+    assert (three.calls, three.served, three.served_per_hour) == (1, 1, None)
+    assert three.hours_active == pytest.approx(1 / 3, abs=1e-4)
+    _, rows = counter_table(day, "id")
+    assert [row[6] for row in rows] == ["1,8", "1,25", "-"]  # the table shows a dash
     assert [c.counter for c in day.counters] == [1, 2, 3]
 
 
@@ -656,6 +660,9 @@ def test_json_and_csv_hold_the_same_figures(office: Office) -> None:
     assert rows[("lane", "A", "turned_away")] == 2
     assert rows[("overall", "all", "wait_median_min")] == 50
     assert rows[("counter", "2", "served_per_hour")] == 1.25
+    # Counter 3 was active 20 minutes: no rate, null in JSON and an empty CSV cell.
+    assert [c["served_per_hour"] for c in data["total"]["counters"]] == [1.8, 1.25, None]
+    assert rows[("counter", "3", "served_per_hour")] == ""
     assert rows[("checkin", "too_late", "attempts")] == 2
     assert rows[("hour", "09", "called")] == 4
     assert rows[("wait_minutes", "60-90", "count")] == 2

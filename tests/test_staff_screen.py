@@ -116,6 +116,64 @@ async def test_next_recall_no_show_and_served_from_the_staff_menu(config, clock,
     assert statuses == {"A001": "no_show", "A002": "served"}
 
 
+def current_line(app: KioskApp) -> str:
+    return str(app.screen.query_one("#current", Static).render())
+
+
+async def test_the_counter_line_tells_the_last_call_its_state_and_who_waits(config, clock,
+                                                                         make_app) -> None:
+    """Issue 13: "Loket 1: nobody called yet" after Served, although 3 had been called."""
+    app, appliance = make_app(config, clock)
+    most = config.calling.max_recalls
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(3):
+            await issue(pilot)
+        await open_staff(pilot)
+        assert "Loket 1: belum memanggil siapa pun hari ini" in current_line(app)
+        assert "3 menunggu untuk loket ini" in current_line(app)
+        for label in ("A001", "A002", "A003"):
+            await click(pilot, "#act-next")
+            assert f"Memanggil {label} ke Loket 1" in message(app)
+        assert "Dilayani di Loket 1: A003" in current_line(app)
+        assert "tidak ada yang menunggu" in current_line(app)
+        # A refused no-show says how many recalls are still needed.
+        await click(pilot, "#act-no_show")
+        assert f"Panggil ulang A003 dulu sebelum menandai tidak hadir: masih {most} kali lagi" \
+            in message(app)
+        await click(pilot, "#act-recall")
+        await click(pilot, "#act-no_show")
+        assert f"masih {most - 1} kali lagi" in message(app)
+        await click(pilot, "#act-served")
+        assert "A003 selesai dilayani" in message(app)
+        line = current_line(app)
+        assert "Loket 1: terakhir memanggil A003 (selesai)" in line, line
+        assert "belum memanggil" not in line
+        await click(pilot, "#act-next")  # nobody left: said in the message and the line
+        assert "Tidak ada yang menunggu untuk Loket 1" in message(app)
+        assert "tidak ada yang menunggu" in current_line(app)
+        app.action_toggle_language()
+        await settle(pilot)
+        line = current_line(app)
+        assert "Loket 1: last called A003 (served)" in line and "nobody waiting" in line, line
+
+
+async def test_a_no_show_then_back_shows_its_state_on_the_counter_line(config, clock,
+                                                                     make_app) -> None:
+    app, appliance = make_app(config, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await issue(pilot)
+        await open_staff(pilot)
+        await click(pilot, "#act-next")
+        for _ in range(config.calling.max_recalls):
+            await click(pilot, "#act-recall")
+        await click(pilot, "#act-no_show")
+        assert "Loket 1: terakhir memanggil A001 (tidak hadir)" in current_line(app)
+        app.screen.query_one("#label", Input).value = "A001"
+        await click(pilot, "#act-bring_back")
+        line = current_line(app)
+        assert "terakhir memanggil A001 (menunggu)" in line and "1 menunggu" in line, line
+
+
 async def test_call_a_number_out_of_order_and_bring_a_no_show_back(config, clock,
                                                                   make_app) -> None:
     app, appliance = make_app(config, clock)

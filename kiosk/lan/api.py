@@ -73,11 +73,13 @@ def ticket_json(ticket: CalledTicket | None) -> dict[str, Any] | None:
 def refusal(refused: CallRefused, counter: int) -> ApiError:
     """Why nothing happened, as staff at a counter should read it."""
     label = refused.label or ""
+    left = refused.recalls_left
     reasons = {
         "no_current": (HTTPStatus.CONFLICT, f"Loket {counter} belum memanggil siapa pun / "
                        f"counter {counter} has no current applicant"),
         "recall_first": (HTTPStatus.CONFLICT, f"Panggil ulang {label} dulu sebelum menandai "
-                         f"tidak hadir / recall {label} before marking a no-show"),
+                         f"tidak hadir (masih {left} kali lagi) / recall {label} {left} more "
+                         f"time(s) before marking a no-show"),
         "not_found": (HTTPStatus.NOT_FOUND, f"Tiket {label} tidak ada hari ini / "
                       f"no ticket {label} today"),
         "not_waiting": (HTTPStatus.CONFLICT, f"Tiket {label} tidak sedang menunggu "

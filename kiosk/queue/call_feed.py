@@ -12,10 +12,16 @@ One background thread reads rows newer than the last one it delivered on its
 own store connection, every ``poll_s`` seconds or at once after ``poke()``
 (the same process just committed a call). It starts from the newest row at
 construction, so a restart does not replay the morning's calls.
+
+A number marked no-show is taken off the lobby's outputs too: the same
+thread reads new ``no_show`` events (the events table's own key, one range
+read) and hands them to ``on_withdrawn`` listeners, so a display does not go
+on showing a number whose holder has lost their turn (issue 13).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -38,7 +44,7 @@ class FeedCall(NamedTuple):
     seq: int  # the calls table's row number: strictly increasing
     label: str
     counter: int
-    kind: str  # call | recall
+    kind: str  # call | recall; no_show for a withdrawal (its seq is the event's)
 
 
 Listener = Callable[[FeedCall], None]
@@ -56,7 +62,10 @@ class CallFeed:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._withdrawn: list[Listener] = []
         self._last_seq = self._newest_seq()
+        self._last_event = self._db.execute(
+            "SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
         self._delivered = threading.Condition()
 
     def _newest_seq(self) -> int:
@@ -72,6 +81,11 @@ class CallFeed:
         """Add a listener; it runs on the feed thread, so it must return quickly."""
         with self._lock:
             self._listeners.append(listener)
+
+    def on_withdrawn(self, listener: Listener) -> None:
+        """Add a listener for numbers marked no-show (label, counter, kind "no_show")."""
+        with self._lock:
+            self._withdrawn.append(listener)
 
     def unsubscribe(self, listener: Listener) -> None:
         with self._lock:
@@ -100,6 +114,7 @@ class CallFeed:
                 break
             try:
                 self._deliver_new()
+                self._deliver_withdrawn()
             except Exception:  # a locked or broken store must not silence the lobby for good
                 log.exception("call feed: reading new calls failed")
 
@@ -124,6 +139,26 @@ class CallFeed:
                     self._delivered.notify_all()
             if len(rows) < BATCH:
                 return
+
+    def _deliver_withdrawn(self) -> None:
+        newest = self._db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+        rows = self._db.execute(
+            "SELECT seq, payload FROM events WHERE seq > ? AND seq <= ? AND office_code = ?"
+            " AND kind = 'no_show' ORDER BY seq", (self._last_event, newest, self.office_code),
+        ).fetchall()
+        for seq, payload in rows:
+            details = json.loads(payload)
+            gone = FeedCall(seq, str(details.get("label", "")), int(details.get("counter", 0)),
+                            "no_show")
+            with self._lock:
+                listeners = list(self._withdrawn)
+            for listener in listeners:
+                try:
+                    listener(gone)
+                except Exception:  # one broken output must not stop the others
+                    log.exception("call feed: withdrawal listener %r failed for %s",
+                                  listener, gone.label)
+        self._last_event = newest
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop the thread (after the listener running now returns) and close the store."""

@@ -73,6 +73,7 @@ class CallRefused:
     #              | too_late | lane_not_served
     label: str | None = None
     status: str | None = None
+    recalls_left: int | None = None  # recall_first: recalls still needed before a no-show
 
 
 class Serving(NamedTuple):
@@ -86,6 +87,17 @@ class CallRecord(NamedTuple):
     counter: int
     at: datetime
     kind: str  # call | recall
+
+
+class LatestCall(NamedTuple):
+    """A ticket's newest call or recall today: one line per number on a board."""
+
+    label: str
+    lane: str
+    counter: int
+    at: datetime
+    kind: str  # call | recall: what the newest one was
+    recalls: int  # times recalled since it was called
 
 
 def parse_label(label: str) -> tuple[str, int] | None:
@@ -138,6 +150,19 @@ class CallingService:
         row = self._current_row(self.db.conn, self._counter(counter).number, day)
         return None if row is None else self._ticket(row, day)
 
+    def last_called(self, counter: int) -> CalledTicket | None:
+        """The ticket this counter called last today, as it stands now (served, no-show...)."""
+        day = self.today()
+        columns = ", ".join(f"t.{c}" for c in _TICKET_COLUMNS.split(", "))
+        row = self.db.execute(
+            f"SELECT {columns} FROM calls c JOIN tickets t ON t.office_code = c.office_code"
+            " AND t.office_day = c.office_day AND t.lane = c.lane AND t.number = c.number"
+            " WHERE c.office_code = ? AND c.office_day = ? AND c.counter = ?"
+            " ORDER BY c.seq DESC LIMIT 1",
+            (self.office_code, day.isoformat(), self._counter(counter).number),
+        ).fetchone()
+        return None if row is None else self._ticket(row, day)
+
     def now_serving(self) -> list[Serving]:
         """Board: each counter's called applicant, by counter number."""
         return [
@@ -157,6 +182,22 @@ class CallingService:
                 "SELECT label, counter, at, kind FROM calls WHERE office_code = ?"
                 " AND office_day = ? ORDER BY seq DESC LIMIT ?",
                 (self.office_code, self.today().isoformat(), n),
+            )
+        ]
+
+    def latest_calls(self, n: int = 5) -> list[LatestCall]:
+        """Board: the latest called numbers today, each once (a recall moves it up), newest
+        first."""
+        day = (self.office_code, self.today().isoformat())
+        return [
+            LatestCall(label, lane, counter, datetime.fromisoformat(at), kind, recalls)
+            for label, lane, counter, at, kind, recalls in self.db.execute(
+                "SELECT c.label, c.lane, c.counter, c.at, c.kind, t.recalls FROM calls c"
+                " JOIN tickets t ON t.office_code = c.office_code"
+                " AND t.office_day = c.office_day AND t.lane = c.lane AND t.number = c.number"
+                " WHERE c.seq IN (SELECT max(seq) FROM calls WHERE office_code = ?"
+                " AND office_day = ? GROUP BY lane, number) ORDER BY c.seq DESC LIMIT ?",
+                (*day, n),
             )
         ]
 
@@ -312,7 +353,8 @@ class CallingService:
             if current is None:
                 return CallRefused("no_current")
             if need_recalls and current[7] < self.max_recalls:
-                return CallRefused("recall_first", current[3], current[4])
+                return CallRefused("recall_first", current[3], current[4],
+                                   self.max_recalls - current[7])
             params = (now.isoformat(),) if stamp else ()
             row = self._set(conn, day, current[1], current[2], change, params, "called")
             if log_call:

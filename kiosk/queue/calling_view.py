@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kiosk.queue.call_order import CallPolicy
-from kiosk.queue.calling import CallingService, Counter
+from kiosk.queue.calling import CallingService, Counter, parse_label
 from kiosk.queue.schedule import Schedule
 
 if TYPE_CHECKING:
@@ -49,11 +49,14 @@ def board_state(calling: CallingService, config: Config, last_n: int = LAST_CALL
 
     Times are office-local "HH:MM" strings so a TV browser with a wrong clock
     or time zone still shows the office's time; ``now`` lets it correct its clock.
+    Every call carries its ``service`` (today the lane's name; stages may come),
+    and ``last_calls`` lists each number once: a recall moves it to the top and
+    marks it (``kind`` "recall", ``recalls``), it does not repeat it.
     """
     now = calling.clock()
     zone = config.timezone
     serving = {s.counter: s.label for s in calling.now_serving()}  # later call wins
-    last = calling.last_calls(last_n)
+    last = calling.latest_calls(last_n)
     names = {c.number: c.name for c in config.counters}
     newest = last[0] if last else None
     counters = [{
@@ -62,6 +65,7 @@ def board_state(calling: CallingService, config: Config, last_n: int = LAST_CALL
         "label": serving.get(c.number),
         "newest": newest is not None and newest.counter == c.number
         and serving.get(c.number) == newest.label,
+        **_service(config, _lane_of(serving.get(c.number))),
     } for c in sorted(config.counters, key=lambda c: c.number)]
     lanes = [{"code": code, "name": config.lanes[code].name_id if code in config.lanes else code,
               "waiting": waiting} for code, waiting in calling.waiting_counts().items()]
@@ -74,12 +78,26 @@ def board_state(calling: CallingService, config: Config, last_n: int = LAST_CALL
         "newest": None if newest is None else {
             "label": newest.label, "counter": newest.counter,
             "counter_name": names.get(newest.counter, f"Loket {newest.counter}"),
-            "kind": newest.kind},
+            "kind": newest.kind, "recalls": newest.recalls, **_service(config, newest.lane)},
         "last_calls": [{
             "label": r.label, "counter": r.counter,
             "counter_name": names.get(r.counter, f"Loket {r.counter}"),
             "at": r.at.astimezone(zone).strftime("%H:%M"), "kind": r.kind,
+            "recalls": r.recalls, **_service(config, r.lane),
         } for r in last],
         "lanes": lanes,
         "notice": config.board.notice,
     }
+
+
+def _lane_of(label: str | None) -> str | None:
+    parsed = None if label is None else parse_label(label)
+    return None if parsed is None else parsed[0]
+
+
+def _service(config: Config, lane: str | None) -> dict[str, str | None]:
+    """What the applicant is called for: the lane's service (a stage, once there are stages)."""
+    known = config.lanes.get(lane) if lane is not None else None
+    return {"lane": lane,
+            "service": known.name_id if known else lane,
+            "service_en": known.name_en if known else lane}

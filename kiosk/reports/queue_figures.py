@@ -8,6 +8,8 @@ wait distribution.
   served counts as served.
 - hours a counter was active: its first call of the day to its last call,
   serve or no-show, added up over the days.
+- served per hour only from ``MIN_RATE_HOURS`` (30 minutes) of activity: two
+  services in two minutes are not "60 per hour"; below that the rate is None.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 # Wait-distribution buckets in minutes: [lower, upper); None = open-ended.
 WAIT_BUCKETS: tuple[tuple[int, int | None], ...] = (
     (0, 15), (15, 30), (30, 45), (45, 60), (60, 90), (90, 120), (120, 180), (180, None))
+MIN_RATE_HOURS = 0.5  # no per-hour rate extrapolated from less activity than this
 
 
 def first_call_times(calls: Iterable[CallRow]) -> dict[str, datetime]:
@@ -146,7 +149,8 @@ def counter_figures(rows: Rows, counters: Sequence[CounterConfig]) -> tuple[Coun
             served=len(served),
             no_show=sum(1 for t in tickets if t.status == "no_show"),
             hours_active=round(hours, 4),
-            served_per_hour=round(len(served) / hours, 2) if hours > 0 else None,
+            served_per_hour=(round(len(served) / hours, 2)
+                             if hours >= MIN_RATE_HOURS else None),
             service=stats(service_minutes(served)),
         ))
     return tuple(result)

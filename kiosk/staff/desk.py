@@ -61,6 +61,15 @@ class QueueRow:
     issued_at: datetime  # UTC
 
 
+@dataclass(frozen=True)
+class CounterView:
+    """What the staff menu says about one counter."""
+
+    current: CalledTicket | None  # called and not finished with
+    last: CalledTicket | None  # the counter's latest call today, whatever became of it
+    waiting: int  # people waiting in the lanes this counter serves
+
+
 class StaffDesk:
     def __init__(self, service: IssuingService, db: sqlite_utils.Database,
                  calling: CallingService | None,
@@ -99,6 +108,17 @@ class StaffDesk:
             return None
         with self.lock:
             return self.calling.current(counter)
+
+    def counter_view(self, counter: int) -> CounterView | None:
+        """The counter's current applicant, its last call and who waits for it."""
+        if self.calling is None:
+            return None
+        with self.lock:
+            lanes = self.calling.counters[counter].lanes
+            waiting = sum(n for lane, n in self.calling.waiting_counts().items()
+                          if lane in lanes)
+            return CounterView(self.calling.current(counter), self.calling.last_called(counter),
+                               waiting)
 
     def act(self, counter: int, action: str, label: str = ""
             ) -> CalledTicket | CallRefused | None:
