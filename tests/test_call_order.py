@@ -210,3 +210,24 @@ def test_ratio_mode_keeps_both_ratios_over_long_runs(b, a, k, n) -> None:
     p, booked, walkin = (history.count(lane) for lane in LANES)
     assert 0 <= p * k - (booked + walkin) <= k  # one P per k others
     assert 0 <= booked * a - walkin * b <= a * b  # b booked per a walk-ins
+
+
+def test_services_of_one_kind_share_their_lane_rules_and_take_turns() -> None:
+    """A catalog's walk-in services (A regular, C percepatan) follow A's rules; the counter
+    alternates between them, so neither waits while the other keeps the counter."""
+    classes = {"A": "A", "C": "A", "P": "P", "D": "A"}
+    policy = CallPolicy("priority_first")
+    waiting = {"A": [1, 2], "C": [1, 2], "P": [1], "D": [1]}
+    history: list[str] = []
+    calls = []
+    for _ in range(5):
+        choice = choose_next(policy, waiting, history, {"A", "C", "P"}, classes)
+        assert choice is not None
+        lane, number = choice
+        waiting[lane].remove(number)
+        history.append(lane)
+        calls.append(f"{lane}{number:03d}")
+    assert calls == ["P001", "A001", "C001", "A002", "C002"]
+    assert choose_next(policy, waiting, history, {"A", "C", "P"}, classes) is None  # D is not ours
+    with pytest.raises(ValueError, match="unknown lanes"):
+        choose_next(policy, {"C": [1]}, [], {"C"})  # a service with no class is an error

@@ -89,3 +89,19 @@ def test_an_unknown_service_is_refused_with_the_choices(tmp_path: Path) -> None:
     result = kiosk(config, "issue", "Z")
     assert result.returncode == 2
     assert "no such service" in result.stderr and "A | C | P | D | E" in result.stderr
+
+
+def test_a_counter_serving_several_walk_in_services_calls_them_in_turn(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    for i, code in enumerate("ACAPE"):
+        issued = kiosk(config, "issue", code, moment=MOMENT + timedelta(seconds=7 * i))
+        assert issued.returncode == 0, issued.stderr
+    calls = []
+    for i in range(5):
+        called = kiosk(config, "call", "--counter", "1", moment=MOMENT + timedelta(minutes=1 + i))
+        calls.append((called.returncode, called.stdout.strip()))
+    # Counter 1 serves A, C and P (priority first): P, then A and C in turn; E is counter 8's.
+    assert calls[:4] == [(0, "P001"), (0, "A001"), (0, "C001"), (0, "A002")]
+    assert calls[4][0] == 3  # nobody left that counter 1 serves
+    eighth = kiosk(config, "call", "--counter", "8", moment=MOMENT + timedelta(minutes=7))
+    assert (eighth.returncode, eighth.stdout.strip()) == (0, "E001")

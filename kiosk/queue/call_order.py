@@ -136,23 +136,35 @@ def _others_since_priority(history: Sequence[str], k: int) -> int:
 
 
 def choose_next(policy: CallPolicy, waiting: Mapping[str, Sequence[int]],
-                recent_calls: Sequence[str], counter_lanes: Set[str]) -> tuple[str, int] | None:
+                recent_calls: Sequence[str], counter_lanes: Set[str],
+                classes: Mapping[str, str] | None = None) -> tuple[str, int] | None:
     """The (lane, number) this counter should call, or None if nobody it serves waits.
 
     ``waiting`` maps lane -> waiting numbers in ascending order; ``recent_calls``
     is the lanes this counter called today, newest last (recalls excluded).
+    ``classes`` maps a service code to the lane whose rules it follows (a service
+    catalog's walk-in kinds to A, priority kinds to P, booked kinds to B); the policy
+    picks the class, and among the class's services this counter serves it calls the
+    one it called least recently (round robin), lowest number first within it.
     """
-    unknown = {lane for lane, numbers in waiting.items() if numbers and lane not in LANES}
+    classes = classes or {}
+
+    def cls(lane: str) -> str:
+        return classes.get(lane, lane)
+
+    unknown = {lane for lane, numbers in waiting.items() if numbers and cls(lane) not in LANES}
     if unknown:
-        raise ValueError(f"unknown lanes {sorted(unknown)}: expected {LANES}")
-    ready = {lane for lane in LANES if lane in counter_lanes and waiting.get(lane)}
+        raise ValueError(f"unknown lanes {sorted(unknown)}: expected {LANES} or a class for each")
+    ready_lanes = {lane for lane, numbers in waiting.items() if numbers and lane in counter_lanes}
+    ready = {cls(lane) for lane in ready_lanes}
     if not ready:
         return None
+    history = [cls(lane) for lane in recent_calls]
 
     if policy.mode == "strict":
         lane = next(lane for lane in LANES if lane in ready)
     else:
-        other = _booked_or_walkin(policy, recent_calls, BOOKED in ready, WALKIN in ready)
+        other = _booked_or_walkin(policy, history, BOOKED in ready, WALKIN in ready)
         if PRIORITY not in ready:
             lane = other
         elif other is None or policy.mode == "priority_first":
@@ -160,6 +172,10 @@ def choose_next(policy: CallPolicy, waiting: Mapping[str, Sequence[int]],
         else:
             k = policy.priority_every
             assert k is not None
-            lane = PRIORITY if _others_since_priority(recent_calls, k) >= k else other
+            lane = PRIORITY if _others_since_priority(history, k) >= k else other
     assert lane is not None
-    return lane, min(waiting[lane])
+    members = [code for code in ready_lanes if cls(code) == lane]
+    if len(members) > 1:
+        last_called = {code: i for i, code in enumerate(recent_calls)}
+        members.sort(key=lambda code: (last_called.get(code, -1), code))
+    return members[0], min(waiting[members[0]])

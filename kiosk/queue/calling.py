@@ -113,7 +113,7 @@ class CallingService:
                  counters: dict[int, Counter], policy: CallPolicy,
                  clock: Callable[[], datetime], max_recalls: int = 3,
                  no_show_return_minutes: float = 30, *, schedule: Schedule | None = None,
-                 office_day: date | None = None) -> None:
+                 office_day: date | None = None, classes: dict[str, str] | None = None) -> None:
         """Give either ``schedule`` (office day from the local date) or a fixed ``office_day``."""
         if (schedule is None) == (office_day is None):
             raise ValueError("give exactly one of schedule= or office_day=")
@@ -122,6 +122,7 @@ class CallingService:
         self.max_recalls = max_recalls
         self.return_window = timedelta(minutes=no_show_return_minutes)
         self.schedule, self.office_day = schedule, office_day
+        self.classes = classes or {}  # service code -> the lane whose call rules it follows
 
     # -- reading -----------------------------------------------------------
 
@@ -286,7 +287,7 @@ class CallingService:
                 " AND kind = 'call' ORDER BY seq",
                 (self.office_code, day.isoformat(), c.number),
             )]
-            choice = choose_next(self.policy, waiting, history, c.lanes)
+            choice = choose_next(self.policy, waiting, history, c.lanes, self.classes)
             if choice is None:
                 self._serve_current(conn, c.number, day, now, by="next")
                 return None

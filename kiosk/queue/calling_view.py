@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 LAST_CALLS = 6  # enough to find a missed call, few enough to read from a chair
 
 
+KIND_CLASS = {"walkin": "A", "priority": "P", "booked": "B"}
+
+
 def calling_service(config: Config, db: sqlite_utils.Database,
                     clock: Callable[[], datetime]) -> CallingService:
     """The config's counters and call order over ``db`` (each process opens its own)."""
@@ -34,7 +37,13 @@ def calling_service(config: Config, db: sqlite_utils.Database,
     schedule = Schedule.of(config)
     return CallingService(db, config.office.code, config.office.device_id, counters, policy,
                           clock, config.calling.max_recalls,
-                          config.calling.no_show_return_minutes, schedule=schedule)
+                          config.calling.no_show_return_minutes, schedule=schedule,
+                          classes=call_classes(config))
+
+
+def call_classes(config: Config) -> dict[str, str]:
+    """Which lane's call rules each service follows: walk-in kinds A, priority P, booked B."""
+    return {code: KIND_CLASS[lane.kind] for code, lane in config.lanes.items()}
 
 
 def change_marker(calling: CallingService) -> tuple[str, int]:
