@@ -93,12 +93,17 @@ class HomeScreen(Screen):
         self.call_later(self._recompose_ready)
 
     async def _recompose_ready(self) -> None:
-        self.recomposing = True  # refresh_status (timer, go_home) waits: no widgets meanwhile
+        await self.recompose()
+        self.refresh_status()
+
+    async def recompose(self) -> None:
+        """Every redraw (language switch, opening time, services attached): meanwhile
+        refresh_status (its timer, go_home) waits, as the widgets are being replaced."""
+        self.recomposing = True
         try:
-            await self.recompose()
+            await super().recompose()
         finally:
             self.recomposing = False
-        self.refresh_status()
 
     def _watch_simulation(self) -> None:
         if self.app.simulation is not None:  # redraw the display as soon as a call lands

@@ -409,3 +409,26 @@ async def test_kiosk_run_draws_home_first_then_starts_every_device(config, clock
             assert reply.status == 200
         assert app.scanner is not None and app.camera_ok
         assert [w for w in app.workers if w.group == "camera" and w.is_running]
+
+
+async def test_the_home_screens_refresh_waits_while_it_is_redrawn(config, clock,
+                                                                  make_app) -> None:
+    """Found by the monkey (tests/test_monkey.py): the once-a-second refresh landed while
+    the home screen was being composed again (language switch, opening time) and found
+    no #clock. Caught here in the middle of the redraw."""
+    import asyncio
+
+    app, _ = make_app(config, clock)
+    async with app.run_test() as pilot:
+        home = app.screen
+        redraw = asyncio.create_task(home.recompose())
+        for _ in range(1000):
+            if not home.query("#clock"):
+                break
+            await asyncio.sleep(0)
+        assert not home.query("#clock") and not redraw.done()
+        home.refresh_status()  # what the timer does; it must wait, not raise
+        await redraw
+        home.refresh_status()
+        await pilot.pause()
+        assert "09:00:00 WITA" in text_of(app, "#clock")

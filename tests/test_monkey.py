@@ -28,6 +28,7 @@ from screens.ticket import TicketScreen
 from tests.conftest import quick_buttons, settle, until
 
 INPUTS = int(os.environ.get("KIOSK_MONKEY_INPUTS", "150"))
+EVERY = int(os.environ.get("KIOSK_MONKEY_EVERY", "500"))
 SEEDS = [int(s) for s in os.environ.get("KIOSK_MONKEY_SEEDS", "1,2").split(",")]
 STAFF_BUTTONS = ("act-next", "act-recall", "act-served", "act-no_show", "act-call",
                  "act-bring_back", "pause", "resume", "cap-set", "reprint", "language",
@@ -151,9 +152,12 @@ async def test_the_kiosk_survives_a_monkey(config, clock, make_app, monkeypatch,
     started = time.monotonic()
     async with app.run_test(size=(100, 30)) as pilot:
         monkey = Monkey(pilot, rng)
-        for _ in range(INPUTS):
+        for done in range(1, INPUTS + 1):
             await monkey.step()
             seen[type(app.screen).__name__] += 1
+            if done % EVERY == 0:  # long runs (-s): how fast, and still going
+                print(f"monkey seed={seed} {done} inputs {time.monotonic() - started:.0f}s "
+                      f"screen={type(app.screen).__name__}", flush=True)
             assert app.is_running and app.return_code is None, monkey.done
         took = time.monotonic() - started
         await settle(pilot, 0.1, ("issue", "staff", "staff-read"))
