@@ -135,6 +135,34 @@ def _others_since_priority(history: Sequence[str], k: int) -> int:
     return max(len(history), k)
 
 
+def choose_lane(policy: CallPolicy, ready: Set[str], recent_calls: Sequence[str]) -> str | None:
+    """The lane a counter calls from, given the lanes it serves that have someone waiting.
+
+    The policy's whole choice: within the lane the lowest number goes first. The
+    wait forecast (kiosk/queue/call_forecast.py) simulates calls with this same
+    function, so a forecast can never follow other rules than the real calls.
+    """
+    if not ready:
+        return None
+    if policy.mode == "strict":
+        return next(lane for lane in LANES if lane in ready)
+    other = _booked_or_walkin(policy, recent_calls, BOOKED in ready, WALKIN in ready)
+    if PRIORITY not in ready:
+        return other
+    if other is None or policy.mode == "priority_first":
+        return PRIORITY
+    k = policy.priority_every
+    assert k is not None
+    return PRIORITY if _others_since_priority(recent_calls, k) >= k else other
+
+
+def check_lanes(waiting: Mapping[str, Sequence[int]]) -> None:
+    """Refuse waiting tickets in lanes the call order does not know."""
+    unknown = {lane for lane, numbers in waiting.items() if numbers and lane not in LANES}
+    if unknown:
+        raise ValueError(f"unknown lanes {sorted(unknown)}: expected {LANES}")
+
+
 def choose_next(policy: CallPolicy, waiting: Mapping[str, Sequence[int]],
                 recent_calls: Sequence[str], counter_lanes: Set[str]) -> tuple[str, int] | None:
     """The (lane, number) this counter should call, or None if nobody it serves waits.
@@ -142,24 +170,7 @@ def choose_next(policy: CallPolicy, waiting: Mapping[str, Sequence[int]],
     ``waiting`` maps lane -> waiting numbers in ascending order; ``recent_calls``
     is the lanes this counter called today, newest last (recalls excluded).
     """
-    unknown = {lane for lane, numbers in waiting.items() if numbers and lane not in LANES}
-    if unknown:
-        raise ValueError(f"unknown lanes {sorted(unknown)}: expected {LANES}")
+    check_lanes(waiting)
     ready = {lane for lane in LANES if lane in counter_lanes and waiting.get(lane)}
-    if not ready:
-        return None
-
-    if policy.mode == "strict":
-        lane = next(lane for lane in LANES if lane in ready)
-    else:
-        other = _booked_or_walkin(policy, recent_calls, BOOKED in ready, WALKIN in ready)
-        if PRIORITY not in ready:
-            lane = other
-        elif other is None or policy.mode == "priority_first":
-            lane = PRIORITY
-        else:
-            k = policy.priority_every
-            assert k is not None
-            lane = PRIORITY if _others_since_priority(recent_calls, k) >= k else other
-    assert lane is not None
-    return lane, min(waiting[lane])
+    lane = choose_lane(policy, ready, recent_calls)
+    return None if lane is None else (lane, min(waiting[lane]))

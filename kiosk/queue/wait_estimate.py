@@ -16,6 +16,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kiosk.ports import TicketWait
+from kiosk.queue.call_forecast import CounterNow, Forecast, forecast
+from kiosk.queue.call_order import CallPolicy
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -69,6 +71,14 @@ def scaled_wait(people_ahead: int, open_counters: int, pace: PerPerson) -> WaitE
     scale = people_ahead / open_counters
     return WaitEstimate(round(scale * pace.mid, 1), round(scale * pace.low, 1),
                         round(scale * pace.high, 1), round(pace.mid, 1), pace.from_today)
+
+
+def wait_in_turns(turns: float, pace: PerPerson) -> WaitEstimate:
+    """``turns`` services at one counter (a forecast's) at ``pace``."""
+    if turns < 0:
+        raise ValueError(f"turns must be >= 0, got {turns}")
+    return WaitEstimate(round(turns * pace.mid, 1), round(turns * pace.low, 1),
+                        round(turns * pace.high, 1), round(pace.mid, 1), pace.from_today)
 
 
 def estimate_wait(people_ahead: int, recent_service_minutes: Sequence[float],
@@ -136,6 +146,53 @@ def estimate_for_lane(db: sqlite_utils.Database, office_code: str, office_day: d
                          default_minutes)
 
 
+def waiting_queues(db: sqlite_utils.Database, office_code: str, office_day: date
+                   ) -> dict[str, list[int]]:
+    """The day's waiting numbers per lane, ascending: one range of the tickets' primary key."""
+    queues: dict[str, list[int]] = {}
+    for lane, number in db.execute(
+        "SELECT lane, number FROM tickets WHERE office_code = ? AND office_day = ?"
+        " AND status = 'waiting' ORDER BY lane, number", (office_code, office_day.isoformat()),
+    ):
+        queues.setdefault(lane, []).append(number)
+    return queues
+
+
+def counters_now(db: sqlite_utils.Database, office_code: str, office_day: date,
+                 counters: Iterable[Counter], now: datetime,
+                 active_within: timedelta = ACTIVE_WITHIN) -> tuple[CounterNow, ...]:
+    """The open counters (as :func:`open_counters` counts them) with today's calls, in the
+    order they will be free: the one that called longest ago first."""
+    last_call: dict[int, datetime] = {}
+    history: dict[int, list[str]] = {}
+    for counter, lane, at, kind in db.execute(
+        "SELECT counter, lane, at, kind FROM calls WHERE office_code = ? AND office_day = ?"
+        " ORDER BY seq", (office_code, office_day.isoformat()),
+    ):
+        when = datetime.fromisoformat(at)
+        last_call[counter] = max(when, last_call.get(counter, when))
+        if kind == "call":
+            history.setdefault(counter, []).append(lane)
+    known = sorted(counters, key=lambda c: c.number)
+    if not last_call:  # the office is just opening: every counter, by number
+        return tuple(CounterNow(c.number, c.lanes) for c in known)
+    open_now = [c for c in known if c.number in last_call
+                and now - last_call[c.number] <= active_within]
+    open_now.sort(key=lambda c: last_call[c.number])
+    return tuple(CounterNow(c.number, c.lanes, tuple(history.get(c.number, ())))
+                 for c in open_now)
+
+
+@dataclass(frozen=True)
+class Floor:
+    """What a ticket's forecast needs besides the queues, as read at ``read_at``."""
+
+    counters: tuple[CounterNow, ...]
+    per_person: PerPerson
+    read_at: datetime
+    calls_seen: int
+
+
 @dataclass(frozen=True)
 class Pace:
     """What a lane's estimate needs besides people ahead, as read at ``read_at``."""
@@ -158,13 +215,45 @@ class PaceCache:
 
     def __init__(self, db: sqlite_utils.Database, office_code: str,
                  counters: Iterable[Counter], max_age: timedelta = timedelta(seconds=30),
-                 default_minutes: float = DEFAULT_MINUTES) -> None:
+                 default_minutes: float = DEFAULT_MINUTES,
+                 policy: CallPolicy | None = None) -> None:
         self.db, self.office_code, self.counters = db, office_code, tuple(counters)
         self.max_age, self.default_minutes = max_age, default_minutes
+        self.policy = policy or CallPolicy()
         self._paces: dict[tuple[date, str], Pace] = {}
+        self._floor: tuple[date, Floor] | None = None
+
+    def _calls_seen(self) -> int:
+        return self.db.conn.execute("SELECT coalesce(max(seq), 0) FROM calls").fetchone()[0]
+
+    def floor(self, office_day: date, now: datetime) -> Floor:
+        """Open counters (with their calls) and minutes per person, cached like ``pace``."""
+        calls_seen = self._calls_seen()
+        if self._floor is not None:
+            day, cached = self._floor
+            if (day == office_day and cached.calls_seen == calls_seen
+                    and cached.read_at <= now < cached.read_at + self.max_age):
+                return cached
+        recent = recent_service_minutes(self.db, self.office_code, office_day)
+        fresh = Floor(counters_now(self.db, self.office_code, office_day, self.counters, now),
+                      per_person(recent, self.default_minutes), now, calls_seen)
+        self._floor = (office_day, fresh)
+        return fresh
+
+    def forecast(self, office_day: date, lane: str, number: int, now: datetime
+                 ) -> tuple[Forecast | None, WaitEstimate | None]:
+        """Who is called before this ticket under the policy, and the wait that makes;
+        (None, None) when no open counter serves ``lane``. Costs one read of the
+        waiting queues and one ``max(seq)`` lookup while the floor is fresh."""
+        floor = self.floor(office_day, now)
+        waiting = waiting_queues(self.db, self.office_code, office_day)
+        ahead = forecast(self.policy, waiting, floor.counters, lane, number)
+        if ahead is None:
+            return None, None
+        return ahead, wait_in_turns(ahead.turns, floor.per_person)
 
     def pace(self, office_day: date, lane: str, now: datetime) -> Pace:
-        calls_seen = self.db.conn.execute("SELECT coalesce(max(seq), 0) FROM calls").fetchone()[0]
+        calls_seen = self._calls_seen()
         cached = self._paces.get((office_day, lane))
         if (cached is not None and cached.calls_seen == calls_seen
                 and cached.read_at <= now < cached.read_at + self.max_age):

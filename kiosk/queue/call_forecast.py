@@ -1,0 +1,91 @@
+"""Who is called before a ticket: the configured call order played forward over today's queues.
+
+"People before you" used to count only the same lane, so a walk-in ticket
+could read "nobody before you" while priority and online applicants, whom the
+policy calls first, filled the lobby (issue 13). The forecast instead plays
+the real choice forward: each open counter, in the order it will be free,
+asks :func:`kiosk.queue.call_order.choose_lane` (the very function behind
+``call_next``) which lane it calls, takes that lane's lowest number, and so
+on until the new ticket comes up. Nobody new arrives in the simulation.
+
+Counters are assumed to work at one pace, each busy with its current
+applicant and free in turn: the counter that called longest ago first, then
+the others, evenly spaced (``i / n`` of a service apart). So with every
+counter serving every lane the wait is ``before / n`` services, the old
+"people ahead / open counters"; when counters serve different lanes, or run
+out of applicants they may call, the spacing shows it.
+
+Pure and bounded: each step calls one ticket or drops a counter with nobody to
+call, so it ends after at most (waiting tickets + counters) steps. The lanes
+are whatever codes the waiting queues and counters carry; the policy owns
+which codes it knows.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kiosk.queue.call_order import CallPolicy, check_lanes, choose_lane
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+
+@dataclass(frozen=True)
+class CounterNow:
+    """An open counter as the forecast sees it."""
+
+    number: int
+    lanes: frozenset[str]
+    history: tuple[str, ...] = ()  # lanes it called today, oldest first (recalls excluded)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    before: int  # applicants called before the ticket, all lanes and counters
+    turns: float  # the wait in services at one counter (x minutes per person = minutes)
+    by_lane: tuple[tuple[str, int], ...]  # (lane, how many of ``before``), sorted by lane
+    counters: tuple[int, ...]  # counters that call until the ticket: whose pace applies
+    counter: int  # the counter that calls the ticket
+
+
+def forecast(policy: CallPolicy, waiting: Mapping[str, Sequence[int]],
+             counters: Sequence[CounterNow], lane: str, number: int) -> Forecast | None:
+    """How many are called before ``lane``/``number`` under ``policy``; None: no counter
+    in ``counters`` serves ``lane`` (nobody will call it while they are all that is open).
+
+    ``waiting`` maps lane -> waiting numbers, ascending; the ticket is added if it is
+    not among them (a reprint of a called ticket). ``counters`` are the open counters
+    in the order they will be free.
+    """
+    check_lanes(waiting)
+    queues = {code: deque(numbers) for code, numbers in waiting.items() if numbers}
+    own = [n for n in queues.get(lane, ()) if n < number]  # later numbers never go first
+    queues[lane] = deque([*own, number])
+    active = [c for c in counters if c.lanes & queues.keys()]
+    if not any(lane in c.lanes for c in active):
+        return None
+    n = len(active)
+    free_at = [i / n for i in range(n)]
+    histories = [list(c.history) for c in active]
+    alive = list(range(n))
+    before: dict[str, int] = {}
+    calling: set[int] = set()
+    while True:  # ends: the ticket's lane is never empty and a counter serving it stays alive
+        i = min(alive, key=free_at.__getitem__)
+        counter = active[i]
+        ready = {code for code in counter.lanes if queues.get(code)}
+        chosen = choose_lane(policy, ready, histories[i])
+        if chosen is None:  # nothing it may call now, and nobody new arrives
+            alive.remove(i)
+            continue
+        called = queues[chosen].popleft()
+        calling.add(counter.number)
+        if chosen == lane and called == number:
+            return Forecast(sum(before.values()), free_at[i], tuple(sorted(before.items())),
+                            tuple(sorted(calling)), counter.number)
+        before[chosen] = before.get(chosen, 0) + 1
+        histories[i].append(chosen)
+        free_at[i] += 1
