@@ -23,6 +23,7 @@ which codes it knows.
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -64,28 +65,31 @@ def forecast(policy: CallPolicy, waiting: Mapping[str, Sequence[int]],
     queues = {code: deque(numbers) for code, numbers in waiting.items() if numbers}
     own = [n for n in queues.get(lane, ()) if n < number]  # later numbers never go first
     queues[lane] = deque([*own, number])
-    active = [c for c in counters if c.lanes & queues.keys()]
+    nonempty = set(queues)
+    active = [c for c in counters if c.lanes & nonempty]
     if not any(lane in c.lanes for c in active):
         return None
     n = len(active)
-    free_at = [i / n for i in range(n)]
+    turn = [(i / n, i) for i in range(n)]  # (free at, counter): a heap, soonest first
     histories = [list(c.history) for c in active]
-    alive = list(range(n))
-    before: dict[str, int] = {}
-    calling: set[int] = set()
-    while True:  # ends: the ticket's lane is never empty and a counter serving it stays alive
-        i = min(alive, key=free_at.__getitem__)
-        counter = active[i]
-        ready = {code for code in counter.lanes if queues.get(code)}
-        chosen = choose_lane(policy, ready, histories[i])
+    calls = [0] * n
+    before = dict.fromkeys(queues, 0)
+    while True:  # ends: the ticket's lane is never empty and a counter serving it stays in
+        free_at, i = turn[0]
+        chosen = choose_lane(policy, active[i].lanes & nonempty, histories[i])
         if chosen is None:  # nothing it may call now, and nobody new arrives
-            alive.remove(i)
+            heapq.heappop(turn)
             continue
-        called = queues[chosen].popleft()
-        calling.add(counter.number)
+        queue = queues[chosen]
+        called = queue.popleft()
+        calls[i] += 1
         if chosen == lane and called == number:
-            return Forecast(sum(before.values()), free_at[i], tuple(sorted(before.items())),
-                            tuple(sorted(calling)), counter.number)
-        before[chosen] = before.get(chosen, 0) + 1
+            calling = (c.number for c, k in zip(active, calls, strict=True) if k)
+            return Forecast(sum(before.values()), free_at,
+                            tuple(sorted((k, v) for k, v in before.items() if v)),
+                            tuple(sorted(calling)), active[i].number)
+        if not queue:
+            nonempty.discard(chosen)
+        before[chosen] += 1
         histories[i].append(chosen)
-        free_at[i] += 1
+        heapq.heapreplace(turn, (free_at + 1, i))
