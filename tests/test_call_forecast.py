@@ -132,6 +132,52 @@ def test_a_walkin_ticket_counts_who_the_policy_calls_first(config: Config,
         db.close()
 
 
+async def test_the_ticket_screen_counts_who_the_policy_calls_first(config: Config,
+                                                                   clock: MovableClock,
+                                                                   make_app) -> None:
+    from textual.widgets import Static
+
+    from screens.ticket import TicketScreen
+    from tests.conftest import quick_buttons, settle
+
+    app, appliance = make_app(quick_buttons(config), clock)
+    numbering = Numbering(appliance.service.db, "KUP", "KUP-K1")
+    for lane in "PPBBBBB":
+        numbering.take(lane, DAY, None, clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        shown = {w.id: str(w.render()) for w in app.screen.query(Static) if w.id}
+        assert shown["ahead"] == "6 orang menunggu sebelum Anda"
+        assert shown["wait"] == "Perkiraan tunggu: 20-30 menit"
+
+
+def test_checked_in_b_tickets_count_the_priority_applicants_first(
+        config: Config, clock: MovableClock, tmp_path: Path) -> None:
+    """A family of three checks in while two priority applicants wait: priority-first
+    calls both P before B001; B002 and B003 also count their family ahead."""
+    from kiosk.checkin.service import CheckedIn, CheckinPolicy, CheckinService
+    from tests.test_ticket_estimate import sync_family
+
+    db = store.connect(config.database)
+    try:
+        sync_family(db, tmp_path)
+        numbering = Numbering(db, "KUP", "KUP-K1")
+        for lane in "PP":
+            numbering.take(lane, DAY, None, clock())
+        service = CheckinService(config, db, make_printer(config.printer),
+                                 CheckinPolicy("KUP"), clock)
+        result = service.check_in("FAM0001", "id")
+        assert isinstance(result, CheckedIn)
+        tickets = [a.issued.ticket for a in result.applicants]
+        assert [t.label for t in tickets] == ["B001", "B002", "B003"]
+        assert [t.ahead for t in tickets] == [2, 3, 4]
+        assert [a.issued.content.ahead for a in result.applicants] == [2, 3, 4]
+    finally:
+        db.close()
+
+
 # --- the forecast against real call_next calls -----------------------------------------------
 
 
