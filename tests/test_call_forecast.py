@@ -16,7 +16,7 @@ from hardware.printers import make_printer
 from kiosk import store
 from kiosk.config import Config
 from kiosk.ports import TicketWait
-from kiosk.queue.call_forecast import CounterNow, forecast
+from kiosk.queue.call_forecast import CounterNow, Simulation, forecast
 from kiosk.queue.call_order import CallPolicy
 from kiosk.queue.calling import CallingService, Counter
 from kiosk.queue.issuing import Issued, IssuingService
@@ -99,6 +99,57 @@ def test_a_ticket_no_longer_waiting_is_placed_in_its_lane() -> None:
 def test_unknown_lanes_are_refused_like_the_call_order_does() -> None:
     with pytest.raises(ValueError, match="unknown lanes"):
         forecast(PRIORITY_FIRST, {"X": [1]}, (CounterNow(1, ALL),), "A", 1)
+
+
+counters_st = st.lists(st.sampled_from([ALL, frozenset("A"), frozenset("B"), frozenset("PA"),
+                                        frozenset("PB"), frozenset("BA")]),
+                       min_size=1, max_size=4).map(
+    lambda sets: tuple(CounterNow(n + 1, lanes) for n, lanes in enumerate(sets)))
+queue_st = st.lists(st.integers(1, 60), max_size=25, unique=True).map(sorted)
+
+
+@settings(max_examples=200, deadline=None)
+@given(policy=st.sampled_from([PRIORITY_FIRST, STRICT, RATIO]), counters=counters_st,
+       p=queue_st, b=queue_st, a=queue_st, lane=st.sampled_from("PBA"),
+       burst=st.integers(1, 8))
+def test_going_on_for_the_lanes_next_tickets_equals_playing_it_again(
+        policy, counters, p, b, a, lane, burst) -> None:
+    """A burst of one lane's tickets: going on from the last forecast gives what a
+    fresh forecast over the longer queue gives."""
+    waiting = {"P": p, "B": b, "A": a}
+    first = max(waiting[lane], default=0) + 1
+    simulation = Simulation.start(policy, waiting, counters, lane, first)
+    if simulation is None:
+        assert forecast(policy, waiting, counters, lane, first) is None
+        return
+    numbers = [first + k for k in range(burst)]
+    assert simulation.run_to(first) == forecast(policy, waiting, counters, lane, first)
+    for number in numbers[1:]:
+        simulation.extend([number])
+        longer = {**waiting, lane: [*waiting[lane], *range(first, number + 1)]}
+        assert simulation.run_to(number) == forecast(policy, longer, counters, lane, number)
+
+
+def test_the_press_path_goes_on_from_the_last_walkin_ticket(db, clock: MovableClock) -> None:
+    numbering = Numbering(db, "KUP", "KUP-K1")
+    for lane in "PPBBBBBAA":
+        numbering.take(lane, DAY, None, clock())
+    counters = [Counter(1, "Loket 1", ALL), Counter(2, "Loket 2", ALL),
+                Counter(3, "Loket 3", frozenset("B"))]
+    pace = PaceCache(db, "KUP", counters)
+    seen = []
+    for lane in "AAAPAAB":
+        ticket = numbering.take(lane, DAY, None, clock())
+        ahead, _ = pace.forecast(DAY, lane, ticket.number, clock())
+        waiting = {}
+        for code, number in db.execute("SELECT lane, number FROM tickets"
+                                       " WHERE status = 'waiting' ORDER BY lane, number"):
+            waiting.setdefault(code, []).append(number)
+        assert ahead == forecast(PRIORITY_FIRST, waiting, pace.floor(DAY, clock()).counters,
+                                 lane, ticket.number)
+        seen.append(ahead.before)
+    assert pace.resumed == 3  # A4, A5 and A7 go on from the A before; P3, A6 and B6 start over
+    assert seen[:6] == [9, 10, 11, 3, 13, 14]  # everyone waiting, but P3: P1, P2 and B1 (loket 3)
 
 
 # --- on the ticket: the issue's scenario through the real kiosk ------------------------------
@@ -255,3 +306,25 @@ def test_calling_config_is_the_forecasts_policy(config: Config, clock: MovableCl
         assert service.pace.policy == STRICT
     finally:
         db.close()
+
+
+def test_a_returned_no_show_is_not_missed_by_going_on(db, clock: MovableClock) -> None:
+    """A no-show brought back waits again without any call: the next forecast must see
+    the queue changed ahead and play it all again."""
+    numbering = Numbering(db, "KUP", "KUP-K1")
+    counters = {1: Counter(1, "Loket 1", ALL)}
+    calling = CallingService(db, "KUP", "KUP-C1", counters, PRIORITY_FIRST, clock,
+                             office_day=DAY)
+    for _ in range(3):
+        numbering.take("A", DAY, None, clock())
+    calling.call_next(1)  # A001
+    for _ in range(3):
+        calling.recall(1)
+    calling.mark_no_show(1)
+    pace = PaceCache(db, "KUP", counters.values())
+    first = numbering.take("A", DAY, None, clock())
+    assert pace.forecast(DAY, "A", first.number, clock())[0].before == 2  # A002, A003
+    calling.bring_back("A001")
+    second = numbering.take("A", DAY, None, clock())
+    ahead, _ = pace.forecast(DAY, "A", second.number, clock())
+    assert ahead.before == 4 and pace.resumed == 0  # A001 is back at the front

@@ -61,35 +61,74 @@ def forecast(policy: CallPolicy, waiting: Mapping[str, Sequence[int]],
     not among them (a reprint of a called ticket). ``counters`` are the open counters
     in the order they will be free.
     """
-    check_lanes(waiting)
-    queues = {code: deque(numbers) for code, numbers in waiting.items() if numbers}
-    own = [n for n in queues.get(lane, ()) if n < number]  # later numbers never go first
-    queues[lane] = deque([*own, number])
-    nonempty = set(queues)
-    active = [c for c in counters if c.lanes & nonempty]
-    if not any(lane in c.lanes for c in active):
-        return None
-    n = len(active)
-    turn = [(i / n, i) for i in range(n)]  # (free at, counter): a heap, soonest first
-    histories = [list(c.history) for c in active]
-    calls = [0] * n
-    before = dict.fromkeys(queues, 0)
-    while True:  # ends: the ticket's lane is never empty and a counter serving it stays in
-        free_at, i = turn[0]
-        chosen = choose_lane(policy, active[i].lanes & nonempty, histories[i])
-        if chosen is None:  # nothing it may call now, and nobody new arrives
-            heapq.heappop(turn)
-            continue
-        queue = queues[chosen]
-        called = queue.popleft()
-        calls[i] += 1
-        if chosen == lane and called == number:
-            calling = (c.number for c, k in zip(active, calls, strict=True) if k)
-            return Forecast(sum(before.values()), free_at,
-                            tuple(sorted((k, v) for k, v in before.items() if v)),
-                            tuple(sorted(calling)), active[i].number)
-        if not queue:
-            nonempty.discard(chosen)
-        before[chosen] += 1
-        histories[i].append(chosen)
-        heapq.heapreplace(turn, (free_at + 1, i))
+    simulation = Simulation.start(policy, waiting, counters, lane, number)
+    return None if simulation is None else simulation.run_to(number)
+
+
+class Simulation:
+    """The call order played forward for one lane's tickets, resumable.
+
+    After :meth:`run_to` has called a ticket the state is kept, so the lane's next
+    ticket (a burst of walk-ins at dawn) continues from there instead of playing
+    the whole queue again: numbers after the last ticket never went first, so the
+    calls before it are the same with or without them (:meth:`extend`).
+    """
+
+    def __init__(self, policy: CallPolicy, queues: dict[str, deque[int]],
+                 active: Sequence[CounterNow], lane: str) -> None:
+        self.policy, self.queues, self.active, self.lane = policy, queues, active, lane
+        n = len(active)
+        self.turn = [(i / n, i) for i in range(n)]  # (free at, counter): a heap, soonest first
+        self.histories = [list(c.history) for c in active]
+        self.calls = [0] * n
+        self.before = dict.fromkeys(queues, 0)
+        self.nonempty = {code for code, queue in queues.items() if queue}
+        self.last: int | None = None  # the lane's number called last by run_to
+
+    @classmethod
+    def start(cls, policy: CallPolicy, waiting: Mapping[str, Sequence[int]],
+              counters: Sequence[CounterNow], lane: str, number: int) -> Simulation | None:
+        """Ready to run to ``lane``/``number`` (see :func:`forecast`); None: nobody calls it."""
+        check_lanes(waiting)
+        queues = {code: deque(numbers) for code, numbers in waiting.items() if numbers}
+        own = [n for n in queues.get(lane, ()) if n < number]  # later numbers never go first
+        queues[lane] = deque([*own, number])
+        active = [c for c in counters if c.lanes & queues.keys()]
+        if not any(lane in c.lanes for c in active):
+            return None
+        return cls(policy, queues, active, lane)
+
+    def extend(self, numbers: Sequence[int]) -> None:
+        """Later tickets of the lane, ascending, all after the one called last."""
+        assert self.last is not None and all(n > self.last for n in numbers)
+        self.queues[self.lane].extend(numbers)
+        if numbers:
+            self.nonempty.add(self.lane)
+
+    def run_to(self, number: int) -> Forecast:
+        """Play calls until the lane's ``number`` is called; it must be in the lane's queue."""
+        lane, queues, nonempty, before = self.lane, self.queues, self.nonempty, self.before
+        turn, active, histories, calls = self.turn, self.active, self.histories, self.calls
+        while True:  # ends: the ticket's lane is never empty and a counter serving it stays in
+            free_at, i = turn[0]
+            chosen = choose_lane(self.policy, active[i].lanes & nonempty, histories[i])
+            if chosen is None:  # nothing it may call now, and nobody new arrives
+                heapq.heappop(turn)
+                continue
+            queue = queues[chosen]
+            called = queue.popleft()
+            calls[i] += 1
+            found = chosen == lane and called == number
+            if found:
+                calling = (c.number for c, k in zip(active, calls, strict=True) if k)
+                result = Forecast(sum(before.values()), free_at,
+                                  tuple(sorted((k, v) for k, v in before.items() if v)),
+                                  tuple(sorted(calling)), active[i].number)
+            if not queue:
+                nonempty.discard(chosen)
+            before[chosen] = before.get(chosen, 0) + 1
+            histories[i].append(chosen)
+            heapq.heapreplace(turn, (free_at + 1, i))
+            if found:
+                self.last = number
+                return result

@@ -9,6 +9,7 @@ served yet today. With no counter open we say "unknown" rather than guess.
 
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kiosk.ports import TicketWait
-from kiosk.queue.call_forecast import CounterNow, Forecast, forecast
+from kiosk.queue.call_forecast import CounterNow, Forecast, Simulation
 from kiosk.queue.call_order import CallPolicy
 
 if TYPE_CHECKING:
@@ -148,14 +149,15 @@ def estimate_for_lane(db: sqlite_utils.Database, office_code: str, office_day: d
 
 def waiting_queues(db: sqlite_utils.Database, office_code: str, office_day: date
                    ) -> dict[str, list[int]]:
-    """The day's waiting numbers per lane, ascending: one range of the tickets' primary key."""
-    queues: dict[str, list[int]] = {}
-    for lane, number in db.execute(
-        "SELECT lane, number FROM tickets WHERE office_code = ? AND office_day = ?"
-        " AND status = 'waiting' ORDER BY lane, number", (office_code, office_day.isoformat()),
-    ):
-        queues.setdefault(lane, []).append(number)
-    return queues
+    """The day's waiting numbers per lane, ascending: one range of the tickets' primary key.
+
+    One row per lane (the numbers joined by SQLite, split and sorted here): half the
+    cost of a Python row per ticket with a few hundred waiting, on every press.
+    """
+    return {lane: sorted(map(int, numbers.split(","))) for lane, numbers in db.conn.execute(
+        "SELECT lane, group_concat(number) FROM tickets WHERE office_code = ?"
+        " AND office_day = ? AND status = 'waiting' GROUP BY lane",
+        (office_code, office_day.isoformat()))}
 
 
 def counters_now(db: sqlite_utils.Database, office_code: str, office_day: date,
@@ -222,6 +224,9 @@ class PaceCache:
         self.policy = policy or CallPolicy()
         self._paces: dict[tuple[date, str], Pace] = {}
         self._floor: tuple[date, Floor] | None = None
+        # The last forecast, to go on from for the lane's next ticket (see _resume).
+        self._last: tuple[Floor, str, dict[str, list[int]], Simulation] | None = None
+        self.resumed = 0  # forecasts that went on from the last one (tests, bench)
 
     def _calls_seen(self) -> int:
         return self.db.conn.execute("SELECT coalesce(max(seq), 0) FROM calls").fetchone()[0]
@@ -247,10 +252,37 @@ class PaceCache:
         waiting queues and one ``max(seq)`` lookup while the floor is fresh."""
         floor = self.floor(office_day, now)
         waiting = waiting_queues(self.db, self.office_code, office_day)
-        ahead = forecast(self.policy, waiting, floor.counters, lane, number)
+        ahead = self._resume(floor, waiting, lane, number)
         if ahead is None:
-            return None, None
+            simulation = Simulation.start(self.policy, waiting, floor.counters, lane, number)
+            if simulation is None:
+                self._last = None
+                return None, None
+            ahead = simulation.run_to(number)
+            self._last = (floor, lane, waiting, simulation)
         return ahead, wait_in_turns(ahead.turns, floor.per_person)
+
+    def _resume(self, floor: Floor, waiting: dict[str, list[int]], lane: str, number: int
+                ) -> Forecast | None:
+        """Go on from the last forecast if only later tickets of its lane came since:
+        same floor (no call, not re-read), same lane, the same applicants waiting up to
+        its ticket and in every other lane. Anything else: None, play it all again."""
+        if self._last is None:
+            return None
+        last_floor, last_lane, last_waiting, simulation = self._last
+        last = simulation.last
+        if last_floor is not floor or last_lane != lane or last is None or number <= last:
+            return None
+        now_lane, was_lane = waiting.get(lane, []), last_waiting.get(lane, [])
+        ahead = bisect.bisect_right(was_lane, last)
+        if (now_lane[:ahead] != was_lane[:ahead] or bisect.bisect_right(now_lane, last) != ahead
+                or any(waiting.get(k) != v for k, v in last_waiting.items() if k != lane)
+                or any(k not in last_waiting for k in waiting if k != lane)):
+            return None
+        simulation.extend([*now_lane[ahead:bisect.bisect_left(now_lane, number)], number])
+        self._last = (floor, lane, waiting, simulation)
+        self.resumed += 1
+        return simulation.run_to(number)
 
     def pace(self, office_day: date, lane: str, now: datetime) -> Pace:
         calls_seen = self._calls_seen()
