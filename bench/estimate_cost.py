@@ -8,13 +8,16 @@
    the lane's own waiting count (the estimate before the forecast), with the
    pace cached (no call since the last press) and re-read (a call since);
 2. the whole press, gpiozero mock pin to python-escpos bytes, with each of the
-   two estimates, against a bare ``INSERT + COMMIT`` (bench/issue_latency.py's floor).
+   two estimates, against a bare ``INSERT + COMMIT`` (bench/issue_latency.py's floor);
+3. a dawn burst of walk-in presses, where each forecast goes on from the one
+   before (``Simulation.extend``) instead of playing the queue again.
 
 Queues of 50, 200 and 400 waiting applicants (half walk-in, a third booked, the
 rest priority), three counters as in config/kiosk.toml, priority-first; the
 press is a walk-in, the lane the policy calls last, so the simulation runs
-longest. After each press the new ticket is set aside (outside the timing) so
-the queue stays the size it is measured at.
+longest. In (2) each new ticket is set aside after its press (outside the timing)
+so the queue stays the size it is measured at, and no forecast can go on from the
+last; in (3) the queue grows by one walk-in a press.
 
 Run: .venv/bin/python bench/estimate_cost.py [--presses N] [--sizes 50,200,400]
 """
@@ -48,6 +51,8 @@ from kiosk.queue.calling_view import calling_service  # noqa: E402
 from kiosk.queue.issuing import IssuingService  # noqa: E402
 from kiosk.queue.numbering import Numbering  # noqa: E402
 from kiosk.queue.wait_estimate import ticket_wait  # noqa: E402
+from kiosk.store import immediate  # noqa: E402
+from kiosk.store.events import append_event  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 2, tzinfo=UTC)  # 10:00 WITA, a Wednesday
 LANE_MIX = "AAAAAABBBBPP"  # half walk-in, a third booked, the rest priority
@@ -98,22 +103,26 @@ class Office:
     def _press(self, lane: str) -> None:
         self.last = self.service.issue(lane)
 
-    def press(self) -> float:
+    def press(self, set_aside: bool = True) -> float:
         start = time.perf_counter()
         self.pin.drive_low()  # mock pins call back synchronously: issuing runs here
         elapsed = StampedDummy.arrived - start
         self.pin.drive_high()
-        self.set_aside()
+        if set_aside:
+            self.set_aside()
         return elapsed
 
     def set_aside(self) -> None:
         """Keep the queue at its size: the pressed ticket stops waiting (not timed)."""
         ticket = self.last.ticket
-        with self.db.conn:
-            self.db.conn.execute(
+        with immediate(self.db) as conn:  # with its event, as every change to who waits
+            conn.execute(
                 "UPDATE tickets SET status = 'served' WHERE office_code = ? AND office_day = ?"
                 " AND lane = ? AND number = ?",
                 (self.config.office.code, self.day.isoformat(), ticket.lane, ticket.number))
+            append_event(conn, office_code=self.config.office.code, office_day=self.day,
+                         device_id="BENCH", kind="bench_set_aside", at=NOW,
+                         ticket_id=ticket.id)
 
     def close(self) -> None:
         self.panel.close()
@@ -139,6 +148,8 @@ def estimate_costs(office: Office, rounds: int) -> dict[str, list[float]]:
             start = time.perf_counter()
             run()
             times[f"{name}_warm"].append(time.perf_counter() - start)
+    office.last = type("Taken", (), {"ticket": ticket})
+    office.set_aside()  # the queue back to its size
     return times
 
 
@@ -156,6 +167,9 @@ def report(size: int, row: dict) -> None:
           f" vs lane count {row['press_lane_count_median_ms']:.3f} ms"
           f" (x{row['press_ratio_vs_lane_count']}), bare commit"
           f" {row['bare_commit_median_ms']:.3f} ms (x{row['press_ratio_vs_bare_commit']})")
+    print(f"             | walk-in burst: forecast {row['burst_press_forecast_median_ms']:.3f} ms"
+          f" vs lane count {row['burst_press_lane_count_median_ms']:.3f} ms"
+          f" (x{row['burst_ratio_vs_lane_count']}), {row['burst_resumed']} forecasts went on")
 
 
 def main() -> None:
@@ -186,6 +200,13 @@ def main() -> None:
                     before.append(old.press())
                     after.append(new.press())
                 assert new.last.content.ahead >= new.last.ticket.ahead
+                assert new.service.pace.resumed == 0  # every press played the queue again
+                burst_floor, burst_before, burst_after = [], [], []
+                for _ in range(args.presses):  # a dawn burst: walk-ins only, the queue grows
+                    burst_floor.append(bare.once())
+                    burst_before.append(old.press(set_aside=False))
+                    burst_after.append(new.press(set_aside=False))
+                resumed = new.service.pace.resumed
             finally:
                 old.close()
                 new.close()
@@ -195,6 +216,10 @@ def main() -> None:
                 "press_forecast_median_ms": ms(after),
                 "press_forecast_p99_ms": round(percentile(after, 99) * 1000, 3),
                 "bare_commit_median_ms": ms(floor),
+                "burst_press_lane_count_median_ms": ms(burst_before),
+                "burst_press_forecast_median_ms": ms(burst_after),
+                "burst_bare_commit_median_ms": ms(burst_floor),
+                "burst_resumed": resumed,
             }
             row["estimate_warm_ratio"] = round(
                 row["estimate_forecast_warm_median_ms"] / row["estimate_lane_warm_median_ms"], 2)
@@ -202,6 +227,8 @@ def main() -> None:
                 row["press_forecast_median_ms"] / row["press_lane_count_median_ms"], 2)
             row["press_ratio_vs_bare_commit"] = round(
                 row["press_forecast_median_ms"] / row["bare_commit_median_ms"], 2)
+            row["burst_ratio_vs_lane_count"] = round(
+                row["burst_press_forecast_median_ms"] / row["burst_press_lane_count_median_ms"], 2)
             figures["sizes"][str(size)] = row
             report(size, row)
     finally:

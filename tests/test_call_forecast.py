@@ -328,3 +328,19 @@ def test_a_returned_no_show_is_not_missed_by_going_on(db, clock: MovableClock) -
     second = numbering.take("A", DAY, None, clock())
     ahead, _ = pace.forecast(DAY, "A", second.number, clock())
     assert ahead.before == 4 and pace.resumed == 0  # A001 is back at the front
+
+
+def test_another_lanes_ticket_between_two_presses_is_not_missed(db, clock: MovableClock) -> None:
+    """Another kiosk issues a P between two walk-in presses here: the events since the
+    last forecast show it, so the next forecast reads the queues again."""
+    numbering = Numbering(db, "KUP", "KUP-K1")
+    pace = PaceCache(db, "KUP", [Counter(1, "Loket 1", ALL)])
+    first = numbering.take("A", DAY, None, clock())
+    assert pace.forecast(DAY, "A", first.number, clock())[0].before == 0
+    numbering.take("P", DAY, None, clock())  # on the other kiosk: no forecast here
+    second = numbering.take("A", DAY, None, clock())
+    ahead, _ = pace.forecast(DAY, "A", second.number, clock())
+    assert (ahead.before, pace.resumed) == (2, 0)  # P001 first, then A001
+    third = numbering.take("A", DAY, None, clock())
+    ahead, _ = pace.forecast(DAY, "A", third.number, clock())
+    assert (ahead.before, pace.resumed) == (3, 1)

@@ -9,7 +9,7 @@ served yet today. With no counter open we say "unknown" rather than guess.
 
 from __future__ import annotations
 
-import bisect
+import json
 import math
 import statistics
 from dataclasses import dataclass
@@ -32,6 +32,7 @@ LAST_N = 10  # today's latest services that set the pace
 MIN_SAMPLES = 3  # fewer than this and the default is steadier than the data
 DEFAULT_SPREAD = (0.8, 1.25)  # 12 min -> 9.6-15 min: the DOMAIN range, rounded out
 ACTIVE_WITHIN = timedelta(minutes=60)  # a counter that called nobody for an hour is closed
+RESUME_EVENTS = 50  # more events since the last forecast: read the queues again
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ class PaceCache:
         self._paces: dict[tuple[date, str], Pace] = {}
         self._floor: tuple[date, Floor] | None = None
         # The last forecast, to go on from for the lane's next ticket (see _resume).
-        self._last: tuple[Floor, str, dict[str, list[int]], Simulation] | None = None
+        self._last: tuple[Floor, str, int, Simulation] | None = None
         self.resumed = 0  # forecasts that went on from the last one (tests, bench)
 
     def _calls_seen(self) -> int:
@@ -249,38 +250,51 @@ class PaceCache:
                  ) -> tuple[Forecast | None, WaitEstimate | None]:
         """Who is called before this ticket under the policy, and the wait that makes;
         (None, None) when no open counter serves ``lane``. Costs one read of the
-        waiting queues and one ``max(seq)`` lookup while the floor is fresh."""
+        waiting queues and one ``max(seq)`` lookup while the floor is fresh; the
+        lane's next ticket in a burst reads only the events since (see ``_resume``)."""
         floor = self.floor(office_day, now)
-        waiting = waiting_queues(self.db, self.office_code, office_day)
-        ahead = self._resume(floor, waiting, lane, number)
+        seen = self.db.conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+        ahead = self._resume(floor, lane, number, seen)
         if ahead is None:
+            waiting = waiting_queues(self.db, self.office_code, office_day)
             simulation = Simulation.start(self.policy, waiting, floor.counters, lane, number)
             if simulation is None:
                 self._last = None
                 return None, None
             ahead = simulation.run_to(number)
-            self._last = (floor, lane, waiting, simulation)
+            self._last = (floor, lane, seen, simulation)
         return ahead, wait_in_turns(ahead.turns, floor.per_person)
 
-    def _resume(self, floor: Floor, waiting: dict[str, list[int]], lane: str, number: int
-                ) -> Forecast | None:
-        """Go on from the last forecast if only later tickets of its lane came since:
-        same floor (no call, not re-read), same lane, the same applicants waiting up to
-        its ticket and in every other lane. Anything else: None, play it all again."""
+    def _resume(self, floor: Floor, lane: str, number: int, seen: int) -> Forecast | None:
+        """Go on from the last forecast if only later tickets of its lane came since.
+
+        Every change to who waits appends an event in the same transaction (a ticket
+        "issued", a no-show "returned", a "called"), so the events since the last
+        forecast say what changed: with the same floor (no call, not re-read) and
+        nothing but this lane's "issued" and the printer's "printed"/"print_failed",
+        the queue ahead is as it was plus this lane's new numbers. Anything else
+        (or many events): None, read the queues and play it all again.
+        """
         if self._last is None:
             return None
-        last_floor, last_lane, last_waiting, simulation = self._last
+        last_floor, last_lane, last_seen, simulation = self._last
         last = simulation.last
-        if last_floor is not floor or last_lane != lane or last is None or number <= last:
+        if (last_floor is not floor or last_lane != lane or last is None or number <= last
+                or seen - last_seen > RESUME_EVENTS):
             return None
-        now_lane, was_lane = waiting.get(lane, []), last_waiting.get(lane, [])
-        ahead = bisect.bisect_right(was_lane, last)
-        if (now_lane[:ahead] != was_lane[:ahead] or bisect.bisect_right(now_lane, last) != ahead
-                or any(waiting.get(k) != v for k, v in last_waiting.items() if k != lane)
-                or any(k not in last_waiting for k in waiting if k != lane)):
-            return None
-        simulation.extend([*now_lane[ahead:bisect.bisect_left(now_lane, number)], number])
-        self._last = (floor, lane, waiting, simulation)
+        new: list[int] = []
+        for kind, payload in self.db.conn.execute(
+                "SELECT kind, payload FROM events WHERE seq > ? AND seq <= ?", (last_seen, seen)):
+            if kind in ("printed", "print_failed"):
+                continue
+            if kind != "issued":
+                return None
+            issued = json.loads(payload)
+            if issued.get("lane") != lane:
+                return None
+            new.append(issued["number"])
+        simulation.extend([*sorted(n for n in new if last < n < number), number])
+        self._last = (floor, lane, seen, simulation)
         self.resumed += 1
         return simulation.run_to(number)
 
