@@ -9,7 +9,6 @@ served yet today. With no counter open we say "unknown" rather than guess.
 
 from __future__ import annotations
 
-import json
 import math
 import statistics
 from dataclasses import dataclass
@@ -232,9 +231,10 @@ class PaceCache:
     def _calls_seen(self) -> int:
         return self.db.conn.execute("SELECT coalesce(max(seq), 0) FROM calls").fetchone()[0]
 
-    def floor(self, office_day: date, now: datetime) -> Floor:
+    def floor(self, office_day: date, now: datetime, calls_seen: int | None = None) -> Floor:
         """Open counters (with their calls) and minutes per person, cached like ``pace``."""
-        calls_seen = self._calls_seen()
+        if calls_seen is None:
+            calls_seen = self._calls_seen()
         if self._floor is not None:
             day, cached = self._floor
             if (day == office_day and cached.calls_seen == calls_seen
@@ -252,8 +252,10 @@ class PaceCache:
         (None, None) when no open counter serves ``lane``. Costs one read of the
         waiting queues and one ``max(seq)`` lookup while the floor is fresh; the
         lane's next ticket in a burst reads only the events since (see ``_resume``)."""
-        floor = self.floor(office_day, now)
-        seen = self.db.conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+        calls_seen, seen = self.db.conn.execute(
+            "SELECT (SELECT coalesce(max(seq), 0) FROM calls),"
+            " (SELECT coalesce(max(seq), 0) FROM events)").fetchone()
+        floor = self.floor(office_day, now, calls_seen)
         ahead = self._resume(floor, lane, number, seen)
         if ahead is None:
             waiting = waiting_queues(self.db, self.office_code, office_day)
@@ -283,16 +285,14 @@ class PaceCache:
                 or seen - last_seen > RESUME_EVENTS):
             return None
         new: list[int] = []
-        for kind, payload in self.db.conn.execute(
-                "SELECT kind, payload FROM events WHERE seq > ? AND seq <= ?", (last_seen, seen)):
+        for kind, issued_lane, issued_number in self.db.conn.execute(
+                "SELECT kind, json_extract(payload, '$.lane'), json_extract(payload, '$.number')"
+                " FROM events WHERE seq > ? AND seq <= ?", (last_seen, seen)):
             if kind in ("printed", "print_failed"):
                 continue
-            if kind != "issued":
+            if kind != "issued" or issued_lane != lane:
                 return None
-            issued = json.loads(payload)
-            if issued.get("lane") != lane:
-                return None
-            new.append(issued["number"])
+            new.append(issued_number)
         simulation.extend([*sorted(n for n in new if last < n < number), number])
         self._last = (floor, lane, seen, simulation)
         self.resumed += 1
