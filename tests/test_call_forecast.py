@@ -344,3 +344,43 @@ def test_another_lanes_ticket_between_two_presses_is_not_missed(db, clock: Movab
     third = numbering.take("A", DAY, None, clock())
     ahead, _ = pace.forecast(DAY, "A", third.number, clock())
     assert (ahead.before, pace.resumed) == (3, 1)
+
+
+def test_every_writer_of_tickets_is_known() -> None:
+    """The forecast goes on from the events since its last ticket (docs/design.md, "The
+    wait estimate on the press path"), so every change to who waits must append an event
+    in the same transaction. These modules write tickets and do; a new writer must too,
+    and then join this list."""
+    import re
+
+    from tests.conftest import ROOT
+
+    writes = re.compile(r"(UPDATE|INSERT INTO|DELETE FROM|REPLACE INTO) tickets\b")
+    writers = {p.relative_to(ROOT).as_posix() for p in (ROOT / "kiosk").rglob("*.py")
+               if writes.search(p.read_text(encoding="utf-8"))}
+    assert writers == {"kiosk/queue/calling.py", "kiosk/queue/numbering.py"}
+
+
+def test_every_staff_action_that_changes_who_waits_appends_an_event(db,
+                                                                     clock: MovableClock) -> None:
+    numbering = Numbering(db, "KUP", "KUP-K1")
+    counters = {1: Counter(1, "Loket 1", ALL)}
+    calling = CallingService(db, "KUP", "KUP-C1", counters, PRIORITY_FIRST, clock,
+                             office_day=DAY)
+    for lane in "AAB":
+        numbering.take(lane, DAY, None, clock())
+
+    def state() -> tuple[list, int]:
+        waiting = db.execute("SELECT lane, number FROM tickets WHERE status = 'waiting'"
+                             " ORDER BY lane, number").fetchall()
+        return waiting, db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+
+    actions = ["next", "recall", "recall", "recall", "no_show", "bring_back", "call",
+               "served", "next", "next", "next"]
+    for action in actions:
+        waiting, seq = state()
+        calling.act(1, action, "B001" if action == "bring_back" else "A002")
+        now_waiting, now_seq = state()
+        if now_waiting != waiting:
+            kinds = {k for (k,) in db.execute("SELECT kind FROM events WHERE seq > ?", (seq,))}
+            assert kinds - {"printed", "print_failed", "issued"}, action
