@@ -135,6 +135,53 @@ def _others_since_priority(history: Sequence[str], k: int) -> int:
     return max(len(history), k)
 
 
+def choose_lane(policy: CallPolicy, ready: Set[str], recent_calls: Sequence[str]) -> str | None:
+    """The lane a counter calls from, given the lanes it serves that have someone waiting.
+
+    The policy's whole choice: within the lane the lowest number goes first. The
+    wait forecast (kiosk/queue/call_forecast.py) simulates calls with this same
+    function, so a forecast can never follow other rules than the real calls.
+    """
+    if not ready:
+        return None
+    if policy.mode == "strict":
+        return next(lane for lane in LANES if lane in ready)
+    other = _booked_or_walkin(policy, recent_calls, BOOKED in ready, WALKIN in ready)
+    if PRIORITY not in ready:
+        return other
+    if other is None or policy.mode == "priority_first":
+        return PRIORITY
+    k = policy.priority_every
+    assert k is not None
+    return PRIORITY if _others_since_priority(recent_calls, k) >= k else other
+
+
+def check_lanes(waiting: Mapping[str, Sequence[int]],
+                classes: Mapping[str, str] | None = None) -> None:
+    """Refuse waiting tickets in lanes the call order does not know (nor their class)."""
+    classes = classes or {}
+    unknown = {lane for lane, numbers in waiting.items()
+               if numbers and classes.get(lane, lane) not in LANES}
+    if unknown:
+        raise ValueError(f"unknown lanes {sorted(unknown)}: expected {LANES} or a class for each")
+
+
+def service_classes(classes: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    """``classes`` when some service follows another lane's rules; None when each code is
+    its own lane (the default A/P/B), so the hot paths can skip the mapping."""
+    if not classes or all(code == lane for code, lane in classes.items()):
+        return None
+    return classes
+
+
+def pick_member(ready: Set[str], lane: str, last_called: Mapping[str, int],
+                classes: Mapping[str, str]) -> str:
+    """Among the ready services of ``lane``'s class, the one this counter called least
+    recently (``last_called``: service -> position in its calls of the day)."""
+    members = [code for code in ready if classes.get(code, code) == lane]
+    return min(members, key=lambda code: (last_called.get(code, -1), code))
+
+
 def choose_next(policy: CallPolicy, waiting: Mapping[str, Sequence[int]],
                 recent_calls: Sequence[str], counter_lanes: Set[str],
                 classes: Mapping[str, str] | None = None) -> tuple[str, int] | None:
@@ -143,39 +190,19 @@ def choose_next(policy: CallPolicy, waiting: Mapping[str, Sequence[int]],
     ``waiting`` maps lane -> waiting numbers in ascending order; ``recent_calls``
     is the lanes this counter called today, newest last (recalls excluded).
     ``classes`` maps a service code to the lane whose rules it follows (a service
-    catalog's walk-in kinds to A, priority kinds to P, booked kinds to B); the policy
+    catalog's walk-in kinds to A, priority kinds to P, booked kinds to B): the policy
     picks the class, and among the class's services this counter serves it calls the
     one it called least recently (round robin), lowest number first within it.
     """
-    classes = classes or {}
-
-    def cls(lane: str) -> str:
-        return classes.get(lane, lane)
-
-    unknown = {lane for lane, numbers in waiting.items() if numbers and cls(lane) not in LANES}
-    if unknown:
-        raise ValueError(f"unknown lanes {sorted(unknown)}: expected {LANES} or a class for each")
-    ready_lanes = {lane for lane, numbers in waiting.items() if numbers and lane in counter_lanes}
-    ready = {cls(lane) for lane in ready_lanes}
-    if not ready:
-        return None
-    history = [cls(lane) for lane in recent_calls]
-
-    if policy.mode == "strict":
-        lane = next(lane for lane in LANES if lane in ready)
+    check_lanes(waiting, classes)
+    ready = {lane for lane, numbers in waiting.items() if numbers and lane in counter_lanes}
+    mapping = service_classes(classes)
+    if mapping is None:
+        lane = choose_lane(policy, ready, recent_calls)
     else:
-        other = _booked_or_walkin(policy, history, BOOKED in ready, WALKIN in ready)
-        if PRIORITY not in ready:
-            lane = other
-        elif other is None or policy.mode == "priority_first":
-            lane = PRIORITY
-        else:
-            k = policy.priority_every
-            assert k is not None
-            lane = PRIORITY if _others_since_priority(history, k) >= k else other
-    assert lane is not None
-    members = [code for code in ready_lanes if cls(code) == lane]
-    if len(members) > 1:
-        last_called = {code: i for i, code in enumerate(recent_calls)}
-        members.sort(key=lambda code: (last_called.get(code, -1), code))
-    return members[0], min(waiting[members[0]])
+        history = [mapping.get(code, code) for code in recent_calls]
+        lane = choose_lane(policy, {mapping.get(code, code) for code in ready}, history)
+        if lane is not None:
+            last_called = {code: i for i, code in enumerate(recent_calls)}
+            lane = pick_member(ready, lane, last_called, mapping)
+    return None if lane is None else (lane, min(waiting[lane]))

@@ -28,12 +28,17 @@ LAST_CALLS = 6  # enough to find a missed call, few enough to read from a chair
 KIND_CLASS = {"walkin": "A", "priority": "P", "booked": "B"}
 
 
+def call_policy(config: Config) -> CallPolicy:
+    """The configured call order ([calling]): for the counters and the wait forecast alike."""
+    return CallPolicy(config.calling.mode, config.calling.booked_per_walkin,  # type: ignore
+                      config.calling.priority_every)
+
+
 def calling_service(config: Config, db: sqlite_utils.Database,
                     clock: Callable[[], datetime]) -> CallingService:
     """The config's counters and call order over ``db`` (each process opens its own)."""
     counters = {c.number: Counter(c.number, c.name, c.lanes) for c in config.counters}
-    policy = CallPolicy(config.calling.mode, config.calling.booked_per_walkin,  # type: ignore
-                        config.calling.priority_every)
+    policy = call_policy(config)
     schedule = Schedule.of(config)
     return CallingService(db, config.office.code, config.office.device_id, counters, policy,
                           clock, config.calling.max_recalls,

@@ -26,6 +26,7 @@ from kiosk.ports import (
 from kiosk.privacy.nik import REASONS as NIK_PROBLEMS
 from kiosk.queue import leases
 from kiosk.queue.calling import Counter
+from kiosk.queue.calling_view import call_classes, call_policy
 from kiosk.queue.day_controls import DayControls
 from kiosk.queue.lane_rules import NotServed, not_served
 from kiosk.queue.numbering import CapReached, ClockBehind, NoLeasedNumbers, Numbering, Ticket
@@ -104,7 +105,8 @@ class IssuingService:
         self.lock = threading.Lock()
         self.controls = DayControls(db, config.office.code, config.office.device_id)
         self.pace = PaceCache(db, config.office.code,
-                              [Counter(c.number, c.name, c.lanes) for c in config.counters])
+                              [Counter(c.number, c.name, c.lanes) for c in config.counters],
+                              policy=call_policy(config), classes=call_classes(config))
         self.guard = WalkinGuard(config.walkin, config.checkin.nik_salt, db,
                                  config.office.code, config.office.device_id, config.lanes)
 
@@ -133,31 +135,35 @@ class IssuingService:
         return lanes[lane].name_id, lanes[lane].name_en
 
     def content_for(self, ticket: Ticket, language: str) -> TicketContent:
+        ahead, wait = self.ahead_and_wait(ticket)
         return TicketContent(
             office_name=self.config.office.name,
             office_address=self.config.office.address,
             lane_name=self.config.lanes[ticket.lane].name(language),
             label=ticket.label,
             issued_at=ticket.issued_at.astimezone(self.config.timezone),
-            ahead=ticket.ahead,
+            ahead=ahead,
             language=language,
             ticket_id=ticket.id,
             print_qr=self.config.printer.print_qr,
-            wait=self.wait_for(ticket),
+            wait=wait,
         )
 
-    def wait_for(self, ticket: Ticket) -> TicketWait | None:
-        """The ticket's estimated wait; None (no line) if it cannot be worked out.
+    def ahead_and_wait(self, ticket: Ticket) -> tuple[int, TicketWait | None]:
+        """People called before the ticket under the call policy, and its estimated wait.
 
-        An estimate is a courtesy: no error in it may cost anyone their number.
+        kiosk/queue/call_forecast.py plays the call order forward over today's queues.
+        With no open counter serving the lane the wait is "cannot estimate" and the
+        count is the lane's own. An estimate is a courtesy: no error in it may cost
+        anyone their number, so on one the lane's count stands and the line is left off.
         """
         try:
-            estimate = self.pace.estimate(ticket.office_day, ticket.lane, ticket.ahead,
-                                          self.clock())
-            return ticket_wait(estimate)
+            ahead, estimate = self.pace.forecast(ticket.office_day, ticket.lane, ticket.number,
+                                                 self.clock())
+            return (ticket.ahead if ahead is None else ahead.before), ticket_wait(estimate)
         except Exception:
             log.exception("wait estimate for %s failed; ticket printed without it", ticket.label)
-            return None
+            return ticket.ahead, None
 
     def check_paper(self) -> PaperStatus:
         """Ask the printer (within its status timeout: never on the UI thread) and set the
@@ -178,6 +184,7 @@ class IssuingService:
             self.lamp.set_fault(status is PaperStatus.LOW, blinking=True)
 
     def print_and_record(self, ticket: Ticket, content: TicketContent) -> Issued:
+        ticket = replace(ticket, ahead=content.ahead)  # the screen says what the paper says
         now = self.clock()
         try:
             self.printer.print_ticket(content)

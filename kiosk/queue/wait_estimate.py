@@ -16,9 +16,11 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kiosk.ports import TicketWait
+from kiosk.queue.call_forecast import CounterNow, Forecast, Simulation
+from kiosk.queue.call_order import CallPolicy
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     import sqlite_utils
 
@@ -29,6 +31,7 @@ LAST_N = 10  # today's latest services that set the pace
 MIN_SAMPLES = 3  # fewer than this and the default is steadier than the data
 DEFAULT_SPREAD = (0.8, 1.25)  # 12 min -> 9.6-15 min: the DOMAIN range, rounded out
 ACTIVE_WITHIN = timedelta(minutes=60)  # a counter that called nobody for an hour is closed
+RESUME_EVENTS = 50  # more events since the last forecast: read the queues again
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,14 @@ def scaled_wait(people_ahead: int, open_counters: int, pace: PerPerson) -> WaitE
     scale = people_ahead / open_counters
     return WaitEstimate(round(scale * pace.mid, 1), round(scale * pace.low, 1),
                         round(scale * pace.high, 1), round(pace.mid, 1), pace.from_today)
+
+
+def wait_in_turns(turns: float, pace: PerPerson) -> WaitEstimate:
+    """``turns`` services at one counter (a forecast's) at ``pace``."""
+    if turns < 0:
+        raise ValueError(f"turns must be >= 0, got {turns}")
+    return WaitEstimate(round(turns * pace.mid, 1), round(turns * pace.low, 1),
+                        round(turns * pace.high, 1), round(pace.mid, 1), pace.from_today)
 
 
 def estimate_wait(people_ahead: int, recent_service_minutes: Sequence[float],
@@ -136,6 +147,54 @@ def estimate_for_lane(db: sqlite_utils.Database, office_code: str, office_day: d
                          default_minutes)
 
 
+def waiting_queues(db: sqlite_utils.Database, office_code: str, office_day: date
+                   ) -> dict[str, list[int]]:
+    """The day's waiting numbers per lane, ascending: one range of the tickets' primary key.
+
+    One row per lane (the numbers joined by SQLite, split and sorted here): half the
+    cost of a Python row per ticket with a few hundred waiting, on every press.
+    """
+    return {lane: sorted(map(int, numbers.split(","))) for lane, numbers in db.conn.execute(
+        "SELECT lane, group_concat(number) FROM tickets WHERE office_code = ?"
+        " AND office_day = ? AND status = 'waiting' GROUP BY lane",
+        (office_code, office_day.isoformat()))}
+
+
+def counters_now(db: sqlite_utils.Database, office_code: str, office_day: date,
+                 counters: Iterable[Counter], now: datetime,
+                 active_within: timedelta = ACTIVE_WITHIN) -> tuple[CounterNow, ...]:
+    """The open counters (as :func:`open_counters` counts them) with today's calls, in the
+    order they will be free: the one that called longest ago first."""
+    last_call: dict[int, datetime] = {}
+    history: dict[int, list[str]] = {}
+    for counter, lane, at, kind in db.execute(
+        "SELECT counter, lane, at, kind FROM calls WHERE office_code = ? AND office_day = ?"
+        " ORDER BY seq", (office_code, office_day.isoformat()),
+    ):
+        when = datetime.fromisoformat(at)
+        last_call[counter] = max(when, last_call.get(counter, when))
+        if kind == "call":
+            history.setdefault(counter, []).append(lane)
+    known = sorted(counters, key=lambda c: c.number)
+    if not last_call:  # the office is just opening: every counter, by number
+        return tuple(CounterNow(c.number, c.lanes) for c in known)
+    open_now = [c for c in known if c.number in last_call
+                and now - last_call[c.number] <= active_within]
+    open_now.sort(key=lambda c: last_call[c.number])
+    return tuple(CounterNow(c.number, c.lanes, tuple(history.get(c.number, ())))
+                 for c in open_now)
+
+
+@dataclass(frozen=True)
+class Floor:
+    """What a ticket's forecast needs besides the queues, as read at ``read_at``."""
+
+    counters: tuple[CounterNow, ...]
+    per_person: PerPerson
+    read_at: datetime
+    calls_seen: int
+
+
 @dataclass(frozen=True)
 class Pace:
     """What a lane's estimate needs besides people ahead, as read at ``read_at``."""
@@ -158,13 +217,92 @@ class PaceCache:
 
     def __init__(self, db: sqlite_utils.Database, office_code: str,
                  counters: Iterable[Counter], max_age: timedelta = timedelta(seconds=30),
-                 default_minutes: float = DEFAULT_MINUTES) -> None:
+                 default_minutes: float = DEFAULT_MINUTES,
+                 policy: CallPolicy | None = None,
+                 classes: Mapping[str, str] | None = None) -> None:
         self.db, self.office_code, self.counters = db, office_code, tuple(counters)
+        self.classes = classes  # service -> the lane whose call rules it follows
         self.max_age, self.default_minutes = max_age, default_minutes
+        self.policy = policy or CallPolicy()
         self._paces: dict[tuple[date, str], Pace] = {}
+        self._floor: tuple[date, Floor] | None = None
+        # The last forecast, to go on from for the lane's next ticket (see _resume).
+        self._last: tuple[Floor, str, int, Simulation] | None = None
+        self.resumed = 0  # forecasts that went on from the last one (tests, bench)
+
+    def _calls_seen(self) -> int:
+        return self.db.conn.execute("SELECT coalesce(max(seq), 0) FROM calls").fetchone()[0]
+
+    def floor(self, office_day: date, now: datetime, calls_seen: int | None = None) -> Floor:
+        """Open counters (with their calls) and minutes per person, cached like ``pace``."""
+        if calls_seen is None:
+            calls_seen = self._calls_seen()
+        if self._floor is not None:
+            day, cached = self._floor
+            if (day == office_day and cached.calls_seen == calls_seen
+                    and cached.read_at <= now < cached.read_at + self.max_age):
+                return cached
+        recent = recent_service_minutes(self.db, self.office_code, office_day)
+        fresh = Floor(counters_now(self.db, self.office_code, office_day, self.counters, now),
+                      per_person(recent, self.default_minutes), now, calls_seen)
+        self._floor = (office_day, fresh)
+        return fresh
+
+    def forecast(self, office_day: date, lane: str, number: int, now: datetime
+                 ) -> tuple[Forecast | None, WaitEstimate | None]:
+        """Who is called before this ticket under the policy, and the wait that makes;
+        (None, None) when no open counter serves ``lane``. Costs one read of the
+        waiting queues and one ``max(seq)`` lookup while the floor is fresh; the
+        lane's next ticket in a burst reads only the events since (see ``_resume``)."""
+        calls_seen, seen = self.db.conn.execute(
+            "SELECT (SELECT coalesce(max(seq), 0) FROM calls),"
+            " (SELECT coalesce(max(seq), 0) FROM events)").fetchone()
+        floor = self.floor(office_day, now, calls_seen)
+        ahead = self._resume(floor, lane, number, seen)
+        if ahead is None:
+            waiting = waiting_queues(self.db, self.office_code, office_day)
+            simulation = Simulation.start(self.policy, waiting, floor.counters, lane, number,
+                                          self.classes)
+            if simulation is None:
+                self._last = None
+                return None, None
+            ahead = simulation.run_to(number)
+            self._last = (floor, lane, seen, simulation)
+        return ahead, wait_in_turns(ahead.turns, floor.per_person)
+
+    def _resume(self, floor: Floor, lane: str, number: int, seen: int) -> Forecast | None:
+        """Go on from the last forecast if only later tickets of its lane came since.
+
+        Every change to who waits appends an event in the same transaction (a ticket
+        "issued", a no-show "returned", a "called"), so the events since the last
+        forecast say what changed: with the same floor (no call, not re-read) and
+        nothing but this lane's "issued" and the printer's "printed"/"print_failed",
+        the queue ahead is as it was plus this lane's new numbers. Anything else
+        (or many events): None, read the queues and play it all again.
+        """
+        if self._last is None:
+            return None
+        last_floor, last_lane, last_seen, simulation = self._last
+        last = simulation.last
+        if (last_floor is not floor or last_lane != lane or last is None or number <= last
+                or seen - last_seen > RESUME_EVENTS):
+            return None
+        new: list[int] = []
+        for kind, issued_lane, issued_number in self.db.conn.execute(
+                "SELECT kind, json_extract(payload, '$.lane'), json_extract(payload, '$.number')"
+                " FROM events WHERE seq > ? AND seq <= ?", (last_seen, seen)):
+            if kind in ("printed", "print_failed"):
+                continue
+            if kind != "issued" or issued_lane != lane:
+                return None
+            new.append(issued_number)
+        simulation.extend([*sorted(n for n in new if last < n < number), number])
+        self._last = (floor, lane, seen, simulation)
+        self.resumed += 1
+        return simulation.run_to(number)
 
     def pace(self, office_day: date, lane: str, now: datetime) -> Pace:
-        calls_seen = self.db.conn.execute("SELECT coalesce(max(seq), 0) FROM calls").fetchone()[0]
+        calls_seen = self._calls_seen()
         cached = self._paces.get((office_day, lane))
         if (cached is not None and cached.calls_seen == calls_seen
                 and cached.read_at <= now < cached.read_at + self.max_age):
