@@ -126,14 +126,7 @@ class CallFeed:
             ).fetchall()
             for row in rows:
                 call = FeedCall(*row)
-                with self._lock:
-                    listeners = list(self._listeners)
-                for listener in listeners:
-                    try:
-                        listener(call)
-                    except Exception:  # one broken output must not stop the others
-                        log.exception("call feed: listener %r failed for %s at counter %s",
-                                      listener, call.label, call.counter)
+                self._tell(self._listeners, call)
                 with self._delivered:
                     self._last_seq = call.seq
                     self._delivered.notify_all()
@@ -150,15 +143,18 @@ class CallFeed:
             details = json.loads(payload)
             gone = FeedCall(seq, str(details.get("label", "")), int(details.get("counter", 0)),
                             "no_show")
-            with self._lock:
-                listeners = list(self._withdrawn)
-            for listener in listeners:
-                try:
-                    listener(gone)
-                except Exception:  # one broken output must not stop the others
-                    log.exception("call feed: withdrawal listener %r failed for %s",
-                                  listener, gone.label)
+            self._tell(self._withdrawn, gone)
         self._last_event = newest
+
+    def _tell(self, registered: list, call: FeedCall) -> None:
+        with self._lock:
+            listeners = list(registered)
+        for listener in listeners:
+            try:
+                listener(call)
+            except Exception:  # one broken output must not stop the others
+                log.exception("call feed: listener %r failed for %s (%s) at counter %s",
+                              listener, call.label, call.kind, call.counter)
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop the thread (after the listener running now returns) and close the store."""
