@@ -27,7 +27,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test setup system-packages test-packages lint bench install clean lock lock-check
 
-# `make run AT=...` starts the simulation as if it were that moment (a demo of a Saturday
+# `make run AT=...` starts the simulation as if it were that moment (a demo of another day
 # or of the evening); a real-office config refuses it.
 run: setup
 	$(if $(AT),KIOSK_CLOCK_OFFSET_S="$$($(BIN)/python -m kiosk.clock '$(AT)')") \
