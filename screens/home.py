@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -12,6 +13,7 @@ from kiosk.clock import utc_now
 from kiosk.ports import PaperStatus
 from kiosk.texts import ZONE_ABBREVIATIONS, format_date, format_moment, t
 from kiosk.texts.rules import lane_rule_next_line, lane_rule_sentence
+from screens.chooser import MAX_KEYS, ServiceChooser, chooser_services
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -36,11 +38,28 @@ class HomeScreen(Screen):
     (kiosk/queue/home_state.py, the same rules in the same order as a press)."""
 
     state: HomeState | None = None
+    # With more than two services, number key n chooses the n-th (screens/chooser.py);
+    # otherwise these do not apply and 1 / 2 stay the app's simulated buttons.
+    BINDINGS = [Binding(str(n), f"choose({n})", show=False) for n in range(1, MAX_KEYS + 1)]
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The chooser's services; empty on the classic walk-in and priority screen."""
+        return chooser_services(self.app.config)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose":
+            return bool(parameters) and int(parameters[0]) <= len(self.services)
+        return True
+
+    def action_choose(self, key: int) -> None:
+        self.app.lane_pressed(self.services[key - 1])
 
     def _offered(self) -> tuple[str, ...]:
         from kiosk.queue.issuing import BOOKED, PRIORITY, WALKIN
 
-        return (WALKIN, PRIORITY, BOOKED) if self.app.checkin is not None else (WALKIN, PRIORITY)
+        numbered = self.services or (WALKIN, PRIORITY)
+        return (*numbered, BOOKED) if self.app.checkin is not None else numbered
 
     def _read_state(self) -> HomeState | None:
         if self.app.service is None:  # not known yet: recomposed once the service is there
@@ -67,8 +86,12 @@ class HomeScreen(Screen):
             rule = Static("", classes="lane-rule", id="lane-rule")  # "only ... are served"
             rule.display = False
             yield rule
-            yield Static(t("home.walkin", lang), classes="button-walkin", id="walkin")
-            yield Static(t("home.priority", lang), classes="button-priority", id="priority")
+            if self.services:
+                yield Static(t("home.choose", lang), classes="hint", id="choose")
+                yield ServiceChooser(self.services)
+            else:
+                yield Static(t("home.walkin", lang), classes="button-walkin", id="walkin")
+                yield Static(t("home.priority", lang), classes="button-priority", id="priority")
             if self.app.checkin is not None or self.app.starting:
                 yield Static(t("home.checkin", lang), classes="checkin-hint", id="checkin")
         yield Static(self._quota_text(), classes="quota", id="quota")
@@ -78,7 +101,8 @@ class HomeScreen(Screen):
         if self.app.config.sync.enabled:
             yield Static("", classes="hint", id="sync")
         if self.app.simulation is not None:
-            yield Static(t("home.sim_keys", lang), classes="sim", id="sim-keys")
+            keys = "home.sim_keys_chooser" if self.services else "home.sim_keys"
+            yield Static(t(keys, lang), classes="sim", id="sim-keys")
             yield Static("", classes="sim", id="sim-lamp")
             yield Static("", classes="sim", id="sim-display")
 
@@ -143,6 +167,8 @@ class HomeScreen(Screen):
             return t("home.starting", self.app.language)
         if self.state.paused:  # staff paused issuing
             return t("home.paused", self.app.language)
+        if self.services:  # each service's target says what is left of its own quota
+            return ""
         quota = self.state.quota
         if quota.cap is None:
             return t("home.no_cap", self.app.language)
@@ -158,7 +184,9 @@ class HomeScreen(Screen):
             self.refresh(recompose=True)  # opening or closing time passed
             return
         self.query_one("#clock", Static).update(self._clock_text())
-        self.query_one("#quota", Static).update(self._quota_text())
+        quota_line = self.query_one("#quota", Static)
+        quota_line.update(quota_text := self._quota_text())
+        quota_line.display = bool(quota_text)
         if self.state is None or not self.composed_ready:  # the store is not open yet
             for warning in self.query(".warning"):
                 warning.display = False
@@ -199,6 +227,8 @@ class HomeScreen(Screen):
         sentence = lane_rule_sentence(state.rule, lang) if state.rule is not None else ""
         self._update(rule, sentence)
         rule.display = bool(sentence)
+        for chooser in self.query(ServiceChooser):
+            chooser.show(state)
         for lane, widget_id, open_class in ((WALKIN, "walkin", "button-walkin"),
                                             (PRIORITY, "priority", "button-priority"),
                                             (BOOKED, "checkin", "checkin-hint")):

@@ -22,10 +22,17 @@ from kiosk.queue.lane_rules import NotServed, not_served
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from kiosk.config import Config
     from kiosk.queue.issuing import IssuingService
 
 OPEN, NOT_SERVED, PAUSED, PAPER_OUT, QUOTA = "open", "not_served", "paused", "paper_out", "quota"
 NUMBERED = (WALKIN, PRIORITY)  # lanes a button press takes a number in (a pause stops them)
+NUMBERED_KINDS = ("walkin", "priority")  # with more services: every one of these kinds
+
+
+def numbered_lanes(config: Config) -> tuple[str, ...]:
+    """The services a press takes a number in, in config order (A and P by default)."""
+    return tuple(code for code, lane in config.lanes.items() if lane.kind in NUMBERED_KINDS)
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,8 @@ class LaneState:
     state: str  # OPEN | NOT_SERVED | PAUSED | PAPER_OUT | QUOTA
     rule: NotServed | None = None  # NOT_SERVED: the day's lanes and when this one opens
     cap: int | None = None  # QUOTA: today's cap
+    # NOT_SERVED by the hours of a day it is served (no rule): when it opens again
+    next_opening: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,7 @@ class HomeState:
     paused: bool
     paper: PaperStatus
     lanes: dict[str, LaneState] = field(default_factory=dict)
+    quotas: dict[str, Quota] = field(default_factory=dict)  # every service a press numbers
 
     @property
     def rule(self) -> NotServed | None:
@@ -56,30 +66,35 @@ def read_home_state(service: IssuingService,
     now = service.clock()
     schedule, config = service.schedule, service.config
     day = schedule.office_day(now)
-    configured = {lane: config.lanes[lane].cap for lane in NUMBERED}
+    numbered = numbered_lanes(config)
+    configured = {lane: config.lanes[lane].cap for lane in numbered}
     pause, caps, extra = service.controls.for_home(day, configured, (leases.LEASE_LANES_KEY,))
     leased = frozenset(extra.get(leases.LEASE_LANES_KEY, ""))
-    issued = service.numbering.issued_counts(NUMBERED, day)
+    issued = service.numbering.issued_counts(numbered, day)
     quotas = {lane: Quota(caps[lane], issued[lane],
                           leases.available(service.db, day, lane, caps[lane])
-                          if lane in leased else None) for lane in NUMBERED}
+                          if lane in leased else None) for lane in numbered}
     paper = service.last_paper
     open_now = {lane: schedule.is_open(now, lane) for lane in offered}
     if not any(open_now.values()):
         return HomeState(True, schedule.next_opening_any(now, list(offered)), quotas[WALKIN],
                          pause is not None, paper)
     lanes = {lane: _lane_state(lane, open_now[lane], service, now, pause is not None, paper,
-                               quotas.get(lane), lane in leased) for lane in offered}
-    return HomeState(False, None, quotas[WALKIN], pause is not None, paper, lanes)
+                               quotas.get(lane), lane in leased, lane in numbered)
+             for lane in offered}
+    return HomeState(False, None, quotas[WALKIN], pause is not None, paper, lanes, quotas)
 
 
 def _lane_state(lane: str, is_open: bool, service: IssuingService, now: datetime,
                 paused: bool, paper: PaperStatus, quota: Quota | None,
-                leased: bool) -> LaneState:
+                leased: bool, numbered: bool = True) -> LaneState:
     if not is_open:
         rule = not_served(service.schedule, service.config.lanes, now, lane)
+        if rule is None:
+            return LaneState(lane, NOT_SERVED,
+                             next_opening=service.schedule.next_opening(now, lane))
         return LaneState(lane, NOT_SERVED, rule)
-    if paused and lane in NUMBERED:  # check-ins go on during a pause
+    if paused and numbered:  # check-ins go on during a pause
         return LaneState(lane, PAUSED)
     if paper is PaperStatus.OUT:
         return LaneState(lane, PAPER_OUT)

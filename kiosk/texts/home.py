@@ -71,4 +71,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "home.paper_out": ("Kertas tiket habis. Petugas sedang diberi tahu; mohon tunggu sebentar.",
                        "The ticket paper has run out. Staff are being told; please wait a "
                        "moment."),
+    # screens/chooser.py: the home screen with more than two services (issue 13).
+    "home.choose": ("Pilih layanan: sentuh pilihan Anda atau tekan angkanya",
+                    "Choose a service: touch it or press its number"),
+    "home.sim_keys_chooser": ("Simulasi: 1-9 = pilih layanan, K = kertas habis/ada, "
+                              "N / R = loket 1 panggil / panggil ulang",
+                              "Simulation: 1-9 = choose a service, K = paper out/in, "
+                              "N / R = counter 1 next / recall"),
+    "chooser.open": ("Sentuh atau tekan {number}", "Touch or press {number}"),
+    "chooser.open_left": ("Sentuh atau tekan {number} - sisa {left}/{cap}",
+                          "Touch or press {number} - {left}/{cap} left"),
+    "chooser.quota": ("Kuota hari ini habis ({cap} nomor)",
+                      "Today's quota is used up ({cap} numbers)"),
+    "chooser.next": ("Tutup sekarang; dilayani lagi: {when}",
+                     "Closed now; served again from {when}"),
+    "chooser.paused": ("Dihentikan sementara", "Paused for a moment"),
+    "chooser.paper_out": ("Kertas tiket habis", "Ticket paper is out"),
 }
