@@ -134,12 +134,13 @@ class ButtonPanel:
         self._bounce_s = float(gpio.bounce_s)
         self._factory = pin_factory
         self._lock = threading.Lock()
-        self._filters = {"A": _PressFilter(), "P": _PressFilter()}
+        pins = {"A": gpio.walkin_button, "P": gpio.priority_button, **gpio.service_buttons}
+        self._filters = {lane: _PressFilter() for lane in pins}
         self._ignored = 0
         self.buttons: dict[str, Button] = {}
         bounce_time = gpio.bounce_s or None
         try:
-            for lane, pin in (("A", gpio.walkin_button), ("P", gpio.priority_button)):
+            for lane, pin in pins.items():
                 button = Button(
                     pin, pull_up=True, bounce_time=bounce_time, pin_factory=pin_factory
                 )
@@ -206,7 +207,8 @@ class ButtonPanel:
         try:
             button = self.buttons[lane]
         except KeyError:
-            raise ValueError(f"no button for lane {lane!r}; expected 'A' or 'P'") from None
+            raise ValueError(f"no button for lane {lane!r}; expected one of "
+                             f"{', '.join(self.buttons)}") from None
         pin = button.pin
         try:
             pin.drive_low()

@@ -77,7 +77,7 @@ def load_config(path: Path | str) -> Config:
         check_demo_tokens(root, counters)
     parts = {
         "printer": root.checked(lambda: parse_printer(root, base)),
-        "gpio": root.checked(lambda: parse_gpio(root)),
+        "gpio": root.checked(lambda: parse_gpio(root, lanes)),
         "database": root.checked(lambda: resolve_path(base, root.text("database", _REQUIRED))),
         "language": root.choice("language", LANGUAGES, "id"),
         "ticket_screen_seconds": screen.number("ticket_seconds", 8.0, lo=2, hi=120),

@@ -82,6 +82,8 @@ class GpioConfig:
     paper_led: int
     bounce_s: float
     cooldown_s: float
+    # More services (issue 13): a button per other walk-in/priority service, code -> GPIO.
+    service_buttons: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -79,10 +79,10 @@ def parse_printer(root: _Reader, base: Path) -> PrinterConfig:
                          status_timeout_s=status_timeout_s, params=params)
 
 
-def parse_gpio(root: _Reader) -> GpioConfig:
+def parse_gpio(root: _Reader, lanes: dict[str, Any] | None = None) -> GpioConfig:
     sub = root.table("gpio")
     keys = {"pin_factory", "walkin_button", "priority_button", "paper_led", "bounce_ms",
-            "cooldown_s"}
+            "cooldown_s", "service_buttons"}
     sub.unknown_keys(keys)
     pins = {name: sub.checked(lambda n=name: sub.integer(n, _REQUIRED, lo=0, hi=27)) for name in
             ("walkin_button", "priority_button", "paper_led")}
@@ -95,7 +95,26 @@ def parse_gpio(root: _Reader) -> GpioConfig:
         paper_led=pins["paper_led"],
         bounce_s=sub.integer("bounce_ms", 50, lo=0, hi=1000) / 1000,
         cooldown_s=sub.number("cooldown_s", 3.0, lo=0, hi=120),
+        service_buttons=_service_buttons(sub, lanes),
     )
+
+
+def _service_buttons(gpio: _Reader, lanes: dict[str, Any] | None) -> dict[str, int]:
+    """``service_buttons = { C = 5, D = 6 }``: one button per other service a press numbers
+    (A and P have walkin_button and priority_button)."""
+    sub = gpio.table("service_buttons", required=False)
+    found: dict[str, int] = {}
+    for code in sub.data:
+        lane = (lanes or {}).get(code)
+        if code in ("A", "P") or (lanes and (lane is None
+                                             or lane.kind not in ("walkin", "priority"))):
+            sub.report(code, "the code of a walk-in or priority service other than A and P "
+                       "(A and P have walkin_button and priority_button)")
+            continue
+        pin = sub.checked(lambda c=code: sub.integer(c, _REQUIRED, lo=0, hi=27))
+        if pin is not None:
+            found[code] = pin
+    return found
 
 
 def parse_camera(root: _Reader, base: Path) -> CameraConfig:
@@ -162,6 +181,7 @@ def gpio_pins_in_use(config: Config) -> list[tuple[str, int]]:
     used = [("gpio.walkin_button", config.gpio.walkin_button),
             ("gpio.priority_button", config.gpio.priority_button),
             ("gpio.paper_led", config.gpio.paper_led)]
+    used += [(f"gpio.service_buttons.{c}", p) for c, p in config.gpio.service_buttons.items()]
     display = config.display
     if display.kind == "seven_segment":
         used += [(f"display.segment_pins[{i}]", p) for i, p in enumerate(display.segment_pins)]
