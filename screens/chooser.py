@@ -18,7 +18,7 @@ from textual.widgets import Static
 from kiosk.queue.home_state import NOT_SERVED, OPEN, PAPER_OUT, PAUSED, numbered_lanes
 from kiosk.texts import format_moment, t
 from kiosk.texts.rules import lane_rule_next_line
-from screens.bigtext import FONT, render_big
+from screens.bigtext import FONT, fit_big, render_big
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -35,6 +35,25 @@ def chooser_services(config: Config) -> tuple[str, ...]:
     at most two (the classic walk-in and priority home screen)."""
     services = numbered_lanes(config)
     return services[:MAX_KEYS] if len(services) > 2 else ()
+
+
+class BigTitle(Static):
+    """The chooser's title: block letters on a wide screen, plain text on 80 columns."""
+
+    def __init__(self, text: str, **kwargs) -> None:
+        super().__init__(text, **kwargs)
+        self.text = text
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        width = self.app.size.width
+        big = fit_big(self.text, width - 2) if width >= BIG_FROM_COLUMNS else None
+        self.update(big or self.text)
 
 
 class ServiceTarget(Static):

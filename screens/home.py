@@ -13,7 +13,7 @@ from kiosk.clock import utc_now
 from kiosk.ports import PaperStatus
 from kiosk.texts import ZONE_ABBREVIATIONS, format_date, format_moment, t
 from kiosk.texts.rules import lane_rule_next_line, lane_rule_sentence
-from screens.chooser import MAX_KEYS, ServiceChooser, chooser_services
+from screens.chooser import MAX_KEYS, BigTitle, ServiceChooser, chooser_services
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -82,7 +82,10 @@ class HomeScreen(Screen):
             yield Static(t("closed.next", lang, when=format_moment(when, lang)) if when
                          else t("closed.unknown", lang), classes="notice-body", id="next-open")
         else:
-            yield Static(t("home.title", lang), classes="title")
+            if self.services:
+                yield BigTitle(t("home.title", lang), classes="title", id="title")
+            else:
+                yield Static(t("home.title", lang), classes="title")
             rule = Static("", classes="lane-rule", id="lane-rule")  # "only ... are served"
             rule.display = False
             yield rule

@@ -67,6 +67,8 @@ async def test_every_service_is_a_target_and_key_2_issues_the_second(
         assert not app.screen.query("#walkin") and not app.screen.query("#priority")
         big = size[0] >= 120
         assert ("\u2588" in shown["C"]) is big  # block letters only on a wide screen
+        title = str(app.screen.query_one("#title").render())
+        assert ("\u2588" in title) is big and (big or title == "Ambil Nomor Antrian")
         cells = screen_cells(app)
         assert not contrast_problems(cells, 4.5, "16", no_dim=False)[1]
         assert not cut_off_widgets(app)
