@@ -25,7 +25,13 @@ from tests.conftest import (
     until,
     with_cap,
 )
-from tests.test_accessibility import contrast_problems, cut_off_widgets, screen_cells
+from tests.test_accessibility import (
+    contrast_problems,
+    cut_off_widgets,
+    frame_problems,
+    high_contrast_problems,
+    screen_cells,
+)
 
 EXAMPLE = ROOT / "config" / "example-multiservice.toml"
 WEDNESDAY_9 = "2026-11-25 09:00"  # Batam, WIB: every service of the example is served
@@ -123,3 +129,26 @@ async def test_a_service_not_served_now_says_when_it_is(tmp_path: Path, make_app
         await settle(pilot, 0.3)
         assert await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
         assert app.screen.refused.reason == "closed"
+
+
+@pytest.mark.parametrize("theme", ["standard", "high_contrast"])
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x50"])
+async def test_the_chooser_is_readable_in_both_themes(tmp_path: Path, make_app, size,
+                                                      theme) -> None:
+    cfg = dataclasses.replace(with_cap(multiservice(tmp_path), "C", 1), screen_theme=theme)
+    app, appliance = make_app(cfg, wednesday())
+    assert isinstance(appliance.service.issue("C"), Issued)  # one target "off", one open
+    minimum = {"standard": 4.5, "high_contrast": 7.0}[theme]
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#service-C").has_class("service-off")
+        cells = screen_cells(app)
+        problems = []
+        for colours in ("full", "16"):
+            problems += contrast_problems(cells, minimum, colours,
+                                          no_dim=theme == "high_contrast")[1]
+            problems += frame_problems(cells, colours)
+        if theme == "high_contrast":
+            problems += high_contrast_problems(cells)
+        assert not problems, "\n".join(problems)
+        assert not cut_off_widgets(app)
