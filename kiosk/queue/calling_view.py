@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.queue.call_order import CallPolicy
 from kiosk.queue.calling import CallingService, Counter, parse_label
 from kiosk.queue.schedule import Schedule
+from kiosk.queue.stages import StagePlan
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,13 +38,13 @@ def call_policy(config: Config) -> CallPolicy:
 def calling_service(config: Config, db: sqlite_utils.Database,
                     clock: Callable[[], datetime]) -> CallingService:
     """The config's counters and call order over ``db`` (each process opens its own)."""
-    counters = {c.number: Counter(c.number, c.name, c.lanes) for c in config.counters}
+    counters = {c.number: Counter(c.number, c.name, c.lanes, c.stages) for c in config.counters}
     policy = call_policy(config)
     schedule = Schedule.of(config)
     return CallingService(db, config.office.code, config.office.device_id, counters, policy,
                           clock, config.calling.max_recalls,
                           config.calling.no_show_return_minutes, schedule=schedule,
-                          classes=call_classes(config))
+                          classes=call_classes(config), stages=StagePlan.of(config))
 
 
 def call_classes(config: Config) -> dict[str, str]:
