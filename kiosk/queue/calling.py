@@ -92,6 +92,7 @@ class Serving(NamedTuple):
     counter: int
     label: str
     called_at: datetime
+    stage: str | None = None
 
 
 class CallRecord(NamedTuple):
@@ -183,9 +184,9 @@ class CallingService:
     def now_serving(self) -> list[Serving]:
         """Board: each counter's called applicant, by counter number."""
         return [
-            Serving(counter, label, datetime.fromisoformat(at))
-            for counter, label, at in self.db.execute(
-                "SELECT counter, label, called_at FROM tickets WHERE office_code = ?"
+            Serving(counter, label, datetime.fromisoformat(at), self.stages.at(lane, stage))
+            for counter, label, at, lane, stage in self.db.execute(
+                "SELECT counter, label, called_at, lane, stage FROM tickets WHERE office_code = ?"
                 " AND office_day = ? AND status = 'called' ORDER BY counter, called_at",
                 (self.office_code, self.today().isoformat()),
             )
@@ -228,6 +229,14 @@ class CallingService:
         ):
             counts[lane] = count
         return dict(sorted(counts.items()))
+
+    def waiting_for(self, counter: int) -> int:
+        """How many wait that this counter may call (its services, at its stages)."""
+        c = self._counter(counter)
+        return sum(1 for lane, stage in self.db.execute(
+            "SELECT lane, stage FROM tickets WHERE office_code = ? AND office_day = ?"
+            " AND status = 'waiting'", (self.office_code, self.today().isoformat()))
+            if self.stages.serves(c.lanes, c.stages, lane, stage))
 
     # -- staff actions -----------------------------------------------------
 
