@@ -74,8 +74,11 @@ class StagePlan:
     # estimate, and only in an office whose counters do not split the stages.
 
     def key(self, lane: str, stage: str | None) -> str:
-        """The forecast's queue of a ticket: its code at the first stage, else code/stage."""
-        return lane if self.is_first(lane, stage) else f"{lane}/{stage}"
+        """The forecast's queue of a ticket: its code at the first stage (or when its service
+        has no stages here), else code/stage."""
+        if lane not in self.stages or self.is_first(lane, stage):
+            return lane
+        return f"{lane}/{stage}"
 
     def keys_served(self, lanes: Set[str], stages: Set[str]) -> frozenset[str]:
         """The forecast queues a counter calls from."""
