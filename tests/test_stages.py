@@ -70,6 +70,53 @@ def test_the_issue_flow_by_cli_issue_call_send_and_call_again_at_foto(tmp_path: 
                                    "label": "A001", "to": "foto"}]
     assert [e["stage"] for e in events(db, "called")] == ["berkas", "foto"]
     db.close()
+    report = json.loads(run("report", "--format", "json").stdout)["total"]
+    assert {lane["lane"]: lane["issued"] for lane in report["lanes"]} == {
+        "A": 1, "C": 0, "P": 0, "D": 0, "E": 0}
+    stages = {(s["lane"], s["stage"]): s for s in report["stages"]}
+    assert list(stages) == [(code, stage) for code in "ACP" for stage in ("berkas", "foto")]
+    assert (stages["A", "berkas"]["reached"], stages["A", "berkas"]["sent_on"]) == (1, 1)
+    assert stages["A", "foto"]["finished"] == 1
+    assert stages["A", "berkas"]["wait"]["median"] == 0.17  # 10 s, to 1/100 minute
+    assert report["transfers"] == [{"lane": "A", "from_stage": "berkas", "to_stage": "foto",
+                                    "count": 1}]
+
+
+def test_the_report_per_stage_in_every_form(office) -> None:
+    from kiosk.reports.day import build_report
+    from kiosk.reports.html import render_html, render_table
+    from kiosk.reports.machine_readable import report_rows
+
+    config, db, clock, calling, issue = office
+    issue("A", 3)
+    for minutes in (4, 6, 8):  # three document checks of 4, 6 and 8 minutes
+        calling.call_next(1)
+        clock.advance(minutes=minutes)
+    calling.call_next(1)  # the third sent on too; nobody left for berkas
+    for _ in range(2):
+        clock.advance(minutes=5)
+        calling.call_next(5)
+    clock.advance(minutes=10)
+    calling.send(5, "berkas")  # A002 back to the document check
+    calling.call_next(2)
+    calling.mark_served(2)  # and turned away there
+    report = build_report(db, config, MOMENT.date(), MOMENT.date(), clock())
+    by_stage = {(s.lane, s.stage): s for s in report.total.stages}
+    berkas, foto = by_stage["A", "berkas"], by_stage["A", "foto"]
+    assert (berkas.reached, berkas.called, berkas.sent_on, berkas.finished) == (4, 4, 3, 1)
+    # 4, 6 and 8 minutes, and 0 for the returned A002 served at once: median 5, P90 8
+    assert (berkas.service.median, berkas.service.p90) == (5.0, 8.0)
+    assert (foto.reached, foto.called, foto.sent_on) == (3, 2, 1)
+    transfers = {(m.from_stage, m.to_stage): m.count for m in report.total.transfers}
+    assert transfers == {("berkas", "foto"): 3, ("foto", "berkas"): 1}
+    rows = report_rows(report)
+    assert (MOMENT.date().isoformat(), "stage", "A/foto", "reached", 3) in rows
+    assert (MOMENT.date().isoformat(), "transfer", "A/foto>berkas", "count", 1) in rows
+    table = render_table(report, "en")
+    assert "Per stage" in table and "A Photo & interview" in table
+    page = render_html(report, "id")
+    assert 'id="chart-stages"' in page and 'id="table-transfers"' in page
+    assert "Foto &amp; wawancara" in page
 
 
 def test_next_at_the_document_check_sends_on_and_served_ends_the_visit(office) -> None:
