@@ -285,6 +285,7 @@ async def test_the_counter_terminal_sends_on_with_k(office) -> None:
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
             assert not app.query_one("#send").display  # nobody called: nothing to send
+            assert "C: 1" in text(app, "#waiting")
             await settle(pilot, "n")
             assert app.current_label == "C001"
             assert "tahap berkas" in text(app, "#recalls")
@@ -292,6 +293,7 @@ async def test_the_counter_terminal_sends_on_with_k(office) -> None:
             await settle(pilot, "k")
             assert "C001 dikirim ke tahap foto" in text(app, "#message")
             assert app.current_label is None
+            assert "C: 0" in text(app, "#waiting")  # C001 waits for the photo room now
         assert calling.waiting_for(5) == 1
     finally:
         server.close()

@@ -160,11 +160,13 @@ class LanApi:
     def counter_info(self, number: int) -> dict[str, Any]:
         with self.lock:
             current = self.calling.current(number)
-            waiting = self.calling.waiting_counts()
+            # Who this counter may call: its services, at the stages it does.
+            waiting = self.calling.waiting_by_lane_for(number)
         counter = self.calling.counters[number]
         return {"counter": number, "name": counter.name, "lanes": sorted(counter.lanes),
+                "stages": sorted(counter.stages),
                 "ticket": ticket_json(current), "max_recalls": self.calling.max_recalls,
-                "waiting": {lane: n for lane, n in waiting.items() if lane in counter.lanes}}
+                "waiting": waiting}
 
     def queue(self) -> dict[str, Any]:
         with self.lock:

@@ -232,11 +232,18 @@ class CallingService:
 
     def waiting_for(self, counter: int) -> int:
         """How many wait that this counter may call (its services, at its stages)."""
+        return sum(self.waiting_by_lane_for(counter).values())
+
+    def waiting_by_lane_for(self, counter: int) -> dict[str, int]:
+        """Per service this counter calls, how many wait for a stage it does (0s kept)."""
         c = self._counter(counter)
-        return sum(1 for lane, stage in self.db.execute(
-            "SELECT lane, stage FROM tickets WHERE office_code = ? AND office_day = ?"
-            " AND status = 'waiting'", (self.office_code, self.today().isoformat()))
-            if self.stages.serves(c.lanes, c.stages, lane, stage))
+        counts = dict.fromkeys(sorted(c.lanes), 0)
+        for lane, stage in self.db.execute(
+                "SELECT lane, stage FROM tickets WHERE office_code = ? AND office_day = ?"
+                " AND status = 'waiting'", (self.office_code, self.today().isoformat())):
+            if self.stages.serves(c.lanes, c.stages, lane, stage):
+                counts[lane] += 1
+        return counts
 
     # -- staff actions -----------------------------------------------------
 
