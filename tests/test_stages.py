@@ -77,7 +77,8 @@ def test_the_issue_flow_by_cli_issue_call_send_and_call_again_at_foto(tmp_path: 
     assert list(stages) == [(code, stage) for code in "ACP" for stage in ("berkas", "foto")]
     assert (stages["A", "berkas"]["reached"], stages["A", "berkas"]["sent_on"]) == (1, 1)
     assert stages["A", "foto"]["finished"] == 1
-    assert stages["A", "berkas"]["wait"]["median"] == 0.17  # 10 s, to 1/100 minute
+    # About 10 s: each process runs at its own pinned moment, plus its own start-up time.
+    assert 0.1 <= stages["A", "berkas"]["wait"]["median"] <= 0.3
     assert report["transfers"] == [{"lane": "A", "from_stage": "berkas", "to_stage": "foto",
                                     "count": 1}]
 
