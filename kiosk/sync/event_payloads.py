@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-MAX_STAGE_CHARS = 40
+from kiosk.config.model import MAX_STAGE_CHARS  # config refuses longer stage names too
+
 _LABEL = re.compile(r"^[A-Z][0-9]{3,6}$")  # A012, or A1000 past 999 numbers a day
 
 
