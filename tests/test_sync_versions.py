@@ -14,6 +14,7 @@ import random
 import httpx
 import pytest
 
+from kiosk import store
 from kiosk.config import Config
 from kiosk.hub.app import HubServer
 from kiosk.store import immediate
@@ -23,7 +24,7 @@ from kiosk.sync.protocol import PREFIX, ProtocolError, parse_push_request
 from kiosk.sync.status import pending_events, read_status
 from kiosk.sync.worker import SyncWorker
 from tests.conftest import MovableClock
-from tests.sync_harness import FaultProxy, Hub, synced
+from tests.sync_harness import SALT_HEX, FaultProxy, Hub, synced
 from tests.test_sync_pull import FAMILY, import_rows, row
 
 DAY = "2026-11-25"
@@ -250,3 +251,43 @@ def test_the_client_refuses_an_answer_in_another_version(hub: Hub, config: Confi
     client.close()
     with pytest.raises(ValueError, match="speaks"):
         HubClient(hub.url, token, 5.0, protocol=3)
+
+
+def test_a_real_two_stage_visit_goes_to_a_version_2_hub_and_to_a_version_1_hub(
+        hub: Hub, old_hub: Hub, tmp_path, clock: MovableClock) -> None:
+    """The calling core's own events (kiosk/queue/calling.py) pass version 2's checks."""
+    from kiosk.appliance import build
+    from kiosk.config import load_config
+    from kiosk.queue.calling_view import calling_service
+    from kiosk.queue.issuing import Issued
+    from tests.test_doctor_gpio import batam
+
+    cfg = load_config(batam(tmp_path))
+    appliance = build(cfg, with_gpio=False, clock=clock)
+    try:
+        assert isinstance(appliance.service.issue("A"), Issued)
+        calling = calling_service(cfg, appliance.db, clock)
+        assert calling.call_next(1).label == "A001"
+        clock.advance(minutes=5)
+        assert calling.send(1).stage == "foto"
+        assert calling.call_next(5).label == "A001"
+    finally:
+        appliance.close()
+    db = store.connect(cfg.database)
+    try:
+        payloads = {kind: payload for kind, payload in kiosk_events(db).values()}
+        assert payloads["sent"]["from"] == "berkas" and payloads["sent"]["to"] == "foto"
+        for target in (hub, old_hub):
+            target.store.add_office("BTM", "Batam", "Asia/Jakarta", bytes.fromhex(SALT_HEX))
+            device = cfg.office.device_id
+            w = worker(cfg, db, clock, target.url, target.kiosk_token(device, "BTM"), device)
+            db.execute("UPDATE events SET sent_at = NULL")  # the same day, to each hub
+            db.execute("DELETE FROM meta WHERE key LIKE 'sync.%'")
+            db.conn.commit()
+            report = w.sync_once()
+            assert report.ok, report.error
+            assert hub_events(target, device) == kiosk_events(db)
+            assert w.client.protocol == (2 if target is hub else 1)
+            w.client.close()
+    finally:
+        db.close()
