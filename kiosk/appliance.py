@@ -292,14 +292,16 @@ def _make_counter_buttons(config: Config, appliance: Appliance, feed: CallFeed,
     calling = calling_service(config, db, clock)
     lock = threading.Lock()  # gpiozero may run two buttons' handlers on different threads
 
-    def pressed(counter: int, action: str) -> None:
+    def pressed(counter: int, action: str) -> str | None:
+        """Call or recall; the reason when nothing happened (the simulation shows it)."""
         with lock:
             result = calling.call_next(counter) if action == "next" else calling.recall(counter)
         if result is None or isinstance(result, CallRefused):
-            reason = "nobody waiting" if result is None else result.reason
+            reason = "nobody_waiting" if result is None else result.reason
             log.info("counter %s %s button: %s", counter, action, reason)
-            return
+            return reason
         feed.poke()
+        return None
 
     appliance.closers.append(db.close)
     try:

@@ -136,6 +136,10 @@ def _sync_status(config: Config, as_json: bool) -> int:
     print(f"last success:   {_moment(status.last_success, config)}")
     print(f"last attempt:   {_moment(status.last_attempt, config)}")
     print(f"events waiting: {status.pending_events}")
+    if status.protocol is not None:
+        note = f" ({status.protocol_fallback}; newer tried again later)" \
+            if status.protocol_fallback else ""
+        print(f"protocol:       {status.protocol}{note}")
     if status.last_error:
         print(f"last error:     {status.last_error}")
     if status.clock_skew_s is not None and abs(status.clock_skew_s) >= 60:

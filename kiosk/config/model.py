@@ -16,6 +16,8 @@ LANE_CODES = ("A", "P", "B")  # the default services (lanes) of a config without
 # A service (lane) code is one capital letter: the ticket prefix, e.g. "C" for C001.
 SERVICE_CODE = re.compile(r"^[A-Z]$")
 SERVICE_KINDS = ("walkin", "priority", "booked")
+# A stage name travels in hub events (sync protocol 2 refuses longer ones).
+MAX_STAGE_CHARS = 40
 # The kind of the default lanes; any other code is a walk-in service unless it says otherwise.
 DEFAULT_KINDS = {"A": "walkin", "P": "priority", "B": "booked"}
 PRINTER_BACKENDS = ("simulation", "usb", "serial", "network", "file")

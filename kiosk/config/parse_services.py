@@ -15,6 +15,7 @@ from dataclasses import replace
 from kiosk.config.model import (
     DEFAULT_KINDS,
     LANE_CODES,
+    MAX_STAGE_CHARS,
     SERVICE_CODE,
     SERVICE_KINDS,
     WEEKDAYS,
@@ -72,6 +73,8 @@ def _parse_service(table: _Reader, code: str, has_services: bool) -> Lane:
     for stage in stages:
         if not isinstance(stage, str) or not stage.strip():
             sub.report("stages", "stage names in quotes", stage)
+        elif len(stage.strip()) > MAX_STAGE_CHARS:
+            sub.report("stages", f"stage names of at most {MAX_STAGE_CHARS} characters", stage)
     if len(set(map(str, stages))) != len(stages):
         sub.report("stages", "each stage once", stages)
     if kind == "booked" and nik:

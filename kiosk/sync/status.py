@@ -31,6 +31,8 @@ class SyncStatus:
     clock_skew_s: float | None = None  # kiosk clock minus hub clock at the last push
     warning: str | None = None  # e.g. the NIK salt differs from the hub's
     leased_free: int | None = None  # walk-in numbers this kiosk still holds today
+    protocol: int | None = None  # the sync protocol version spoken at the last round
+    protocol_fallback: str | None = None  # e.g. "hub speaks protocol 1"
 
     def to_json(self) -> dict[str, Any]:
         return {"enabled": self.enabled, "online": self.online,
@@ -38,7 +40,8 @@ class SyncStatus:
                 "last_attempt": self.last_attempt.isoformat() if self.last_attempt else None,
                 "pending_events": self.pending_events, "last_error": self.last_error,
                 "clock_skew_s": self.clock_skew_s, "warning": self.warning,
-                "leased_free": self.leased_free}
+                "leased_free": self.leased_free, "protocol": self.protocol,
+                "protocol_fallback": self.protocol_fallback}
 
 
 def pending_events(db: sqlite_utils.Database) -> int:
@@ -63,7 +66,8 @@ def read_status(db: sqlite_utils.Database, config: Config,
         day = Schedule(config.timezone, config.hours, config.holidays).office_day(now)
         free = leases.free_count(db.conn, day, LEASED_LANE)
     return SyncStatus(config.sync.enabled, online, success, pending_events(db), error, attempt,
-                      state.get("clock_skew_s"), state.get("warning"), free)
+                      state.get("clock_skew_s"), state.get("warning"), free,
+                      state.get("protocol"), state.get("protocol_fallback"))
 
 
 def _when(text: str | None) -> datetime | None:

@@ -15,6 +15,10 @@ so issuing never waits on the network. Each round:
 4. pull bookings changed since the saved cursor, applied with the same
    rules as a file import (cancelled and checked-in are final).
 
+The client speaks the newest protocol version the hub knows (an older hub
+gets version 1 and stores newer event kinds as plain events); the round's
+status records the version, and why it is older, for `kiosk sync status`.
+
 Every request is safe to repeat, so a connection that dies at any moment
 (before or after the hub committed) is simply retried, with exponential
 back-off and jitter so a hub that comes back is not stampeded by every kiosk
@@ -137,7 +141,7 @@ class SyncWorker:
         self.base, self.db, self.clock = config, db, clock
         self.sync = config.sync
         self.client = client or HubClient(config.sync.hub_url, config.sync.token,
-                                          config.sync.timeout_s)
+                                          config.sync.timeout_s, clock=clock)
         self.on_settings = on_settings
         self.rng = rng or random.Random()
         saved = stored_settings(db)
@@ -181,6 +185,9 @@ class SyncWorker:
                     state["clock_skew_s"] = report.clock_skew_s
                 if report.settings_checked:
                     state["warning"] = report.warning
+                # The version spoken with the hub, and why it is older than ours if it is.
+                state["protocol"] = getattr(self.client, "protocol", None)
+                state["protocol_fallback"] = getattr(self.client, "fallback", None)
                 write_meta(conn, META_STATUS, json.dumps(state, sort_keys=True))
         except Exception:  # noqa: BLE001 - status is a courtesy; never stop the worker for it
             log.exception("could not record the sync status")
@@ -197,6 +204,7 @@ class SyncWorker:
                 return
             events = [Event(r[1], r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
             sent_at = self.clock()
+            # The client stamps the version it speaks with this hub (kiosk/sync/hub_client.py).
             result = parse_push_result(self.client.call(
                 "POST", "/events", push_request_json(device, sent_at, events)))
             acked = set(result.acked)

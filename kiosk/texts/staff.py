@@ -63,6 +63,17 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "{label} sent on to {stage}: waiting to be called again"),
     "staff.nobody_waiting": ("Tidak ada yang menunggu untuk {counter}",
                              "Nobody is waiting for {counter}"),
+    # Keys n and r in a simulation: counter 1's mock buttons, when a press does nothing.
+    "sim.counter.no_button": ("{counter} tidak punya tombol '{action}' di config "
+                              "(counters: next_button, recall_button)",
+                              "{counter} has no '{action}' button in the config "
+                              "(counters: next_button, recall_button)"),
+    "sim.counter.ignored": ("Tombol {counter} ditekan lagi terlalu cepat: diabaikan "
+                            "([gpio] cooldown_s)",
+                            "{counter}'s button pressed again too soon: ignored "
+                            "([gpio] cooldown_s)"),
+    "sim.counter.failed": ("Tombol {counter} gagal (lihat log)",
+                           "{counter}'s button failed (see the log)"),
     "call.refused.no_current": ("{counter} belum memanggil siapa pun",
                                 "{counter} has not called anyone"),
     "call.refused.recall_first": ("Panggil ulang {label} dulu sebelum menandai tidak hadir:"
