@@ -140,8 +140,9 @@ def _sync_status(config: Config, as_json: bool) -> int:
         print(f"last error:     {status.last_error}")
     if status.clock_skew_s is not None and abs(status.clock_skew_s) >= 60:
         print(f"clock:          {status.clock_skew_s:+.0f} s against the hub: check NTP")
-    if status.leased_free is not None:
-        print(f"walk-in numbers held: {status.leased_free}")
+    if status.leased_by_lane:
+        held = ", ".join(f"{lane} {free}" for lane, free in status.leased_by_lane.items())
+        print(f"leased numbers held: {held}")
     if status.warning:
         print(f"warning:        {status.warning}")
     return 0
