@@ -219,3 +219,31 @@ def test_the_kiosk_ui_path_takes_c_from_its_lease(hub: Hub, office) -> None:
         assert first.held("C") == {"used": [1], "free": list(range(2, 11))}
     finally:
         appliance.close()
+
+
+def test_kiosk_hub_release_frees_a_dead_kiosks_numbers_per_service(
+        hub: Hub, office, tmp_path, capsys) -> None:
+    from kiosk.cli import main
+
+    clock, (first, second) = office
+    for kiosk in (first, second):
+        assert kiosk.worker.sync_once().ok
+    release = ["hub", "release", "--db", str(tmp_path / "hub.db"), "--office", "BTM",
+               "--device", "BTM-K2", "--day", DAY.isoformat(), "--force"]
+    assert main([*release, "--service", "c"]) == 0
+    out = capsys.readouterr().out
+    assert f"released 10 numbers of BTM-K2 (office BTM, {DAY}, lane C): 11-20" in out
+    assert "lane A" not in out
+    assert hub.store.leases("BTM", DAY, "C") == {"BTM-K1": list(range(1, 11))}
+    assert hub.store.leases("BTM", DAY, "A") == {"BTM-K1": list(range(1, 11)),
+                                                 "BTM-K2": list(range(11, 21))}
+    assert main(release) == 0  # no --service: every service it still holds numbers of
+    out = capsys.readouterr().out
+    assert [line.split("lane ")[1][0] for line in out.splitlines()
+            if line.startswith("released")] == ["A", "E", "P"]
+    assert "let it reach the hub before it issues numbers" in out
+    second.worker.sync_once()  # back after all: it stops using every released number
+    assert second.held("C") == {"revoked": list(range(11, 21))}
+    assert second.held("A") == {"revoked": list(range(11, 21))}
+    code, _, err = second.issue("C", moment=MOMENT + timedelta(minutes=1))
+    assert code == 3
