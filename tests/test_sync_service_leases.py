@@ -24,7 +24,7 @@ from kiosk.queue import leases
 from kiosk.queue.issuing import Issued, Refused
 from kiosk.sync.pull import apply_to_appliance
 from kiosk.sync.records import META_LEASE_REQUEST, lease_lanes, write_meta
-from kiosk.sync.worker import SyncWorker
+from kiosk.sync.worker import SyncWorker, prepare_store
 from tests.conftest import ROOT, MovableClock, at_moment, office_time
 from tests.sync_harness import Hub
 
@@ -56,6 +56,7 @@ class Kiosk:
         self.path.write_text(text, encoding="utf-8")
         self.config = load_config(self.path)
         self.db = store.connect(self.config.database)
+        prepare_store(self.config, self.db)  # as `kiosk run` does before its first round
         self.worker = SyncWorker(self.config, self.db, clock=clock)
 
     def start(self, *args: str, moment) -> subprocess.Popen[str]:
@@ -247,3 +248,31 @@ def test_kiosk_hub_release_frees_a_dead_kiosks_numbers_per_service(
     assert second.held("A") == {"revoked": list(range(11, 21))}
     code, _, err = second.issue("C", moment=MOMENT + timedelta(minutes=1))
     assert code == 3
+
+
+def test_the_worker_asks_early_only_for_a_service_the_hub_still_has_numbers_of(
+        hub: Hub, office) -> None:
+    """Running low wakes the worker within seconds, but not for a service whose office
+    quota is all lent out: C used up at ten must not mean a round every 2 s all day."""
+    from kiosk.sync.status import read_status
+    from kiosk.sync.view import sync_line
+
+    clock, (first, second) = office
+    assert first.worker.needs_numbers()  # nothing held yet: ask now
+    for kiosk in (first, second):
+        assert kiosk.worker.sync_once().ok
+    assert not first.worker.needs_numbers()  # 10 of each leased service held
+    status = read_status(first.db, first.config, MOMENT)
+    assert status.leased_by_lane == {"A": 10, "C": 10, "E": 10, "P": 10}
+    assert "nomor dipegang kiosk ini: A 10, C 10, E 10, P 10" in sync_line(
+        status, first.config.timezone, MOMENT, "id")
+    for _ in range(3):  # K1 gives out every C number it holds and asks for more, thrice
+        with store.immediate(first.db) as conn:
+            conn.execute("UPDATE lease_numbers SET state = 'used' WHERE lane = 'C'")
+        assert first.worker.sync_once().ok
+    assert first.held("C") == {"used": list(range(1, 11)) + list(range(21, 36))}
+    assert not first.worker.needs_numbers()  # C is low, but the hub said none is left
+    with store.immediate(first.db) as conn:
+        conn.execute("UPDATE lease_numbers SET state = 'used' WHERE lane = 'E'"
+                     " AND number > 2")
+    assert first.worker.needs_numbers()  # E is low and the hub still has E numbers

@@ -339,7 +339,10 @@ class SyncWorker:
             return False
         try:
             day = self._office_day()
+            # A service whose numbers the hub has all lent out (C is used up by 10:00) waits
+            # for the regular round: asking every 2 s would go on all day for nothing.
             return any(leases.free_count(self.db.conn, day, lane) < self.sync.lease_low_water
+                       and leases.hub_may_lend(self.db.conn, day, lane)
                        for lane in leases.leased_lanes(self.db))
         except Exception:  # noqa: BLE001 - a busy store: the regular round will look
             return False
