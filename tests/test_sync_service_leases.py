@@ -197,6 +197,12 @@ def test_a_lease_request_remembered_before_per_service_leases_is_asked_again(
                                   list(range(11, 21))))]
     assert first.db.execute("SELECT value FROM meta WHERE key = ?",
                             (META_LEASE_REQUEST,)).fetchone() is None
+    # The hub's last "unlent" count, as a store from before per-service leases kept it.
+    with store.immediate(first.db) as conn:
+        write_meta(conn, leases.UNLEASED_KEY, json.dumps(
+            {"office_day": DAY.isoformat(), "lane": "A", "count": 0, "cap": 200}))
+        assert not leases.hub_may_lend(conn, DAY, "A")  # A: "none left", as it was told
+        assert leases.hub_may_lend(conn, DAY, "C")  # C: not heard of yet today
 
 
 def test_the_kiosk_ui_path_takes_c_from_its_lease(hub: Hub, office) -> None:
