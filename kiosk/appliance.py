@@ -228,9 +228,12 @@ def _announce(config: Config, announcer: Any, chime: Any) -> Callable[[FeedCall]
                 chime.ring()
             return
         before = (lambda: chime.ring(wait=True)) if chime is not None else None
-        announcer.announce(call_text(call.label, call.counter, "id"), before=before)
+        stage = {lang: config.stage_name(call.stage, lang) if call.stage else None
+                 for lang in ("id", "en")}
+        announcer.announce(call_text(call.label, call.counter, "id", stage["id"]),
+                           before=before)
         if config.calling.speech_english:
-            announcer.announce(call_text(call.label, call.counter, "en"),
+            announcer.announce(call_text(call.label, call.counter, "en", stage["en"]),
                                voice=config.calling.voice_english)
 
     return listener

@@ -45,7 +45,7 @@ class Lane:
     cap: int | None
     kind: str = "walkin"  # walkin | priority | booked (SERVICE_KINDS)
     nik: bool | None = None  # None: as [walkin] require_nik says (walk-in and priority kinds)
-    stages: tuple[str, ...] = ()  # e.g. ("berkas", "foto"); calling by stage comes later
+    stages: tuple[str, ...] = ()  # e.g. ("berkas", "foto"): the visit's steps, in order
     # Weekdays (0 = Monday) whose hours differ from the office's [hours]: None = not issued.
     hours: dict[int, DayHours | None] = field(default_factory=dict)
 
@@ -54,6 +54,17 @@ class Lane:
 
 
 Service = Lane  # the issue-13 name; the code base still says "lane" throughout
+
+# What the stages of an immigration office's visits are called on boards, staff screens,
+# reports and in spoken calls, unless [stages.NAME] says otherwise (Indonesian, English).
+DEFAULT_STAGE_NAMES: dict[str, tuple[str, str]] = {
+    "berkas": ("Pemeriksaan berkas", "Document check"),
+    "foto": ("Foto & wawancara", "Photo & interview"),
+    "wawancara": ("Wawancara", "Interview"),
+    "biometrik": ("Foto & sidik jari", "Photo & fingerprints"),
+    "pembayaran": ("Pembayaran", "Payment"),
+    "pengambilan": ("Pengambilan", "Pick-up"),
+}
 
 
 @dataclass(frozen=True)
@@ -212,6 +223,15 @@ class Config:
     spoken_prompts: bool = False  # say short prompts after a press or scan
     sync: SyncConfig = SyncConfig()
     walkin: WalkinConfig = WalkinConfig()
+    # [stages.NAME] name_id / name_en: names of the services' stages (DEFAULT_STAGE_NAMES).
+    stage_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def stage_name(self, stage: str, language: str = "id") -> str:
+        """A stage as people read it: "foto" -> "Foto & wawancara" / "Photo & interview"."""
+        names = self.stage_names.get(stage) or DEFAULT_STAGE_NAMES.get(stage.casefold())
+        if names is None:
+            return stage[:1].upper() + stage[1:]
+        return names[1] if language == "en" else names[0]
 
     @property
     def timezone(self) -> ZoneInfo:

@@ -181,10 +181,14 @@ class LanApi:
 
     def act(self, number: int, action: str, body: dict[str, Any]) -> dict[str, Any]:
         """One staff action; announces calls and recalls through ``on_call`` after commit."""
-        label = body.get("label")
+        label = body.get("to") if action == "send" else body.get("label")
         if action == "call" and (not isinstance(label, str) or not label.strip()):
             raise ApiError(HTTPStatus.BAD_REQUEST, 'Isi label tiket, mis. {"label": '
                            '"A012"} / give the ticket label, e.g. {"label": "A012"}')
+        if action == "send" and label is not None and (
+                not isinstance(label, str) or not label.strip() or len(label) > 40):
+            raise ApiError(HTTPStatus.BAD_REQUEST, 'Isi tahap tujuan, mis. {"to": "foto"}, '
+                           'atau kosongkan / give the stage, e.g. {"to": "foto"}, or no body')
         with self.lock:  # the API's "no-show" is the service's "no_show"
             result = self.calling.act(number, action.replace("-", "_"), label or "")
         self.feed.poke()
