@@ -150,7 +150,7 @@ class SyncConfig:
     timeout_s: float = 10.0
     batch_size: int = 500
     backoff_max_s: float = 300.0
-    leases: bool = False  # walk-in numbers from the hub: one cap for all kiosks of the office
+    leases: bool = False  # capped services' numbers from the hub: one cap each for all kiosks
     lease_block: int = 10
     lease_low_water: int = 5
 

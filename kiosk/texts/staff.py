@@ -152,6 +152,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sync.never": ("belum pernah", "never"),
     "sync.leased": (" \u00b7 {free} nomor umum dipegang kiosk ini",
                     " \u00b7 {free} walk-in numbers held by this kiosk"),
+    # Several services leased (issue 13): "A 7, C 3".
+    "sync.leased_lanes": (" \u00b7 nomor dipegang kiosk ini: {held}",
+                          " \u00b7 numbers held by this kiosk: {held}"),
     "home.paused": ("Pengambilan nomor dihentikan sementara oleh petugas",
                     "Issuing numbers is paused by staff"),
     "notice.paused.title": ("Pengambilan Nomor Dihentikan Sementara", "Issuing Is Paused"),
