@@ -20,6 +20,7 @@ from kiosk.clock import utc_now
 from kiosk.queue.call_feed import CallFeed, FeedCall
 from kiosk.queue.clock_trust import ClockTrust
 from kiosk.queue.issuing import IssuingService
+from kiosk.tracking.links import link_maker
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -75,8 +76,10 @@ def build(config: Config, *, with_gpio: bool = True,
     trust = None if config.simulation else ClockTrust.for_system()
     if trust is not None:
         trust.check(db.conn, clock())  # logs the clock state, anchors it if NTP synced
+    links = link_maker(config.tracking.base_url, config.checkin.nik_salt)
     if not with_gpio:
-        service = IssuingService(config, db, printer, clock=clock, clock_trust=trust)
+        service = IssuingService(config, db, printer, clock=clock, clock_trust=trust,
+                                 track_link=links)
         appliance = Appliance(config, db, printer, service, checkin_for(config, service))
         _adopt_hub_state(config, appliance)
         return appliance
@@ -85,7 +88,8 @@ def build(config: Config, *, with_gpio: bool = True,
 
     factory = make_pin_factory("mock" if config.simulation else config.gpio.pin_factory)
     lamp = FaultLamp(config.gpio, factory)
-    service = IssuingService(config, db, printer, lamp=lamp, clock=clock, clock_trust=trust)
+    service = IssuingService(config, db, printer, lamp=lamp, clock=clock, clock_trust=trust,
+                             track_link=links)
     appliance = Appliance(config, db, printer, service, checkin_for(config, service),
                           pin_factory=factory)
     panel = ButtonPanel(config.gpio, lambda lane: appliance.on_press(lane), factory)

@@ -53,6 +53,10 @@ class TicketContent:
     # Lane P with NIK entry (kiosk/queue/walkin_guard.py): "lansia" (from the NIK's birth date),
     # "balita", "disabilitas" or "ibu_hamil" (staff check at the counter); None: no line.
     priority_reason: str | None = None
+    # [tracking] (kiosk/tracking/links.py): the QR opens this page instead of holding the id,
+    # and the short code under it can be typed on the page.
+    track_url: str | None = None
+    track_code: str | None = None
 
 
 class TicketPrinter(Protocol):

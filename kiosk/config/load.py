@@ -31,6 +31,7 @@ from kiosk.config.parse_office import (
     parse_holidays,
     parse_hours,
     parse_office,
+    parse_tracking,
 )
 from kiosk.config.parse_services import (
     check_counters,
@@ -60,7 +61,7 @@ def load_config(path: Path | str) -> Config:
     root.unknown_keys({"simulation", "language", "database", "office", "hours", "holidays",
                        "lanes", "printer", "gpio", "staff", "screen", "checkin", "camera",
                        "counters", "calling", "lan_api", "board", "display", "sync",
-                       "walkin", "services", "stages"})
+                       "walkin", "services", "stages", "tracking"})
     simulation = root.boolean("simulation", False)
     root.checked(lambda: _check_clock_shift(root, simulation))
     office = root.checked(lambda: parse_office(root))
@@ -98,6 +99,8 @@ def load_config(path: Path | str) -> Config:
         "stage_names": root.checked(lambda: parse_stage_names(root, lanes), {}),
     }
     parts["walkin"] = root.checked(lambda: parse_walkin(root, parts["checkin"]))
+    salt = parts["checkin"].nik_salt if parts["checkin"] is not None else None
+    parts["tracking"] = root.checked(lambda: parse_tracking(root, salt))
     nik_services = [code for code, lane in (lanes or {}).items() if lane.nik]
     if nik_services and parts["checkin"] is not None and len(parts["checkin"].nik_salt) < 16:
         root.report(f"services.{nik_services[0]}.nik", "[checkin] nik_salt to be set first "

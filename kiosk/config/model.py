@@ -141,6 +141,13 @@ class BoardConfig:
 
 
 @dataclass(frozen=True)
+class TrackingConfig:
+    """[tracking]: the ticket's QR opens ``base_url``/t/<token> (docs/tracking.md)."""
+
+    base_url: str = ""  # "" = no tracking link: the QR holds the ticket id as before
+
+
+@dataclass(frozen=True)
 class SyncConfig:
     """The central hub (docs/sync-protocol.md); no hub_url: the kiosk works alone."""
 
@@ -217,6 +224,7 @@ class Config:
     calling: CallingConfig
     lan_api: LanApiConfig = LanApiConfig()
     board: BoardConfig = BoardConfig()
+    tracking: TrackingConfig = TrackingConfig()
     display: DisplayConfig = DisplayConfig()
     # Staff with their own PIN (id -> hash): actions are logged with who did them.
     staff_members: dict[str, str] = field(default_factory=dict)

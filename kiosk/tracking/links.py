@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 TOKEN_CHARS = 10
@@ -49,3 +53,16 @@ def normalize_token(text: str) -> str | None:
 
 def track_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/t/{token}"
+
+
+def link_maker(base_url: str, nik_salt: bytes) -> Callable[[str], tuple[str, str]] | None:
+    """ticket id -> (page address, short code), for the ticket's QR; None: no links."""
+    key = tracking_key(nik_salt)
+    if not base_url or key is None:
+        return None
+
+    def make(ticket_id: str) -> tuple[str, str]:
+        token = track_token(key, ticket_id)
+        return track_url(base_url, token), short_code(token)
+
+    return make
