@@ -279,6 +279,7 @@ def create_app(api: LanApi, streams: BoardStreams) -> Starlette:
         Route("/board/events", guarded(streams.response), methods=get),
         Route(f"{PREFIX}/queue", guarded(queue), methods=get),
         Route(f"{PREFIX}/counters/{{rest:path}}", guarded(counters), methods=get_post),
+        *api.public.routes(),
     ]
     return Starlette(routes=routes, middleware=[Middleware(ConventionalHeaderCase)],
                      exception_handlers={404: not_routed, 405: not_routed})
