@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from kiosk.texts import ZONE_ABBREVIATIONS, format_date, format_moment, t
 
@@ -19,8 +20,9 @@ def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _when(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
+def _when(text: str | None, zone: str) -> datetime | None:
+    """A time of the document, in the office's zone (for its WIB/WITA/WIT name)."""
+    return None if text is None else datetime.fromisoformat(text).astimezone(ZoneInfo(zone))
 
 
 def _hhmm(moment: datetime, zone: str) -> str:
@@ -33,14 +35,14 @@ def _opening_line(doc: dict[str, Any], lang: str) -> tuple[str, str]:
     if doc["open_now"] is None:
         return "unknown", t("public.hours_unknown", lang)
     if doc["open_now"]:
-        closes = _when(doc["closes_at"])
+        closes = _when(doc["closes_at"], zone)
         if closes is None:
             return "open", t("public.open_now", lang)
         return "open", t("public.open_until", lang, time=_hhmm(closes, zone))
     reason = {"holiday": "public.holiday", "closed_today": "public.closed_today"}.get(
         doc["closed_reason"], "public.closed_now")
     line = t(reason, lang)
-    nxt = _when(doc["next_opening"])
+    nxt = _when(doc["next_opening"], zone)
     if nxt is not None:
         line += ". " + t("public.next_opening", lang, when=format_moment(nxt, lang))
     return "closed", line
@@ -58,7 +60,7 @@ def _service_row(service: dict[str, Any], doc: dict[str, Any], lang: str) -> str
         state = "out" if left == 0 else ("low" if left * 5 <= cap else "ok")
     extra = ""
     if left == 0:
-        ran_out = _when(service["ran_out_at"])
+        ran_out = _when(service["ran_out_at"], zone)
         extra = t("public.ran_out", lang, time=_hhmm(ran_out, zone)) if ran_out else \
             t("public.used_up", lang)
         extra = f'<p class="ran">{_esc(extra)}</p>'
@@ -70,7 +72,7 @@ def _service_row(service: dict[str, Any], doc: dict[str, Any], lang: str) -> str
 def _freshness(doc: dict[str, Any], lang: str) -> str:
     if doc["source"] == "kiosk":
         return f'<p class="fresh">{_esc(t("public.live", lang))}</p>'
-    last = _when(doc["last_data_at"])
+    last = _when(doc["last_data_at"], doc["office"]["timezone"])
     if last is None:
         return f'<p class="fresh stale">{_esc(t("public.no_data", lang))}</p>'
     if last.date() == date.fromisoformat(doc["day"]):
