@@ -87,7 +87,10 @@ class PublicQuota(Database):
                     refused[lane] = (at, cap)
         caps = settings.caps
         services = []
-        for code in sorted(set(caps) | set(issued) | set(changed) | set(refused)):
+        # The usual services in their usual order (A, P, B), then the others by letter.
+        order = {code: i for i, code in enumerate(DEFAULT_LANES)}
+        for code in sorted(set(caps) | set(issued) | set(changed) | set(refused),
+                           key=lambda c: (order.get(c, len(order)), c)):
             cap_known = code in caps or code in changed or (
                 code in refused and refused[code][1] is not None)
             cap = changed[code][1] if code in changed else caps.get(code) if code in caps \

@@ -54,7 +54,9 @@ def _service_row(service: dict[str, Any], doc: dict[str, Any], lang: str) -> str
     zone = doc["office"]["timezone"]
     if cap is None:
         key = "public.no_cap" if service["cap_known"] else "public.cap_unknown"
-        big, line, state = str(issued), t(key, lang, issued=issued), "nocap"
+        # A big number here would read as "numbers left": no limit is a sign, not a 0.
+        big = "\u221e" if service["cap_known"] else "?"
+        line, state = t(key, lang, issued=issued), "nocap"
     else:
         big, line = str(left), t("public.left", lang, left=left, cap=cap)
         state = "out" if left == 0 else ("low" if left * 5 <= cap else "ok")
