@@ -9,6 +9,9 @@ the cache.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from datetime import datetime, timedelta
 
 import httpx
@@ -307,3 +310,91 @@ def test_a_day_rolls_over_at_the_offices_midnight(hub: PublicHub, kiosk: Kiosk, 
     clock.now = office_time("2026-11-26 00:00") + timedelta(seconds=30)
     doc = hub.today()
     assert doc["day"] == "2026-11-26" and service(doc, "A")["issued"] == 0
+
+
+def test_kiosk_hub_serve_takes_the_public_limit(tmp_path) -> None:
+    from kiosk.hub.store import HubStore
+    from tests.conftest import ROOT
+    from tests.tcp_printer import free_port
+
+    db = str(tmp_path / "served.db")
+    HubStore.open(db).add_office("KUP", "Kupang", "Asia/Makassar")
+    port = free_port()
+    command = [sys.executable, "-m", "kiosk.cli", "hub", "serve", "--db", db,
+               "--listen", f"127.0.0.1:{port}"]
+    refused = subprocess.run([*command, "--public-burst", "-1"], cwd=ROOT, capture_output=True,
+                             text=True, timeout=60)
+    assert refused.returncode == 2 and "--public-burst" in refused.stderr
+    server = subprocess.Popen([*command, "--public-burst", "2", "--public-per-second", "0.01"],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}{PUBLIC}/KUP/today"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                first = httpx.get(url)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        assert [first.status_code, httpx.get(url).status_code, httpx.get(url).status_code] == \
+            [200, 200, 429]
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_a_crowd_at_expiry_costs_the_store_one_read(clock) -> None:
+    """100 readers arrive together: one store read, everyone answered."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    from zoneinfo import ZoneInfo
+
+    from starlette.applications import Starlette
+
+    from kiosk.public.quota import UNKNOWN_OPENING, QuotaToday
+    from kiosk.public.ratelimit import NO_LIMIT
+    from kiosk.public.web import PublicQuota
+    from kiosk.web.server import BackgroundServer
+
+    reads: list[str] = []
+    gate = threading.Event()
+
+    def source(code: str) -> QuotaToday | None:
+        reads.append(code)
+        gate.wait(5)  # a slow store: everyone else arrives meanwhile
+        return QuotaToday(code, "Kupang", ZoneInfo("Asia/Makassar"), clock().date(),
+                          UNKNOWN_OPENING, (), None, True, "hub")
+
+    public = PublicQuota(source, limit=NO_LIMIT, cache_s=60)
+    server = BackgroundServer(Starlette(routes=public.routes()), "127.0.0.1", 0).start()
+    try:
+        url = f"http://127.0.0.1:{server.port}{PUBLIC}/KUP/today"
+        with ThreadPoolExecutor(20) as pool:
+            answers = [pool.submit(httpx.get, url, timeout=10) for _ in range(100)]
+            while not reads:
+                time.sleep(0.01)
+            time.sleep(0.3)
+            gate.set()
+            codes = [a.result().status_code for a in answers]
+        assert codes == [200] * 100 and reads == ["KUP"]
+    finally:
+        server.close()
+
+
+def test_token_buckets_refill_and_forget_the_oldest() -> None:
+    from kiosk.public.ratelimit import TokenBuckets
+
+    now = [100.0]
+    buckets = TokenBuckets(RateLimit(burst=2, per_second=0.5, max_clients=2), lambda: now[0])
+    assert [buckets.take("a"), buckets.take("a")] == [0.0, 0.0]
+    assert buckets.take("a") == pytest.approx(2.0)  # one token every 2 s
+    now[0] += 1.0
+    assert buckets.take("a") == pytest.approx(1.0)
+    now[0] += 1.0
+    assert buckets.take("a") == 0.0
+    buckets.take("b")
+    buckets.take("c")  # a third address: the one not seen longest ("a") is forgotten
+    assert len(buckets) == 2
+    assert buckets.take("a") == 0.0  # back with a full bucket

@@ -8,8 +8,9 @@
   and the code is never echoed back;
 * each client address has a token bucket (kiosk/public/ratelimit.py): over it,
   ``429`` with ``Retry-After``, before the store is asked anything;
-* a figure is read from the store at most once per ``cache_s`` per office, so a
-  shared link clicked by thousands costs the store a few reads a minute, and
+* a figure is read from the store at most once per ``cache_s`` per office, and by
+  one request at a time (the others meanwhile get the figure of a moment ago), so
+  a shared link clicked by thousands costs the store a few reads a minute, and
   answers carry ``Cache-Control: public, max-age=...`` and an ETag (a repeat with
   ``If-None-Match`` gets ``304``) so browsers and proxies keep it too.
 
@@ -19,6 +20,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import threading
@@ -96,6 +98,7 @@ class PublicQuota:
         self.monotonic = monotonic
         self.buckets = TokenBuckets(limit, monotonic)
         self._cache: dict[str, _Entry] = {}
+        self._pending: dict[str, asyncio.Future[_Entry]] = {}
         self._lock = threading.Lock()
 
     async def _entry(self, code: str) -> _Entry:
@@ -103,13 +106,27 @@ class PublicQuota:
         entry = self._cache.get(code)
         if entry is not None and now - entry.at < self.cache_s:
             return entry
-        quota = await run_in_threadpool(self.source, code)
-        fresh = _Entry(now, None if quota is None else today_json(quota),
-                       None if quota is None else quota.last_data_at)
+        pending = self._pending.get(code)
+        if pending is not None:
+            # One read per office at a time: when the figure expires under a crowd, the
+            # others get the figure of a moment ago (or wait for the first read of all).
+            return entry if entry is not None else await asyncio.shield(pending)
+        pending = self._pending[code] = asyncio.get_running_loop().create_future()
+        try:
+            quota = await run_in_threadpool(self.source, code)
+            fresh = _Entry(now, None if quota is None else today_json(quota),
+                           None if quota is None else quota.last_data_at)
+        except BaseException as exc:
+            pending.set_exception(exc)
+            pending.exception()  # retrieved: nobody waiting is no "never retrieved" warning
+            raise
+        finally:
+            del self._pending[code]
         with self._lock:
             if len(self._cache) >= _MAX_CACHED:
                 self._cache.clear()
             self._cache[code] = fresh
+        pending.set_result(fresh)
         return fresh
 
     def _headers(self, entry: _Entry) -> dict[str, str]:
