@@ -190,3 +190,10 @@ def test_the_lobby_page_on_a_360_px_phone(lan, db, clock, tmp_path: Path) -> Non
     take(db, cfg, clock, "A", 2, 3)
     shot = phone_shot(f"{api.url}{PUBLIC}/KUP", tmp_path, "public-quota-lan-360x740.png")
     check_fits_a_phone(shot)
+
+
+def test_the_lobby_page_is_read_only(lan) -> None:
+    api, _ = lan
+    answer = httpx.post(f"{api.url}{PUBLIC}/KUP/today", content=b"{}", timeout=10)
+    assert answer.status_code == 405
+    assert httpx.get(f"{api.url}{PUBLIC}/KUP/today", timeout=10).status_code == 200

@@ -150,7 +150,7 @@ class PublicQuota:
         key = f"html-{lang}" if html else "json"
         body = entry.bodies.get(key)
         if body is None:  # drawn once per cache period and language, not per request
-            body = quota_page(entry.doc, lang, request.url.path).encode("utf-8")
+            body = quota_page(entry.doc, lang, f"{PUBLIC_PREFIX}/offices/{code}").encode("utf-8")
             entry.bodies[key] = body
         headers = self._headers(entry)
         etag = entry.etag if not html else f'"{entry.etag.strip(chr(34))}-{lang}"'
