@@ -197,3 +197,30 @@ def test_the_lobby_page_is_read_only(lan) -> None:
     answer = httpx.post(f"{api.url}{PUBLIC}/KUP/today", content=b"{}", timeout=10)
     assert answer.status_code == 405
     assert httpx.get(f"{api.url}{PUBLIC}/KUP/today", timeout=10).status_code == 200
+
+
+def test_with_leases_the_lobby_page_counts_what_this_kiosk_can_give(config: Config, clock,
+                                                                   tmp_path: Path) -> None:
+    from tests.sync_harness import LeasingKiosk
+
+    hub = PublicHub(tmp_path / "hub.db", clock)
+    hub.settings(caps={"A": 10}, lease_block=3)
+    one = LeasingKiosk(config, hub, "KUP-L1", clock, tmp_path, block=3, low_water=1)
+    two = LeasingKiosk(config, hub, "KUP-L2", clock, tmp_path, block=3, low_water=1)
+    try:
+        assert one.worker.sync_once().ok and two.worker.sync_once().ok  # 3 numbers each
+        one.issue_numbers(1)
+        with LanApi(one.config, clock=clock, port=0, public_cache_s=0) as api:
+            url = f"{api.url}{PUBLIC}/KUP/today"
+            # As its start screen: the numbers it holds, plus those nobody held at its
+            # last contact with the hub (before the other kiosk took its block).
+            walkin = httpx.get(url, timeout=10).json()["services"][0]
+            assert (walkin["cap"], walkin["issued"], walkin["left"]) == (10, 1, 2 + 7)
+            assert one.worker.sync_once().ok
+            # Its 2 unused numbers and the 4 nobody holds; not the 3 the other kiosk holds.
+            walkin = httpx.get(url, timeout=10).json()["services"][0]
+            assert (walkin["cap"], walkin["issued"], walkin["left"]) == (10, 1, 2 + 4)
+    finally:
+        one.close()
+        two.close()
+        hub.close()

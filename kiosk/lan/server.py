@@ -66,11 +66,12 @@ class LanApi:
                  clock: Callable[[], datetime] = utc_now, host: str | None = None,
                  port: int | None = None, poll_s: float = POLL_S,
                  stream_s: float = STREAM_S, request_timeout_s: float | None = None,
-                 public_limit: RateLimit | None = None) -> None:
+                 public_limit: RateLimit | None = None, public_cache_s: float | None = None
+                 ) -> None:
         from kiosk.lan.app import BoardStreams, create_app
         from kiosk.lan.public import quota_source
         from kiosk.public import ratelimit
-        from kiosk.public.web import PublicQuota
+        from kiosk.public.web import CACHE_S, PublicQuota
         from kiosk.web.server import REQUEST_TIMEOUT_S, BackgroundServer
 
         self.config = config
@@ -86,7 +87,9 @@ class LanApi:
             streams = BoardStreams(self.feed, stream_s)
             # The public quota page for the lobby Wi-Fi (docs/public-quota.md).
             self.public = PublicQuota(quota_source(config, self.db, self.lock, clock),
-                                      limit=public_limit or ratelimit.RateLimit())
+                                      limit=public_limit or ratelimit.RateLimit(),
+                                      cache_s=CACHE_S if public_cache_s is None
+                                      else public_cache_s)
             self.server = BackgroundServer(
                 create_app(self, streams),
                 host if host is not None else config.lan_api.host,
