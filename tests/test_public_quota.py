@@ -398,3 +398,33 @@ def test_token_buckets_refill_and_forget_the_oldest() -> None:
     buckets.take("c")  # a third address: the one not seen longest ("a") is forgotten
     assert len(buckets) == 2
     assert buckets.take("a") == 0.0  # back with a full bucket
+
+
+def test_a_failing_store_is_a_503_and_the_next_read_recovers(clock) -> None:
+    from zoneinfo import ZoneInfo
+
+    from starlette.applications import Starlette
+
+    from kiosk.public.quota import UNKNOWN_OPENING, QuotaToday
+    from kiosk.public.ratelimit import NO_LIMIT
+    from kiosk.public.web import PublicQuota
+    from kiosk.web.server import BackgroundServer
+
+    failures = [RuntimeError("database is locked")]
+
+    def source(code: str) -> QuotaToday | None:
+        if failures:
+            raise failures.pop()
+        return QuotaToday(code, "Kupang", ZoneInfo("Asia/Makassar"), clock().date(),
+                          UNKNOWN_OPENING, (), None, True, "hub")
+
+    server = BackgroundServer(Starlette(routes=PublicQuota(source, limit=NO_LIMIT).routes()),
+                              "127.0.0.1", 0).start()
+    try:
+        url = f"http://127.0.0.1:{server.port}{PUBLIC}/KUP/today"
+        down = httpx.get(url, timeout=10)
+        assert down.status_code == 503 and down.headers["retry-after"] == "30"
+        assert down.json()["error"] == "unavailable" and "locked" not in down.text
+        assert httpx.get(url, timeout=10).status_code == 200
+    finally:
+        server.close()

@@ -116,7 +116,10 @@ class PublicQuota:
             quota = await run_in_threadpool(self.source, code)
             fresh = _Entry(now, None if quota is None else today_json(quota),
                            None if quota is None else quota.last_data_at)
-        except BaseException as exc:
+        except asyncio.CancelledError:
+            pending.cancel()  # the server is stopping: those waiting stop too
+            raise
+        except Exception as exc:
             pending.set_exception(exc)
             pending.exception()  # retrieved: nobody waiting is no "never retrieved" warning
             raise
