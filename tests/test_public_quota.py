@@ -428,3 +428,24 @@ def test_a_failing_store_is_a_503_and_the_next_read_recovers(clock) -> None:
         assert httpx.get(url, timeout=10).status_code == 200
     finally:
         server.close()
+
+
+def test_a_kiosks_own_cap_becomes_known_when_it_turns_someone_away(config: Config, hub,
+                                                                   clock, tmp_path) -> None:
+    """No caps in the hub's settings: a kiosk refusing for its config's cap tells the cap."""
+    from kiosk.queue.issuing import Refused
+    from tests.conftest import with_cap
+
+    kiosk = Kiosk(with_cap(config, "A", 2), hub, "KUP-Q3", clock, tmp_path)
+    try:
+        times = kiosk.issue("A", 2)
+        clock.advance(minutes=5)
+        refused = kiosk.appliance.service.issue("A")
+        assert isinstance(refused, Refused) and refused.reason == "cap"
+        kiosk.sync()
+        walkin = service(hub.today(), "A")
+        assert (walkin["cap"], walkin["cap_known"], walkin["issued"], walkin["left"]) == (
+            2, True, 2, 0)
+        assert walkin["ran_out_at"] == local(times[-1])  # the 2nd number, not the refusal
+    finally:
+        kiosk.close()
