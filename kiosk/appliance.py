@@ -228,9 +228,12 @@ def _announce(config: Config, announcer: Any, chime: Any) -> Callable[[FeedCall]
                 chime.ring()
             return
         before = (lambda: chime.ring(wait=True)) if chime is not None else None
-        announcer.announce(call_text(call.label, call.counter, "id"), before=before)
+        stage = {lang: config.stage_name(call.stage, lang) if call.stage else None
+                 for lang in ("id", "en")}
+        announcer.announce(call_text(call.label, call.counter, "id", stage["id"]),
+                           before=before)
         if config.calling.speech_english:
-            announcer.announce(call_text(call.label, call.counter, "en"),
+            announcer.announce(call_text(call.label, call.counter, "en", stage["en"]),
                                voice=config.calling.voice_english)
 
     return listener
@@ -289,14 +292,16 @@ def _make_counter_buttons(config: Config, appliance: Appliance, feed: CallFeed,
     calling = calling_service(config, db, clock)
     lock = threading.Lock()  # gpiozero may run two buttons' handlers on different threads
 
-    def pressed(counter: int, action: str) -> None:
+    def pressed(counter: int, action: str) -> str | None:
+        """Call or recall; the reason when nothing happened (the simulation shows it)."""
         with lock:
             result = calling.call_next(counter) if action == "next" else calling.recall(counter)
         if result is None or isinstance(result, CallRefused):
-            reason = "nobody waiting" if result is None else result.reason
+            reason = "nobody_waiting" if result is None else result.reason
             log.info("counter %s %s button: %s", counter, action, reason)
-            return
+            return reason
         feed.poke()
+        return None
 
     appliance.closers.append(db.close)
     try:

@@ -100,6 +100,11 @@ class Simulation(Protocol):
         """Press a counter's mock "next"/"recall" button; False if it has none."""
         ...
 
+    def counter_outcome(self, counter: int, action: str) -> str | None:
+        """Why that button's last press did nothing ("nobody_waiting", "no_current",
+        "ignored", "failed"); None when it called or recalled someone."""
+        ...
+
     def watch_display(self, callback: Callable[[], None] | None) -> None:
         """Call ``callback`` (from another thread) when the display shows a new call."""
         ...

@@ -172,11 +172,13 @@ class LanApi:
     def counter_info(self, number: int) -> dict[str, Any]:
         with self.lock:
             current = self.calling.current(number)
-            waiting = self.calling.waiting_counts()
+            # Who this counter may call: its services, at the stages it does.
+            waiting = self.calling.waiting_by_lane_for(number)
         counter = self.calling.counters[number]
         return {"counter": number, "name": counter.name, "lanes": sorted(counter.lanes),
+                "stages": sorted(counter.stages),
                 "ticket": ticket_json(current), "max_recalls": self.calling.max_recalls,
-                "waiting": {lane: n for lane, n in waiting.items() if lane in counter.lanes}}
+                "waiting": waiting}
 
     def queue(self) -> dict[str, Any]:
         with self.lock:
@@ -193,10 +195,14 @@ class LanApi:
 
     def act(self, number: int, action: str, body: dict[str, Any]) -> dict[str, Any]:
         """One staff action; announces calls and recalls through ``on_call`` after commit."""
-        label = body.get("label")
+        label = body.get("to") if action == "send" else body.get("label")
         if action == "call" and (not isinstance(label, str) or not label.strip()):
             raise ApiError(HTTPStatus.BAD_REQUEST, 'Isi label tiket, mis. {"label": '
                            '"A012"} / give the ticket label, e.g. {"label": "A012"}')
+        if action == "send" and label is not None and (
+                not isinstance(label, str) or not label.strip() or len(label) > 40):
+            raise ApiError(HTTPStatus.BAD_REQUEST, 'Isi tahap tujuan, mis. {"to": "foto"}, '
+                           'atau kosongkan / give the stage, e.g. {"to": "foto"}, or no body')
         with self.lock:  # the API's "no-show" is the service's "no_show"
             result = self.calling.act(number, action.replace("-", "_"), label or "")
         self.feed.poke()

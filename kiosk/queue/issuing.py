@@ -31,6 +31,7 @@ from kiosk.queue.day_controls import DayControls
 from kiosk.queue.lane_rules import NotServed, not_served
 from kiosk.queue.numbering import CapReached, ClockBehind, NoLeasedNumbers, Numbering, Ticket
 from kiosk.queue.schedule import Schedule
+from kiosk.queue.stages import StagePlan
 from kiosk.queue.wait_estimate import PaceCache, ticket_wait
 from kiosk.queue.walkin_guard import ApplicantRefused, NikLimit, WalkinGuard
 
@@ -105,8 +106,10 @@ class IssuingService:
         self.lock = threading.Lock()
         self.controls = DayControls(db, config.office.code, config.office.device_id)
         self.pace = PaceCache(db, config.office.code,
-                              [Counter(c.number, c.name, c.lanes) for c in config.counters],
-                              policy=call_policy(config), classes=call_classes(config))
+                              [Counter(c.number, c.name, c.lanes, c.stages)
+                               for c in config.counters],
+                              policy=call_policy(config), classes=call_classes(config),
+                              stages=StagePlan.of(config))
         self.guard = WalkinGuard(config.walkin, config.checkin.nik_salt, db,
                                  config.office.code, config.office.device_id, config.lanes)
 
