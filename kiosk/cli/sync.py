@@ -38,6 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve = actions.add_parser("serve", parents=[common], help="run the hub (HTTP)")
     serve.add_argument("--listen", default=DEFAULT_HUB_LISTEN,
                        help=f"address:port (default {DEFAULT_HUB_LISTEN})")
+    serve.add_argument("--public-burst", type=int, default=30, metavar="N",
+                       help="public quota page: requests one address may make at once "
+                       "(default 30; 0 = no limit, e.g. behind a proxy that limits)")
+    serve.add_argument("--public-per-second", type=float, default=1.0, metavar="R",
+                       help="public quota page: requests per second per address after "
+                       "that (default 1)")
     office = actions.add_parser("add-office", parents=[common],
                                 help="add an office (or change its name, zone or salt)")
     office.add_argument("code")
@@ -165,14 +171,20 @@ def _serve(args: argparse.Namespace, store) -> int:
     # The same server as the LAN API's (kiosk/web/server.py): a real backlog, and slow
     # clients dropped at their deadline.
     from kiosk.hub.app import HubServer
+    from kiosk.public.ratelimit import RateLimit
 
     try:
         listen = parse_listen(args.listen)
     except ValueError as exc:
         print(f"--listen: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if args.public_burst < 0 or not 0 < args.public_per_second <= 1000:
+        print("--public-burst: 0 or more; --public-per-second: more than 0, at most 1000",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    limit = RateLimit(burst=args.public_burst, per_second=args.public_per_second)
     try:
-        server = HubServer(store, listen.host, listen.port)
+        server = HubServer(store, listen.host, listen.port, public_limit=limit)
     except OSError as exc:
         print(f"cannot listen on {listen.host}:{listen.port}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -6,6 +6,9 @@ Every request names its token, and a token reaches only its own office: the
 office comes from the token, never from the request, so a kiosk cannot even
 ask about another office. Storage is ``HubStore`` (SQLite or PostgreSQL).
 
+``/public/v1/...`` is the public quota page (kiosk/public/web.py): no token,
+today's counts per service only, rate-limited per client address.
+
 Handlers are thin: parse and check with ``kiosk.sync.protocol``, then one
 store call in a worker thread (the store is blocking; the event loop must
 keep answering health checks while PostgreSQL is slow).
@@ -27,6 +30,8 @@ from starlette.routing import Route
 
 from kiosk.clock import utc_now
 from kiosk.hub.store import HubError, HubStore, Principal
+from kiosk.public.ratelimit import DEFAULT_LIMIT, RateLimit
+from kiosk.public.web import CACHE_S, PublicQuota
 from kiosk.sync.protocol import (
     MAX_BODY_BYTES,
     MAX_PAGE,
@@ -69,9 +74,13 @@ class HubApp:
     """
 
     def __init__(self, store: HubStore, clock: Clock = utc_now,
-                 versions: tuple[int, ...] = SUPPORTED) -> None:
+                 versions: tuple[int, ...] = SUPPORTED, public_limit: RateLimit = DEFAULT_LIMIT,
+                 public_cache_s: float = CACHE_S) -> None:
         self.store, self.clock = store, clock
         self.versions = tuple(sorted(versions))
+        # The public quota page (docs/public-quota.md): no token, its own limits.
+        self.public = PublicQuota(lambda office: store.public_quota(office, self.clock()),
+                                  limit=public_limit, cache_s=public_cache_s)
 
     def _asked(self, request: Request) -> int:
         """The version to answer a request without a body in: ``?protocol=N`` (absent: 1).
@@ -256,6 +265,7 @@ class HubApp:
                   methods=["GET"]),
             Route(f"{PREFIX}/offices/{{office}}/leases/release",
                   g("central", self.release_leases), methods=["POST"]),
+            *self.public.routes(),
         ]
 
 
@@ -269,8 +279,10 @@ def _int_param(request: Request, name: str, default: int, lo: int, hi: int) -> i
 
 
 def create_app(store: HubStore, clock: Clock = utc_now,
-               versions: tuple[int, ...] = SUPPORTED) -> Starlette:
-    return Starlette(routes=HubApp(store, clock, versions).routes())
+               versions: tuple[int, ...] = SUPPORTED, public_limit: RateLimit = DEFAULT_LIMIT,
+               public_cache_s: float = CACHE_S) -> Starlette:
+    return Starlette(routes=HubApp(store, clock, versions, public_limit,
+                                   public_cache_s).routes())
 
 
 class HubServer(BackgroundServer):
@@ -281,9 +293,12 @@ class HubServer(BackgroundServer):
     """
 
     def __init__(self, store: HubStore, host: str = "127.0.0.1", port: int = 0,
-                 clock: Clock = utc_now, versions: tuple[int, ...] = SUPPORTED) -> None:
+                 clock: Clock = utc_now, versions: tuple[int, ...] = SUPPORTED,
+                 public_limit: RateLimit = DEFAULT_LIMIT, public_cache_s: float = CACHE_S
+                 ) -> None:
         self.store = store
-        super().__init__(create_app(store, clock, versions), host, port, name="kiosk-hub")
+        super().__init__(create_app(store, clock, versions, public_limit, public_cache_s),
+                         host, port, name="kiosk-hub")
 
     @property
     def url(self) -> str:

@@ -83,7 +83,7 @@ def misdirected(request: Request) -> ApiError:
     if match and match.group(2) and match.group(2) not in ACTIONS:
         return ApiError(HTTPStatus.NOT_FOUND, f"Perintah tidak dikenal: {match.group(2)} / "
                         f"unknown action; use one of {', '.join(ACTIONS)}")
-    if match or path.startswith((PREFIX, "/board")) or path == "/health":
+    if match or path.startswith((PREFIX, "/board", "/public/")) or path == "/health":
         return ApiError(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} tidak bisa di sini / "
                         f"{method} is not allowed here")
     return ApiError(HTTPStatus.NOT_FOUND, "Tidak ada di sini / not found")
@@ -285,6 +285,7 @@ def create_app(api: LanApi, streams: BoardStreams) -> Starlette:
         Route(f"{PREFIX}/queue", guarded(queue), methods=get),
         Route(f"{PREFIX}/counters/{{rest:path}}", guarded(counters), methods=get_post),
         *tracking_routes(api, streams, guarded),
+        *api.public.routes(),
     ]
     return Starlette(routes=routes, middleware=[Middleware(ConventionalHeaderCase)],
                      exception_handlers={404: not_routed, 405: not_routed})

@@ -12,7 +12,8 @@ Security model (docs/lan-api.md): the API listens only where config says
 (default localhost); each counter has its own bearer token, stored in config
 only as a SHA-256 hash (tokens are random, so a plain hash is enough); a
 token acts only for its own counter. The lobby board and /health need no
-token: they show only what the lobby TV shows anyway.
+token: they show only what the lobby TV shows anyway, and neither does the
+public quota page (/public/v1/offices/{code}: counts per service for today).
 
 Hardware-free on purpose: after a call or recall the API calls ``on_call``,
 and the composition root decides what speaks and what lights up.
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from kiosk.config import Config
+    from kiosk.public.ratelimit import RateLimit
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +65,13 @@ class LanApi:
     def __init__(self, config: Config, *, on_call: OnCall | None = None,
                  clock: Callable[[], datetime] = utc_now, host: str | None = None,
                  port: int | None = None, poll_s: float = POLL_S,
-                 stream_s: float = STREAM_S, request_timeout_s: float | None = None) -> None:
+                 stream_s: float = STREAM_S, request_timeout_s: float | None = None,
+                 public_limit: RateLimit | None = None, public_cache_s: float | None = None
+                 ) -> None:
         from kiosk.lan.app import BoardStreams, create_app
+        from kiosk.lan.public import quota_source
+        from kiosk.public import ratelimit
+        from kiosk.public.web import CACHE_S, PublicQuota
         from kiosk.web.server import REQUEST_TIMEOUT_S, BackgroundServer
 
         self.config = config
@@ -78,6 +85,11 @@ class LanApi:
             self.feed = BoardFeed(self._locked(lambda: board_state(self.calling, config)),
                                   self._locked(lambda: change_marker(self.calling)), poll_s)
             streams = BoardStreams(self.feed, stream_s)
+            # The public quota page for the lobby Wi-Fi (docs/public-quota.md).
+            self.public = PublicQuota(quota_source(config, self.db, self.lock, clock),
+                                      limit=public_limit or ratelimit.RateLimit(),
+                                      cache_s=CACHE_S if public_cache_s is None
+                                      else public_cache_s)
             self.server = BackgroundServer(
                 create_app(self, streams),
                 host if host is not None else config.lan_api.host,
