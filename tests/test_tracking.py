@@ -232,3 +232,16 @@ def test_the_page_on_a_360_px_phone_in_headless_chromium(tracked: Config, db, cl
                            size=(360, 740))
         assert 'data-status="unknown"' in dom.stdout.decode()
     assert TOKENS  # the counters' demo tokens are not needed by a phone
+
+
+def test_a_script_trying_codes_is_slowed_down(tracked: Config, db, clock) -> None:
+    from kiosk.lan.tracking import LIMIT
+
+    with LanApi(tracked, clock=clock, port=0) as server:
+        answers = [get(server, f"/t/{n:010d}/state") for n in range(LIMIT.burst + 5)]
+        assert [status for status, _, _ in answers[:LIMIT.burst]] == [404] * LIMIT.burst
+        status, body, headers = answers[-1]
+        assert status == 429 and int(headers["Retry-After"]) >= 1
+        assert "Too many requests" in body
+        assert get(server, "/health")[0] == 200  # the rest of the server is not slowed
+

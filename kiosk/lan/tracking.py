@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from kiosk.lan.api import KEEPALIVE_S
+from kiosk.public.ratelimit import RateLimit, TokenBuckets
 from kiosk.queue.calling_view import call_classes, call_policy
 from kiosk.queue.stages import StagePlan
 from kiosk.queue.wait_estimate import PaceCache
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex",
             "Referrer-Policy": "no-referrer"}
 STATUS = {"ticket": HTTPStatus.OK, "expired": HTTPStatus.GONE, "unknown": HTTPStatus.NOT_FOUND}
+# Per phone: a page, its stream and its reconnects fit easily; a script trying codes does
+# not get far (and each try would cost a look-up under the counters' lock).
+LIMIT = RateLimit(burst=20, per_second=0.5)
 
 
 class Tracker:
@@ -63,11 +67,25 @@ class Tracker:
             return ticket_state(self.api.config, self.api.calling, self.pace, found, now)
 
 
-def routes(api: LanApi, streams: BoardStreams, guard: Callable[[Endpoint], Endpoint]) -> list:
-    """The tracking routes for kiosk/lan/app.py's Starlette app, each under ``guard``."""
+def routes(api: LanApi, streams: BoardStreams, guard: Callable[[Endpoint], Endpoint],
+           limit: RateLimit = LIMIT) -> list:
+    """The tracking routes for kiosk/lan/app.py's Starlette app, each under ``guard`` and a
+    per-address rate limit."""
     from starlette.routing import Route
 
     tracker = Tracker(api)
+    buckets = TokenBuckets(limit)
+
+    def limited(endpoint: Endpoint) -> Endpoint:
+        async def run(request: Request) -> Response:
+            wait = buckets.take(request.client.host if request.client else "")
+            if wait > 0:
+                return Response("Terlalu banyak permintaan; coba lagi sebentar. / Too many "
+                                "requests; try again shortly.\n", HTTPStatus.TOO_MANY_REQUESTS,
+                                headers={**NO_STORE, "Retry-After": str(max(1, round(wait)))},
+                                media_type="text/plain; charset=utf-8")
+            return await endpoint(request)
+        return run
 
     async def entry(request: Request) -> Response:
         return Response(entry_page("/t/go"), media_type="text/html; charset=utf-8",
@@ -122,6 +140,6 @@ def routes(api: LanApi, streams: BoardStreams, guard: Callable[[Endpoint], Endpo
                                  media_type="text/event-stream; charset=utf-8")
 
     get = ["GET"]
-    return [Route(path, guard(endpoint), methods=get) for path, endpoint in (
+    return [Route(path, guard(limited(endpoint)), methods=get) for path, endpoint in (
         ("/t", entry), ("/t/go", go), ("/t/{token}", page), ("/t/{token}/state", state_json),
         ("/t/{token}/events", events))]
