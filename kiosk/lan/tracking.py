@@ -23,12 +23,15 @@ from kiosk.public.ratelimit import RateLimit, TokenBuckets
 from kiosk.queue.calling_view import call_classes, call_policy
 from kiosk.queue.stages import StagePlan
 from kiosk.queue.wait_estimate import PaceCache
+from kiosk.store import immediate
+from kiosk.store.events import append_event
 from kiosk.tracking.links import normalize_token, tracking_key
 from kiosk.tracking.page import entry_page, track_page
-from kiosk.tracking.state import TokenIndex, gone_state, ticket_state
+from kiosk.tracking.state import Found, TokenIndex, gone_state, ticket_state
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
+    from datetime import date, datetime
 
     from starlette.requests import Request
 
@@ -51,11 +54,14 @@ class Tracker:
         self.api = api
         key = tracking_key(config.checkin.nik_salt)
         self.index = None if key is None else TokenIndex(api.db, config.office.code, key)
+        self._opened_day: date | None = None
+        self._opened: set[str] = set()
         self.pace = PaceCache(api.db, config.office.code, api.calling.counters.values(),
                               policy=call_policy(config), classes=call_classes(config),
                               stages=StagePlan.of(config))
 
-    def state(self, text: str) -> dict[str, Any]:
+    def state(self, text: str, opened: bool = False) -> dict[str, Any]:
+        """The page's state; ``opened``: a person opened the page (not a stream's update)."""
         token = normalize_token(text)
         if token is None or self.index is None:
             return gone_state(False)
@@ -64,7 +70,25 @@ class Tracker:
             found, expired = self.index.find(token, self.api.calling.today(now))
             if found is None:
                 return gone_state(expired)
+            if opened:
+                self._note_opened(found, now)
             return ticket_state(self.api.config, self.api.calling, self.pace, found, now)
+
+    def _note_opened(self, found: Found, now: datetime) -> None:
+        """The first opening of a ticket's page today: one ``tracking_opened`` event (the day
+        report counts tracked tickets). Which were noted is read back once a day."""
+        if self._opened_day != found.day:
+            self._opened_day = found.day
+            self._opened = {ticket for (ticket,) in self.api.db.execute(
+                "SELECT ticket_id FROM events WHERE kind = 'tracking_opened' AND office_code = ?"
+                " AND office_day = ?", (self.api.config.office.code, found.day.isoformat()))}
+        if found.ticket_id in self._opened:
+            return
+        with immediate(self.api.db) as conn:
+            append_event(conn, office_code=self.api.config.office.code, office_day=found.day,
+                         device_id=self.api.config.office.device_id, kind="tracking_opened",
+                         at=now, ticket_id=found.ticket_id)
+        self._opened.add(found.ticket_id)
 
 
 def routes(api: LanApi, streams: BoardStreams, guard: Callable[[Endpoint], Endpoint],
@@ -102,7 +126,7 @@ def routes(api: LanApi, streams: BoardStreams, guard: Callable[[Endpoint], Endpo
 
     async def page(request: Request) -> Response:
         token = request.path_params["token"]
-        state = await run_in_threadpool(tracker.state, token)
+        state = await run_in_threadpool(tracker.state, token, True)
         clean = normalize_token(token) or "-"
         return Response(track_page(state, f"/t/{clean}/events"), STATUS[state["state"]],
                         media_type="text/html; charset=utf-8", headers=NO_STORE)
