@@ -240,6 +240,13 @@ def test_the_page_on_a_360_px_phone_in_headless_chromium(tracked: Config, db, cl
         dom = run_chromium(f"{server.url}/t/ZZZZZZZZZZ", tmp_path, "--dump-dom",
                            size=(360, 740))
         assert 'data-status="unknown"' in dom.stdout.decode()
+        assert "Tautan tidak dikenal" in dom.stdout.decode()
+        dom = run_chromium(f"{server.url}/t/A001", tmp_path, "--dump-dom", size=(360, 740))
+        assert 'data-status="unknown"' in dom.stdout.decode()  # a number is not a link
+        clock.now += timedelta(days=1)
+        dom = run_chromium(f"{server.url}{path}", tmp_path, "--dump-dom", size=(360, 740))
+        assert 'data-status="expired"' in dom.stdout.decode()
+        assert "sudah kedaluwarsa" in dom.stdout.decode()
     assert TOKENS  # the counters' demo tokens are not needed by a phone
 
 
