@@ -194,6 +194,24 @@ class Numbering:
 
     def mark_printed(self, ticket: Ticket, now: datetime, printed: bool,
                      error: str | None = None) -> None:
+        """Mark the ticket printed (or not) without a second fsync on the press path.
+
+        The number's own commit was durable (synchronous=FULL). This one is written
+        with synchronous=NORMAL: in WAL mode it is in the log at once, for every
+        process, and reaches the disk with the next durable commit (the next number,
+        a call) or checkpoint. A power cut before then loses only this mark, and the
+        ticket reads "unprinted" (the column's default): staff reprint a ticket that
+        was printed, never miss one that was not (docs/design.md, "The printed mark").
+        """
+        conn = self.db.conn
+        conn.execute("PRAGMA synchronous = NORMAL")  # not allowed inside a transaction
+        try:
+            self._mark_printed_in(ticket, now, printed, error)
+        finally:
+            conn.execute("PRAGMA synchronous = FULL")
+
+    def _mark_printed_in(self, ticket: Ticket, now: datetime, printed: bool,
+                         error: str | None) -> None:
         with immediate(self.db) as conn:
             conn.execute(
                 "UPDATE tickets SET printed = ?, print_error = ? WHERE office_code = ?"
