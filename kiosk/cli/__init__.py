@@ -61,14 +61,20 @@ def config_problems(exc: ConfigError) -> str:
                       f"in {exc.path}:", *(f"{exc.path}: {p}" for p in exc.problems)])
 
 
-def _is_run(argv: Sequence[str]) -> bool:
-    """`kiosk [--config F] [--lang L] run`, as systemd starts the kiosk: parsed without
-    importing the other commands' modules (~40 ms of the start, bench/startup.py)."""
+# The commands defined in this module: parsed without importing the other commands'
+# modules (the doctor, reports, sync, ...), ~40-80 ms of `kiosk run`'s start and of
+# every `kiosk issue` (bench/startup.py, bench/cli_issue.py).
+BUILT_IN = ("run", "issue", "status", "reprint", "pin-hash", "check-config")
+
+
+def _is_built_in(argv: Sequence[str]) -> bool:
+    """`kiosk [--config F] [--lang L] run | issue A | ...`: one of BUILT_IN, so the
+    parser needs no command module. `kiosk --help` and the others do."""
     probe = argparse.ArgumentParser(add_help=False)
     probe.add_argument("--config")
     probe.add_argument("--lang")
     _known, rest = probe.parse_known_args(argv)
-    return rest == ["run"]
+    return bool(rest) and rest[0] in BUILT_IN
 
 
 def _command_modules() -> list:
@@ -297,7 +303,7 @@ def _end_session(ending: str | None, config) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    with_modules = not _is_run(argv)
+    with_modules = not _is_built_in(argv)
     args = _parser(with_modules).parse_args(argv)
     # The journal under systemd, else stderr; KIOSK_LOG_LEVEL=DEBUG for more detail.
     setup_logging(os.environ.get("KIOSK_LOG_LEVEL", "INFO"))

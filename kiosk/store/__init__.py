@@ -20,7 +20,56 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_S = 10.0
 
 
-def _v1(db: sqlite_utils.Database) -> None:
+class Database:
+    """The store's connection: what the kiosk calls of ``sqlite_utils.Database``
+    (``conn``, ``execute``, ``close``) directly, and every other attribute
+    (``query``, ``table_names``, ``db["tickets"]``...) from a real
+    ``sqlite_utils.Database`` on the same connection, made on first use.
+
+    Why: importing sqlite-utils costs 50-150 ms (numpy, click, dateutil), and
+    neither `kiosk issue` nor the kiosk's start-up uses any of it (issue 17;
+    docs/design.md, "Start-up"). The connection is in autocommit mode
+    (``isolation_level=None``), where sqlite-utils' ``execute`` is exactly
+    ``conn.execute``.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._utils: sqlite_utils.Database | None = None
+
+    def execute(self, sql: str, parameters=None) -> sqlite3.Cursor:
+        if parameters is None:
+            return self.conn.execute(sql)
+        return self.conn.execute(sql, parameters)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def utils(self) -> sqlite_utils.Database:
+        """The full sqlite-utils API on this connection (imported now, once)."""
+        if self._utils is None:
+            import sqlite_utils
+
+            # No plugins: none is used, and finding them scans every installed package.
+            self._utils = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._utils
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name == "_utils":
+            raise AttributeError(name)
+        return getattr(self.utils(), name)
+
+    def __getitem__(self, name: str):
+        return self.utils()[name]
+
+
+def _v1(db: Database) -> None:
     db.execute(
         """CREATE TABLE tickets (
             office_code TEXT NOT NULL,
@@ -82,7 +131,7 @@ def _v1(db: sqlite_utils.Database) -> None:
     # (rowids only grow because deletes are forbidden).
 
 
-def _v2(db: sqlite_utils.Database) -> None:
+def _v2(db: Database) -> None:
     """Online bookings synced for offline check-in (kiosk/checkin/bookings.py).
 
     No NIK column: applicants keep only a keyed hash (to match a KTP at the
@@ -116,7 +165,7 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
-def _calling(db: sqlite_utils.Database) -> None:
+def _calling(db: Database) -> None:
     """Calling tickets to counters (kiosk/queue/calling.py).
 
     Status goes waiting -> called -> served | no_show, and no_show -> waiting
@@ -153,7 +202,7 @@ def _calling(db: sqlite_utils.Database) -> None:
     )
 
 
-def _sync_leases(db: sqlite_utils.Database) -> None:
+def _sync_leases(db: Database) -> None:
     """Walk-in numbers leased from the hub (kiosk/queue/leases.py), when an office shares one cap.
 
     One row per leased number: ``free`` -> ``used`` in the issuing commit, or
@@ -173,7 +222,7 @@ def _sync_leases(db: sqlite_utils.Database) -> None:
     )
 
 
-def _walkin_niks(db: sqlite_utils.Database) -> None:
+def _walkin_niks(db: Database) -> None:
     """Walk-in/priority numbers per NIK per day (kiosk/queue/walkin_guard.py), when NIK entry is on.
 
     Only the office-keyed hash and the masked NIK (UU 27/2022); written in the
@@ -208,7 +257,7 @@ def _walkin_niks(db: sqlite_utils.Database) -> None:
     )
 
 
-def _lease_revoked(db: sqlite_utils.Database) -> None:
+def _lease_revoked(db: Database) -> None:
     """Leased numbers the hub took back from this kiosk (``kiosk hub release``): ``revoked``.
 
     Staff release a kiosk they believe dead; when it is back it must never issue
@@ -231,7 +280,7 @@ def _lease_revoked(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE lease_numbers_v2 RENAME TO lease_numbers")
 
 
-def _stages(db: sqlite_utils.Database) -> None:
+def _stages(db: Database) -> None:
     """Multi-stage visits (kiosk/queue/stages.py): the stage a ticket waits for or is at.
 
     NULL means the first stage of its service (or a service without stages), so
@@ -243,12 +292,12 @@ def _stages(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE calls ADD COLUMN stage TEXT")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _calling, _sync_leases,
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _calling, _sync_leases,
                                                               _walkin_niks, _lease_revoked,
                                                               _stages]
 
 
-def connect(path: Path | str) -> sqlite_utils.Database:
+def connect(path: Path | str) -> Database:
     """Open the store with the pragmas every connection needs, and migrate it."""
     path = Path(path)
     if str(path) != ":memory:":
@@ -256,15 +305,10 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     conn = sqlite3.connect(
         str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
     )
-    # Imported here: sqlite-utils imports numpy, and `kiosk run` draws its first frame
-    # before any store opens (docs/design.md, "Start-up").
-    import sqlite_utils
-
-    # No sqlite-utils plugins: none is used, and finding them scans every installed
-    # package (~20 ms of the kiosk's start, bench/startup.py).
-    db = sqlite_utils.Database(conn, execute_plugins=False)
+    db = Database(conn)
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    db.enable_wal()
+    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA foreign_keys = ON")
     migrate(db)
@@ -272,7 +316,7 @@ def connect(path: Path | str) -> sqlite_utils.Database:
 
 
 @contextmanager
-def immediate(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+def immediate(db: Database) -> Iterator[sqlite3.Connection]:
     """A write transaction that holds SQLite's write lock from its first statement.
 
     sqlite-utils' ``atomic()`` opens a deferred ``BEGIN``: two processes could
@@ -289,11 +333,11 @@ def immediate(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
+def schema_version(db: Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(db: sqlite_utils.Database) -> int:
+def migrate(db: Database) -> int:
     """Apply missing migrations, each in its own immediate transaction.
 
     The version is re-read inside the lock, so two kiosks starting at once on
