@@ -18,8 +18,6 @@ from kiosk.queue.calling import CalledTicket, CallingService, CallRefused
 from kiosk.queue.day_controls import DayControls, Pause
 from kiosk.queue.numbering import Numbering
 from kiosk.queue.walkin_guard import BurstReport, nik_refusals, recent_bursts
-from kiosk.reports.day import hourly_counts
-from kiosk.reports.figures import HourCount
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -27,6 +25,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
     from kiosk.queue.issuing import Issued, IssuingService
+    from kiosk.reports.figures import HourCount
 
 
 @dataclass(frozen=True)
@@ -186,6 +185,10 @@ class StaffDesk:
             seq = self.db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
             key = (day, seq)
             if self._hourly is None or self._hourly[0] != key:
+                # The reports load when staff first open the menu, not in the kiosk's
+                # start-up: `kiosk run` serves sooner (bench/startup.py).
+                from kiosk.reports.day import hourly_counts
+
                 counts = hourly_counts(self.db, self.config.office.code, day,
                                        self.config.timezone)
                 self._hourly = (key, counts)
