@@ -161,12 +161,12 @@ def sampler(total: int):
 
 def child_minimal(result: Path, screens: int) -> None:
     sys.path.insert(0, str(ROOT))
-    # The kiosk's fix of Textual's cache of gone widgets (screens/textual_fixes.py), so the
-    # baseline's memory after N screens is Textual's, not that bug's (~80 MB after 1,000).
     from textual.app import App, ComposeResult
     from textual.screen import Screen
     from textual.widgets import Static
 
+    # The kiosk's fix of Textual's cache of gone widgets (screens/textual_fixes.py), so the
+    # baseline's memory after N screens is not that bug's.
     from screens.textual_fixes import release_gone_widgets_render_caches
 
     class Shown(Screen):
