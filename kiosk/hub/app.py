@@ -16,7 +16,6 @@ keep answering health checks while PostgreSQL is slow).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
@@ -46,6 +45,7 @@ from kiosk.sync.protocol import (
 )
 from kiosk.sync.settings_wire import salt_fingerprint
 from kiosk.web.bearer import bearer_token, unauthorized
+from kiosk.web.body import BodyRefused, check_json_text, loads, read_capped
 from kiosk.web.server import BackgroundServer
 
 log = logging.getLogger(__name__)
@@ -92,11 +92,12 @@ class HubApp:
         text = request.query_params.get("protocol")
         if text is None:
             return self.versions[0]
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
             raise ProtocolError("'protocol' must be a protocol version number")
-        usable = [v for v in self.versions if v <= int(text)]
+        asked = int(text)
+        usable = [v for v in self.versions if v <= asked]
         if not usable:
-            check_version({"protocol": int(text)}, self.versions)  # raises with the reason
+            check_version({"protocol": asked}, self.versions)  # raises with the reason
         return usable[-1]
 
     # --- plumbing ----------------------------------------------------------------
@@ -111,16 +112,8 @@ class HubApp:
         return who
 
     async def _json(self, request: Request) -> Any:
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            raise HubError(413, "too_large", f"a request body is at most {MAX_BODY_BYTES} bytes")
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            raise HubError(413, "too_large", f"a request body is at most {MAX_BODY_BYTES} bytes")
-        try:
-            return json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise HubError(400, "bad_json", "the body is not JSON") from None
+        """The body as JSON within kiosk/web/body.py's limits (a refusal is 400 or 413)."""
+        return loads(await read_capped(request, MAX_BODY_BYTES))
 
     def guarded(self, role: str | None, handler: Handler) -> Callable[[Request], Awaitable]:
         """Authenticate, check the role, and turn refusals into JSON errors."""
@@ -135,9 +128,18 @@ class HubApp:
                     raise HubError(403, "not_yours", f"this token cannot reach office {office}")
                 return await handler(request, who)  # type: ignore[arg-type]
             except HubError as exc:
+                if exc.status == 403:  # a token reaching past its device or office: noted
+                    log.warning("hub refused %s %s (403 %s) for %s: %s", request.method,
+                                request.url.path, exc.code, _who(request), exc.message)
                 return _error(exc.status, exc.code, exc.message)
             except ProtocolError as exc:
+                log.info("hub refused %s %s (400 protocol): %s", request.method,
+                         request.url.path, str(exc)[:300])
                 return _error(400, "protocol", str(exc))
+            except BodyRefused as exc:  # never read further: say why, here and in the log
+                log.warning("hub refused %s %s (%s): %s", request.method, request.url.path,
+                            exc.code, exc.reason)
+                return _error(exc.status, exc.code, exc.reason)
             except Exception:  # noqa: BLE001 - a kiosk retries a 500; the log says why
                 log.exception("hub request %s %s failed", request.method, request.url.path)
                 return _error(500, "internal", "the hub failed; the kiosk will retry")
@@ -189,11 +191,9 @@ class HubApp:
 
     async def import_bookings(self, request: Request, who: Principal) -> JSONResponse:
         office = request.path_params["office"]
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            raise HubError(413, "too_large", f"a request body is at most {MAX_BODY_BYTES} bytes")
-        report = await run_in_threadpool(self.store.import_bookings, office,
-                                         body.decode("utf-8", "replace"), self.clock())
+        text = (await read_capped(request, MAX_BODY_BYTES)).decode("utf-8", "replace")
+        check_json_text(text)  # the import parses it itself: depth and strings first
+        report = await run_in_threadpool(self.store.import_bookings, office, text, self.clock())
         return _ok({"office": office, "added": report.added, "updated": report.updated,
                     "cancelled": report.cancelled, "unchanged": report.unchanged,
                     "problems": [{"item": p.line, "code": p.code, "reason": p.reason}
@@ -206,8 +206,9 @@ class HubApp:
         protocol = self._asked(request)
         if request.method == "PUT":
             data = await self._json(request)
-            if not isinstance(data, dict) or not isinstance(data.get("settings"), dict):
-                raise ProtocolError("send {\"settings\": {...}}")
+            if not isinstance(data, dict) or not isinstance(data.get("settings"), dict) or (
+                    set(data) - {"protocol", "settings"}):
+                raise ProtocolError("send {\"settings\": {...}} (and \"protocol\", nothing else)")
             if "protocol" in data:
                 protocol = check_version(data, self.versions)
             await run_in_threadpool(self.store.set_settings, office, data["settings"])
@@ -269,13 +270,20 @@ class HubApp:
         ]
 
 
+def _who(request: Request) -> str:
+    """The client address, for a refusal in the log (never the token)."""
+    return request.client.host if request.client else "?"
+
+
 def _int_param(request: Request, name: str, default: int, lo: int, hi: int) -> int:
     text = request.query_params.get(name)
     if text is None:
         return default
-    if not text.isdigit() or not lo <= int(text) <= hi:
+    # isdigit alone takes '²' (and int() of it raises): ASCII digits, a bounded count
+    value = int(text) if text.isascii() and text.isdigit() and len(text) <= 19 else None
+    if value is None or not lo <= value <= hi:
         raise ProtocolError(f"'{name}' must be a whole number from {lo} to {hi}")
-    return int(text)
+    return value
 
 
 def create_app(store: HubStore, clock: Clock = utc_now,

@@ -39,6 +39,7 @@ from kiosk.lan.api import (
 from kiosk.lan.board_page import board_page
 from kiosk.lan.tracking import routes as tracking_routes
 from kiosk.web.bearer import unauthorized
+from kiosk.web.body import BodyRefused, loads, read_capped
 
 if TYPE_CHECKING:
     from kiosk.lan.server import LanApi
@@ -91,32 +92,46 @@ def misdirected(request: Request) -> ApiError:
 
 async def read_body(request: Request) -> bytes:
     """At most MAX_BODY bytes, read before anything can refuse (keep-alive stays in step)."""
-    length_text = request.headers.get("content-length") or "0"
-    if not length_text.isdigit():
-        raise ApiError(HTTPStatus.BAD_REQUEST, "Content-Length salah / bad Content-Length")
-    too_large = ApiError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Permintaan terlalu besar / "
-                         "request too large")
-    if int(length_text) > MAX_BODY:
-        raise too_large
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise too_large
-    return body
+    try:
+        return await read_capped(request, MAX_BODY)
+    except BodyRefused as refused:
+        raise _refused(request, refused) from None
 
 
-def parse_json(raw: bytes) -> dict[str, Any]:
+def _refused(request: Request, refused: BodyRefused) -> ApiError:
+    """kiosk/web/body.py's refusal in the API's words, with the reason in the log."""
+    log.warning("LAN API refused %s %s (%s): %s", request.method, request.url.path,
+                refused.code, refused.reason)
+    if refused.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+        return ApiError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Permintaan terlalu besar / "
+                        "request too large")
+    return ApiError(HTTPStatus.BAD_REQUEST, f"Isi permintaan harus JSON yang wajar / the body "
+                    f"must be plain JSON: {refused.reason}")
+
+
+# Every action's body is empty or names a label (call) or a stage (send); nothing else.
+BODY_KEYS = frozenset({"label", "to"})
+
+
+def parse_json(raw: bytes, request: Request | None = None) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ApiError(HTTPStatus.BAD_REQUEST, "Isi permintaan harus JSON / "
-                       "the body must be JSON") from None
+        data = loads(raw)
+    except BodyRefused as refused:
+        if request is None:
+            raise ApiError(HTTPStatus.BAD_REQUEST, "Isi permintaan harus JSON / "
+                           "the body must be JSON") from None
+        raise _refused(request, refused) from None
     if not isinstance(data, dict):
         raise ApiError(HTTPStatus.BAD_REQUEST, "Isi permintaan harus objek JSON / "
                        "the body must be a JSON object")
+    unknown = sorted(set(data) - BODY_KEYS)
+    if unknown:
+        log.warning("LAN API refused %s: unknown field(s) %s",
+                    request.url.path if request else "a body", ", ".join(unknown)[:200])
+        raise ApiError(HTTPStatus.BAD_REQUEST, f"Kolom tidak dikenal / unknown field: "
+                       f"{', '.join(unknown)[:200]}; use {' or '.join(sorted(BODY_KEYS))}")
     return data
 
 
@@ -261,7 +276,7 @@ def create_app(api: LanApi, streams: BoardStreams) -> Starlette:
         api.authorize(request.headers.get("authorization"), number)
         if action is None:
             return KioskJSON(await run_in_threadpool(api.counter_info, number))
-        body = parse_json(raw)
+        body = parse_json(raw, request)
         return KioskJSON(await run_in_threadpool(api.act, number, action, body))
 
     async def not_routed(request: Request, exc: Exception) -> Response:
