@@ -259,3 +259,32 @@ def test_public_quota_figures_on_postgresql(pg_hub, clock: MovableClock) -> None
     # Served too (the server's day is the machine's: only that it answers is checked here).
     answer = httpx.get(f"{server.url}/public/v1/offices/KUP/today", timeout=10)
     assert answer.status_code == 200 and answer.json()["office"]["code"] == "KUP"
+
+
+def test_refusals_and_conflicts_on_postgresql(pg_hub, clock: MovableClock) -> None:
+    """Issue 16's checks of a push are the same SQL on PostgreSQL (kiosk/hub/event_checks.py)."""
+    import dataclasses
+
+    from kiosk.store.ids import new_id
+    from kiosk.sync.protocol import Event
+
+    hub_store, _ = pg_hub
+    kiosk = hub_store.identify(hub_store.add_token("kiosk", "KUP", "KUP-PGK"))
+
+    def made(kind: str, payload: dict) -> Event:
+        return Event(new_id("KUP-PGK"), 1, clock().isoformat(), "KUP", TODAY.isoformat(),
+                     "KUP-PGK", kind, None, json.dumps(payload, sort_keys=True))
+
+    ticket = made("issued", {"lane": "B", "number": 1, "label": "B001"})
+    backed = made("booking_checked_in", {"code": "AB12CD34", "labels": ["B001"]})
+    forged = made("booking_checked_in", {"code": "ZZ12CD34", "labels": ["B009"]})
+    result = hub_store.ingest(kiosk, [ticket, backed, forged], clock(), clock())
+    assert result.stored == 2 and [i for i, _ in result.refused] == [forged.id]
+    changed = dataclasses.replace(ticket, payload=json.dumps({"lane": "B", "number": 2}))
+    for _ in range(2):
+        result = hub_store.ingest(kiosk, [changed, forged], clock(), clock())
+        assert [c[0] for c in result.conflicts] == [ticket.id] and result.duplicates == 0
+        assert [i for i, _ in result.refused] == [forged.id]
+    with hub_store._tx(read=True) as tx:
+        assert tx.all("SELECT times FROM event_conflicts") == [(2,)]
+        assert tx.one("SELECT count(*) FROM refused_events")[0] == 1

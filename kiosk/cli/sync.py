@@ -157,6 +157,10 @@ def _sync_status(config: Config, as_json: bool) -> int:
         print(f"leased numbers held: {held}")
     if status.warning:
         print(f"warning:        {status.warning}")
+    if status.push_problems and status.last_push_problem:
+        last = status.last_push_problem
+        print(f"hub refused:    {status.push_problems} event(s) not stored (last: {last['status']}"
+              f" {last['id']}: {last['reason']}); see docs/troubleshooting.md")
     return 0
 
 

@@ -179,11 +179,13 @@ class HubApp:
 
     async def lease(self, request: Request, who: Principal) -> JSONResponse:
         lease = parse_lease_request(await self._json(request), self.versions)
+        _own(who, lease.request_id, "lease request")
         grant = await run_in_threadpool(self.store.grant_lease, who, lease, self.clock())
         return JSONResponse(grant.to_json(lease.version))
 
     async def lease_return(self, request: Request, who: Principal) -> JSONResponse:
         back = parse_lease_return(await self._json(request), self.versions)
+        _own(who, back.grant_id, "lease grant")
         freed = await run_in_threadpool(self.store.return_lease, who, back)
         return _ok({"grant_id": back.grant_id, "freed": freed}, back.version)
 
@@ -268,6 +270,13 @@ class HubApp:
                   g("central", self.release_leases), methods=["POST"]),
             *self.public.routes(),
         ]
+
+
+def _own(who: Principal, ident: str, what: str) -> None:
+    """A kiosk's request and grant ids start with its device id: another's is not its own."""
+    if not ident.startswith(f"{who.device_id}-"):
+        raise HubError(403, "not_your_device", f"the token of {who.device_id} cannot use "
+                       f"{what} {ident[:80]}")
 
 
 def _who(request: Request) -> str:
