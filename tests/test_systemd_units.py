@@ -255,7 +255,7 @@ def valid_config(root: Path) -> Path:
 
     path = root / "etc/antrian-kiosk/kiosk.toml"
     text = path.read_text()
-    text = re.sub(r'^pin_hash = .*$', f'pin_hash = "{hash_pin("2468")}"', text, flags=re.M)
+    text = re.sub(r'^pin_hash = .*$', f'pin_hash = "{hash_pin("246813")}"', text, flags=re.M)
     text = re.sub(r'^nik_salt = .*$', 'nik_salt = "0123456789abcdef0123456789abcdef"', text,
                   flags=re.M)
     path.write_text(text)

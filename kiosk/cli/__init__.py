@@ -46,7 +46,8 @@ def _parser(with_modules: bool = True) -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true")
     reprint = sub.add_parser("reprint", help="print one of today's tickets again, e.g. A012")
     reprint.add_argument("number")
-    sub.add_parser("pin-hash", help="make a staff PIN hash for the config's [staff] pin_hash")
+    sub.add_parser("pin-hash", help="make a staff PIN hash for the config's [staff] pin_hash"
+                   " (6-12 digits in a real office)")
     sub.add_parser("check-config", help="validate the config file and exit")
     for module in _command_modules() if with_modules else []:
         module.register(sub)
@@ -172,9 +173,10 @@ def _cmd_status(args: argparse.Namespace, config) -> int:
 
 
 def _cmd_pin_hash() -> int:
-    from kiosk.privacy.pin import hash_pin
+    from kiosk.privacy.pin import REAL_OFFICE_MIN_DIGITS, hash_pin
 
-    pin = getpass.getpass("New staff PIN (4-12 digits): ")
+    pin = getpass.getpass(f"New staff PIN ({REAL_OFFICE_MIN_DIGITS}-12 digits; "
+                          f"4 or 5 only for a simulation): ")
     if getpass.getpass("Again: ") != pin:
         print("The two PINs differ.", file=sys.stderr)
         return EXIT_FAILED
@@ -183,6 +185,10 @@ def _cmd_pin_hash() -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return EXIT_FAILED
+    if len(pin) < REAL_OFFICE_MIN_DIGITS:
+        print(f"Note: a real office (simulation = false) refuses a PIN of fewer than "
+              f"{REAL_OFFICE_MIN_DIGITS} digits; this hash works only in a simulation.",
+              file=sys.stderr)
     return 0
 
 
