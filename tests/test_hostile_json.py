@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from kiosk.config import Config
 from kiosk.lan.server import LanApi
 from kiosk.public.ratelimit import RateLimit
-from kiosk.web.body import MAX_DEPTH, BodyRefused, check_json_text, loads
+from kiosk.web.body import MAX_DEPTH, BodyRefused, _scan, check_json_text, loads
 from tests.conftest import MovableClock, load_config, office_time
 from tests.sync_harness import Hub
 
@@ -272,3 +272,25 @@ def test_the_depth_scan_ignores_brackets_inside_strings_and_is_linear() -> None:
     started = time.perf_counter()  # an unclosed string of escapes: one pass, no backtracking
     check_json_text('"' + '\\"' * 1_000_000, max_string=10_000_000)
     assert time.perf_counter() - started < 2.0
+    check_json_text('"unclosed')  # not deep, not long: the parser refuses it
+    with pytest.raises(BodyRefused, match="not JSON"):
+        loads('"unclosed')
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(text=st.text(alphabet='[]{}"\\ab,:1', max_size=60))
+def test_the_fast_check_agrees_with_the_token_scan(text: str) -> None:
+    """The C-speed path of check_json_text refuses exactly what the scan refuses."""
+    def refused(check) -> bool:
+        try:
+            check(text, 3, 5)
+        except BodyRefused:
+            return True
+        return False
+
+    assert refused(check_json_text) == refused(_scan)
+    assert refused(check_json_text) is False or refused(loads_small) is True
+
+
+def loads_small(text: str, depth: int, string: int) -> None:
+    loads(text, depth, string)

@@ -112,8 +112,12 @@ class HubApp:
         return who
 
     async def _json(self, request: Request) -> Any:
-        """The body as JSON within kiosk/web/body.py's limits (a refusal is 400 or 413)."""
-        return loads(await read_capped(request, MAX_BODY_BYTES))
+        """The body as JSON within kiosk/web/body.py's limits (a refusal is 400 or 413).
+
+        A large body (a full push is ~300 KiB, ~5 ms to check and parse) is read in a
+        worker thread: the loop keeps answering health checks meanwhile."""
+        raw = await read_capped(request, MAX_BODY_BYTES)
+        return loads(raw) if len(raw) < 64 * 1024 else await run_in_threadpool(loads, raw)
 
     def guarded(self, role: str | None, handler: Handler) -> Callable[[Request], Awaitable]:
         """Authenticate, check the role, and turn refusals into JSON errors."""

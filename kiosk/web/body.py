@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import lru_cache
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,6 +29,16 @@ _DIGITS = re.compile(r"[0-9]{1,18}")
 # One token per string (closed or not: an unclosed one runs to the end, once) or bracket.
 # The unrolled, possessive string pattern never backtracks, so the scan is linear.
 _TOKENS = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"?|[\[\]{}]', re.DOTALL)
+# Strings and everything but brackets, in long runs (few matches, so fast in C): what
+# is left are the brackets outside strings, when no quote in the text is escaped.
+_NOISE = re.compile(r'(?:"[^"]*+"?|[^\[\]{}"]++)++')
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+@lru_cache(maxsize=8)
+def _long_run(max_string: int) -> re.Pattern[str]:
+    """A quote followed by more than ``max_string`` characters that are not quotes."""
+    return re.compile(f'"[^"]{{{max_string + 1}}}')
 
 
 class BodyRefused(ValueError):
@@ -69,8 +81,25 @@ def check_json_text(text: str, max_depth: int = MAX_DEPTH,
     """Refuse nesting deeper than ``max_depth`` and strings longer than ``max_string``.
 
     Only brackets outside strings count; an unbalanced or unclosed text passes
-    here and is refused by the parser.
+    here and is refused by the parser. Without an escaped quote (nearly every
+    real body) every quote delimits a string, so two regular expressions in C
+    decide (no run of ``max_string`` characters after a quote; then the depth of
+    the brackets left once strings and the rest are cut out); the token scan
+    below handles the general case and says where.
     """
+    if '\\"' not in text and _long_run(max_string).search(text) is None:
+        brackets = _NOISE.sub("", text)
+        if not brackets:
+            return
+        # A run of openers is too deep at once (the scan says where); else the depth.
+        if "[" * (max_depth + 1) not in brackets.replace("{", "[") and max(
+                accumulate(map(_STEP.__getitem__, brackets))) <= max_depth:
+            return
+    _scan(text, max_depth, max_string)
+
+
+def _scan(text: str, max_depth: int, max_string: int) -> None:
+    """The general scan, one token per string or bracket; raises with the offset."""
     depth = 0
     for match in _TOKENS.finditer(text):
         token = match.group()
