@@ -105,6 +105,8 @@ def test_a_check_in_without_its_b_tickets_is_refused_and_the_booking_stays_booka
     again = push(hub, hub.k1, "KUP-K1", [forged]).json()
     assert again["refused"] == [r for r in answer["refused"] if r["id"] == forged["id"]]
     assert again["stored"] == 0 and booking_status(hub, hub.k2) == "booked"
+    office = next(o for o in hub.store.offices() if o["code"] == "KUP")  # `kiosk hub status`
+    assert office["refused_events"] == 2
 
 
 def test_a_check_in_backed_by_its_own_b_tickets_is_stored(hub: Hub) -> None:
@@ -180,6 +182,8 @@ def test_an_id_pushed_again_with_other_content_is_a_conflict(hub: Hub, caplog) -
         assert json.loads(tx.one("SELECT payload FROM events")[0])["number"] == 1  # kept
     # The same content again is a plain duplicate.
     assert push(hub, hub.k1, "KUP-K1", [first]).json()["duplicates"] == 1
+    office = next(o for o in hub.store.offices() if o["code"] == "KUP")  # `kiosk hub status`
+    assert office["event_conflicts"] == 2 and office["refused_events"] == 0
 
 
 # --- the kiosk's side ----------------------------------------------------------------------

@@ -288,3 +288,5 @@ def test_refusals_and_conflicts_on_postgresql(pg_hub, clock: MovableClock) -> No
     with hub_store._tx(read=True) as tx:
         assert tx.all("SELECT times FROM event_conflicts") == [(2,)]
         assert tx.one("SELECT count(*) FROM refused_events")[0] == 1
+    office = next(o for o in hub_store.offices() if o["code"] == "KUP")
+    assert (office["refused_events"], office["event_conflicts"]) == (1, 2)

@@ -242,6 +242,9 @@ def _hub(args: argparse.Namespace) -> int:
             for office in [] if args.json else offices:
                 print(f"{office['code']}  {office['name']}  settings v"
                       f"{office['settings_version']}, {office['booking_changes']} booking changes")
+                if office["refused_events"] or office["event_conflicts"]:
+                    print(f"    events refused {office['refused_events']}, id conflicts "
+                          f"{office['event_conflicts']} (docs/troubleshooting.md)")
                 for kiosk in office["kiosks"]:
                     seen = kiosk["last_seen_at"] or "never"
                     print(f"    {kiosk['device_id']:<16} last seen {seen}"
