@@ -90,10 +90,14 @@ class CheckInBacking:
         if day in self.tickets:
             return
         tickets, used = set(), {}
+        # Payloads are stored as JSON text (canonical from protocol.parse_event): the
+        # LIKE keeps the day's walk-in tickets, most of them, out of the decoding below.
         for kind, text in self.tx.all(
                 "SELECT kind, payload FROM events WHERE office_code = ? AND office_day = ?"
-                " AND device_id = ? AND kind IN ('issued', 'booking_checked_in')",
-                (self.who.office_code, day, self.who.device_id)):
+                " AND device_id = ? AND (kind = 'booking_checked_in' OR (kind = 'issued'"
+                " AND (payload LIKE ? OR payload LIKE ?)))",
+                (self.who.office_code, day, self.who.device_id, f'%"lane":"{BOOKED_LANE}"%',
+                 f'%"lane": "{BOOKED_LANE}"%')):
             self._note(kind, json.loads(text), tickets, used)
         self.tickets[day], self.used[day] = tickets, used
 

@@ -55,7 +55,9 @@ class Events(Database):
         with self._tx() as tx:
             held = stored_hashes(tx, ids)
             refused |= refused_before(tx, [i for i in ids if i not in held])
-            backing = CheckInBacking(tx, who)
+            # Only a batch with a check-in needs to know the kiosk's B tickets of the day.
+            backing = CheckInBacking(tx, who) if any(
+                e.kind == "booking_checked_in" for e in events) else None
             new = []
             for event in events:
                 if event.id in held:
@@ -66,12 +68,13 @@ class Events(Database):
                     continue
                 if event.id in refused:
                     continue
-                if event.kind == "booking_checked_in" and (
-                        why := backing.problem(event)) is not None:
-                    refused[event.id] = why
-                    record_refusal(tx, who, event, why, received)
-                    continue
-                backing.see(event)
+                if backing is not None:
+                    if event.kind == "booking_checked_in" and (
+                            why := backing.problem(event)) is not None:
+                        refused[event.id] = why
+                        record_refusal(tx, who, event, why, received)
+                        continue
+                    backing.see(event)
                 new.append(event)
             stored = tx.many(
                 "INSERT INTO events (id, office_code, device_id, seq, event_at, office_day, kind,"
