@@ -56,6 +56,8 @@ def send(port: int, method: str, path: str, body: bytes | None, token: str | Non
                 return 0, b""
             return response.status, response.read()
         response = conn.getresponse()
+        if response.getheader("Content-Type", "").startswith("text/event-stream"):
+            return response.status, b""  # a stream: its status is the answer
         return response.status, response.read()
     finally:
         conn.close()
@@ -171,6 +173,7 @@ LAN_ROUTES = [
     ("POST", "/api/v1/counters/1/{v}", "counter"), ("POST", "/api/v1/counters/{v}/next", None),
     ("GET", "/t", None), ("GET", "/t/go?code={v}", None), ("GET", "/t/{v}", None),
     ("GET", "/t/{v}/state", None), ("GET", "/public/v1/offices/{v}/today", None),
+    ("GET", "/board/events?x={v}", None), ("GET", "/t/{v}/events", None),
     ("POST", "/board", None), ("GET", "/{v}", None),
 ]
 
