@@ -211,3 +211,17 @@ def test_the_kiosk_logs_and_shows_what_the_hub_refused(hub: Hub, config: Config,
     assert "hub refused:    1 event(s) not stored" in capsys.readouterr().out
     doctor = hub_check(cfg)
     assert doctor.status == "warn" and doctor.message == "doctor.hub.push_problems"
+    # An id the hub already holds with other content (a store restored from an old
+    # copy, say): the hub got one version, this kiosk sends another.
+    held = event("KUP-K1", "issued", {"lane": "A", "number": 1, "label": "A001"})
+    assert push(hub, hub.k1, "KUP-K1", [held]).json()["stored"] == 1
+    with immediate(db) as conn:
+        conn.execute("INSERT INTO events (id, at, office_code, office_day, device_id, kind,"
+                     " ticket_id, payload) VALUES (?, ?, 'KUP', ?, 'KUP-K1', 'issued', NULL,"
+                     " ?)", (held["id"], clock().isoformat(), DAY,
+                             '{"label":"A002","lane":"A","number":2}'))
+    assert worker.sync_once().ok
+    status = read_status(db, cfg, clock())
+    assert status.push_problems == 2 and status.last_push_problem["status"] == "conflict"
+    assert "is a conflict at the hub" in caplog.text
+    assert "conflict" in hub_check(cfg).values["status"]
