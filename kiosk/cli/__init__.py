@@ -276,7 +276,13 @@ def _start_after_first_frame(config, appliance, app) -> None:
 
         load_screens()
 
-    steps = [drivers, screens, calling, *([sync] if config.sync.enabled else []), camera]
+    def notify() -> None:  # opt-in messages: after calling, so calls wake the worker
+        from kiosk.appliance import start_notify
+
+        app.notifier = start_notify(config, appliance)
+
+    steps = [drivers, screens, calling, *([sync] if config.sync.enabled else []),
+             *([notify] if config.notify.enabled else []), camera]
     for step in steps:
         try:
             step()

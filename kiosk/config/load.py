@@ -25,6 +25,7 @@ from kiosk.config.parse_devices import (
     parse_gpio,
     parse_printer,
 )
+from kiosk.config.parse_notify import parse_notify
 from kiosk.config.parse_office import (
     parse_board,
     parse_calling,
@@ -61,7 +62,7 @@ def load_config(path: Path | str) -> Config:
     root.unknown_keys({"simulation", "language", "database", "office", "hours", "holidays",
                        "lanes", "printer", "gpio", "staff", "screen", "checkin", "camera",
                        "counters", "calling", "lan_api", "board", "display", "sync",
-                       "walkin", "services", "stages", "tracking"})
+                       "walkin", "services", "stages", "tracking", "notify"})
     simulation = root.boolean("simulation", False)
     root.checked(lambda: _check_clock_shift(root, simulation))
     office = root.checked(lambda: parse_office(root))
@@ -101,6 +102,7 @@ def load_config(path: Path | str) -> Config:
     parts["walkin"] = root.checked(lambda: parse_walkin(root, parts["checkin"]))
     salt = parts["checkin"].nik_salt if parts["checkin"] is not None else None
     parts["tracking"] = root.checked(lambda: parse_tracking(root, salt))
+    parts["notify"] = root.checked(lambda: parse_notify(root, salt))
     nik_services = [code for code, lane in (lanes or {}).items() if lane.nik]
     if nik_services and parts["checkin"] is not None and len(parts["checkin"].nik_salt) < 16:
         root.report(f"services.{nik_services[0]}.nik", "[checkin] nik_salt to be set first "

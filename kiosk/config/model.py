@@ -147,6 +147,37 @@ class TrackingConfig:
     base_url: str = ""  # "" = no tracking link: the QR holds the ticket id as before
 
 
+NOTIFY_GATEWAYS = ("webhook", "whatsapp", "sms")
+
+
+@dataclass(frozen=True)
+class NotifyConfig:
+    """[notify]: opt-in messages when an applicant's turn is near (docs/configuration.md)."""
+
+    enabled: bool = False
+    gateway: str = "webhook"  # webhook | whatsapp | sms (NOTIFY_GATEWAYS)
+    url: str = ""  # webhook and sms: where to POST
+    token: str = ""  # never logged; read only by kiosk/notify/gateways.py gateway_token()
+    near: int = 3  # "N before you" once the forecast first drops to this
+    timeout_s: float = 10.0
+    backoff_s: float = 5.0  # first retry after this, doubling
+    backoff_max_s: float = 300.0
+    stale_after_s: float = 1800.0  # a message not sent by then is dropped (and counted)
+    poll_s: float = 5.0  # forecasts are looked at this often (calls wake the worker at once)
+    offer_seconds: float = 45.0  # the consent and keypad screens give up after this idle
+    # WhatsApp Business Cloud API
+    api_base: str = "https://graph.facebook.com"
+    api_version: str = "v21.0"
+    phone_number_id: str = ""
+    # SMS gateway over HTTP
+    sms_format: str = "form"  # form | json
+    sms_to_field: str = "to"
+    sms_text_field: str = "message"
+    sms_token_field: str = ""  # "" = token as "Authorization: Bearer"
+    sms_number: str = "e164"  # e164 (+62...) | 62 (62...) | 0 (08...)
+    sms_extra: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class SyncConfig:
     """The central hub (docs/sync-protocol.md); no hub_url: the kiosk works alone."""
@@ -225,6 +256,7 @@ class Config:
     lan_api: LanApiConfig = LanApiConfig()
     board: BoardConfig = BoardConfig()
     tracking: TrackingConfig = TrackingConfig()
+    notify: NotifyConfig = NotifyConfig()
     display: DisplayConfig = DisplayConfig()
     # Staff with their own PIN (id -> hash): actions are logged with who did them.
     staff_members: dict[str, str] = field(default_factory=dict)

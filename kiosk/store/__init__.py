@@ -243,9 +243,54 @@ def _stages(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE calls ADD COLUMN stage TEXT")
 
 
+def _notify(db: sqlite_utils.Database) -> None:
+    """Opt-in messages (kiosk/notify/): who asked, sealed until the office day ends, and
+    an outbox with one row per (ticket, message kind), so a message is never due twice.
+
+    ``phone_sealed`` is AES-GCM ciphertext under a key that is not in this file
+    (kiosk/notify/sealing.py); it is set to NULL once the day is over. The outbox
+    holds the message text (ticket label and counter only), never the number.
+    """
+    db.execute(
+        """CREATE TABLE notify_optins (
+            ticket_id TEXT PRIMARY KEY,
+            office_code TEXT NOT NULL,
+            office_day TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            phone_sealed TEXT,
+            phone_masked TEXT NOT NULL,
+            opted_at TEXT NOT NULL,
+            erased_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX notify_optins_by_day ON notify_optins (office_code, office_day)")
+    db.execute(
+        """CREATE TABLE notify_outbox (
+            id TEXT PRIMARY KEY,
+            ticket_id TEXT NOT NULL,
+            office_code TEXT NOT NULL,
+            office_day TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            label TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            next_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'sent', 'failed', 'stale')),
+            last_error TEXT,
+            done_at TEXT,
+            UNIQUE (ticket_id, kind)
+        )"""
+    )
+    db.execute("CREATE INDEX notify_outbox_due ON notify_outbox (state, next_at)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _calling, _sync_leases,
                                                               _walkin_niks, _lease_revoked,
-                                                              _stages]
+                                                              _stages, _notify]
 
 
 def connect(path: Path | str) -> sqlite_utils.Database:
