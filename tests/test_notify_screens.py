@@ -185,3 +185,26 @@ async def test_no_offer_unless_the_office_turned_it_on(config: Config, notify_ap
         await pilot.press("0")
         await settle(pilot)
         assert isinstance(app.screen, TicketScreen)
+
+
+async def test_staff_see_opt_ins_and_the_outbox_without_numbers(config: Config, notify_app,
+                                                                db) -> None:
+    from tests.test_staff_screen import open_staff
+
+    app, _ = notify_app(notifying(config))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("0")
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_keys(pilot, "081377712468")
+        await pilot.press("enter")
+        assert await until(pilot, lambda: isinstance(app.screen, NotifyDoneScreen))
+        app.notifier.run_once()  # "0 before you" is due; the gateway (port 9) is not there
+        await open_staff(pilot, tab="tab-today")
+        figures = str(app.screen.query_one("#figures", Static).render())
+        assert ("Pesan HP: 1 mendaftar hari ini; antrean kirim 1 menunggu, 0 terkirim, "
+                "0 gagal, 0 kedaluwarsa") in figures
+        assert "2468" not in figures

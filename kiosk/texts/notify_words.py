@@ -47,6 +47,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "The number is erased at the end of today."),
     "notify.failed": ("Maaf, pendaftaran pesan gagal. Nomor antrian Anda tetap berlaku.",
                       "Sorry, the message sign-up failed. Your queue number is still valid."),
+    "staff.notify": ("Pesan HP: {opted_in} mendaftar hari ini; antrean kirim {pending} "
+                     "menunggu, {sent} terkirim, {failed} gagal, {stale} kedaluwarsa",
+                     "Phone messages: {opted_in} opted in today; outbox {pending} pending, "
+                     "{sent} sent, {failed} failed, {stale} stale"),
     # The messages (both languages in one message: a phone has no language switch).
     "notify.msg.near": ("Antrian {label}: {before} orang lagi sebelum Anda. Silakan kembali "
                         "ke ruang tunggu.",
