@@ -33,6 +33,7 @@ from kiosk.reports.event_figures import (
     refused_presses,
 )
 from kiosk.reports.figures import Figures, Report
+from kiosk.reports.message_figures import message_figures
 from kiosk.reports.queue_figures import (
     counter_figures,
     first_call_times,
@@ -85,6 +86,7 @@ def _figures(rows: Rows, first: date, last: date, days: Sequence[date], config: 
         nik_mistakes=nik_mistakes(rows),
         stages=stages,
         transfers=transfers,
+        messages=message_figures(rows),
     )
 
 

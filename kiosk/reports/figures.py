@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import date, datetime
 
+    from kiosk.reports.message_figures import MessageFigures
+
 
 @dataclass(frozen=True)
 class Stats:
@@ -215,6 +217,7 @@ class Figures:
     nik_mistakes: tuple[NikMistake, ...] = ()  # NIK entry on: only the problems seen
     stages: tuple[StageFigures, ...] = ()  # services with stages only
     transfers: tuple[Transfer, ...] = ()
+    messages: MessageFigures | None = None  # [notify] opt-ins and messages; None: none
 
     @property
     def issued(self) -> int:

@@ -132,6 +132,9 @@ def report_rows(report: Report) -> list[tuple[str, str, str, str, object]]:
             add(day, "nik_mistake", "all", "count", figures.nik_mistakes_total)
         if figures.lease_conflicts:  # hub leases only: no rows at all when there are none
             add(day, "lease_conflict", "all", "count", len(figures.lease_conflicts))
+        if figures.messages is not None:  # [notify] on and used: else no rows at all
+            for state, count in dataclasses.asdict(figures.messages).items():
+                add(day, "messages", state, "count", count)
         if day != "total":
             for conflict in figures.lease_conflicts:
                 add(day, "lease_conflict", conflict.label, "kiosk", conflict.device)

@@ -51,6 +51,51 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "menunggu, {sent} terkirim, {failed} gagal, {stale} kedaluwarsa",
                      "Phone messages: {opted_in} opted in today; outbox {pending} pending, "
                      "{sent} sent, {failed} failed, {stale} stale"),
+    # The day report (kiosk/reports/message_figures.py).
+    "report.messages": ("Pesan HP (notifikasi)", "Phone messages (notifications)"),
+    "report.col.messages": ("Pesan", "Messages"),
+    "report.message.opted_in": ("Pemohon mendaftar", "Applicants opted in"),
+    "report.message.sent": ("Terkirim", "Sent"),
+    "report.message.failed": ("Gagal (ditolak gateway)", "Failed (refused by the gateway)"),
+    "report.message.stale": ("Kedaluwarsa (tidak dikirim)", "Stale (dropped, not sent)"),
+    "report.message.pending": ("Belum terkirim", "Not sent yet"),
+    # `kiosk doctor` (kiosk/doctor/notify_checks.py); never the token itself.
+    "doctor.notify.title": ("Pesan HP (notifikasi)", "Phone messages (notifications)"),
+    "doctor.notify.off": ("Pesan HP tidak diaktifkan ([notify] enabled = false).",
+                          "Phone messages are off ([notify] enabled = false)."),
+    "doctor.notify.off.fix": ("Tidak perlu tindakan; cara mengaktifkan: docs/operation.md.",
+                              "Nothing to do; how to turn them on: docs/operation.md."),
+    "doctor.notify.ok": ("Gateway {gateway} di {url} terjangkau (token diisi: {token}).",
+                         "The {gateway} gateway at {url} is reachable (token set: {token})."),
+    "doctor.notify.bad_url": ("Alamat gateway {gateway} tidak benar: {url}",
+                              "The {gateway} gateway's address is not valid: {url}"),
+    "doctor.notify.bad_url.fix": ("Perbaiki [notify] url (atau api_base) di konfigurasi.",
+                                  "Fix [notify] url (or api_base) in the config."),
+    "doctor.notify.no_token": ("Gateway {gateway} tanpa token ([notify] token kosong).",
+                               "The {gateway} gateway has no token ([notify] token is empty)."),
+    "doctor.notify.no_token.fix": ("Isi [notify] token dengan token akses dari Meta.",
+                                   "Set [notify] token to the access token from Meta."),
+    "doctor.notify.plain_http": ("Gateway {gateway} di {url} memakai http tanpa enkripsi: nomor "
+                                 "HP dan token terkirim terbuka.",
+                                 "The {gateway} gateway at {url} uses plain http: numbers and "
+                                 "the token travel unencrypted."),
+    "doctor.notify.plain_http.fix": ("Pakai alamat https:// dari penyedia gateway.",
+                                     "Use the provider's https:// address."),
+    "doctor.notify.unreachable": ("Gateway {gateway} di {url} tidak terjangkau ({detail}). "
+                                  "Pesan menunggu di antrean kirim.",
+                                  "The {gateway} gateway at {url} cannot be reached ({detail}). "
+                                  "Messages wait in the outbox."),
+    "doctor.notify.unreachable.fix": ("Periksa internet kantor dan [notify] url.",
+                                      "Check the office's internet and [notify] url."),
+    "doctor.notify.stuck": ("{count} pesan hari ini ditolak atau gagal berulang kali di "
+                            "gateway {gateway}.",
+                            "{count} of today's messages were refused or failed repeatedly at "
+                            "the {gateway} gateway."),
+    "doctor.notify.stuck.fix": ("Lihat alasannya di log kios (journalctl -u kiosk | "
+                                "grep notify); token atau saldo gateway mungkin habis.",
+                                "See why in the kiosk's log (journalctl -u kiosk | "
+                                "grep notify); the token or the gateway's credit may have run "
+                                "out."),
     # The messages (both languages in one message: a phone has no language switch).
     "notify.msg.near": ("Antrian {label}: {before} orang lagi sebelum Anda. Silakan kembali "
                         "ke ruang tunggu.",
