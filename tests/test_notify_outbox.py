@@ -357,3 +357,30 @@ def test_yesterdays_pending_messages_and_numbers_go_at_start_up(
     assert receiver.delivered == [] and lobby.rows() == [("near", "A001", "stale", 1)]
     assert lobby.worker.counts()["opted_in"] == 0  # a new day
     assert isinstance(lobby.day, date)
+
+
+def test_the_kiosk_starts_the_worker_and_every_call_wakes_it(
+        config: Config, receiver: Receiver, clock: MovableClock) -> None:
+    from kiosk.appliance import build, start_notify
+    from kiosk.queue.call_feed import CallFeed
+    from tests.conftest import wait_until
+
+    cfg = notifying(config, url=f"{receiver.url}/hook", poll_s=600)  # no help from polling
+    appliance = build(cfg, with_gpio=False, clock=clock)
+    try:
+        assert start_notify(dataclasses.replace(cfg, notify=NotifyConfig()), appliance) is None
+        feed = CallFeed(cfg.database, cfg.office.code, poll_s=0.05).start()
+        appliance.call_feed = feed
+        appliance.closers.append(feed.close)
+        worker = start_notify(cfg, appliance, clock)
+        assert appliance.notifier is worker
+        ticket = appliance.service.issue("A").ticket
+        worker.opt_in([OptIn(ticket.id, ticket.office_day, "A", ticket.number, ticket.label)],
+                      PHONE)
+        assert wait_until(lambda: len(receiver.delivered) == 1)  # the opt-in woke it
+        calling_service(cfg, appliance.db, clock).call_next(2)
+        feed.poke()
+        assert wait_until(lambda: len(receiver.delivered) == 2)  # the call feed woke it
+        assert receiver.delivered[1].json()["text"].endswith("Please go to Loket 2.")
+    finally:
+        appliance.close()

@@ -208,3 +208,43 @@ async def test_staff_see_opt_ins_and_the_outbox_without_numbers(config: Config, 
         assert ("Pesan HP: 1 mendaftar hari ini; antrean kirim 1 menunggu, 0 terkirim, "
                 "0 gagal, 0 kedaluwarsa") in figures
         assert "2468" not in figures
+
+
+async def test_a_checked_in_family_gets_the_offer_for_all_its_numbers(
+        config: Config, clock: MovableClock, db, tmp_path) -> None:
+    from datetime import date
+
+    from kiosk.appliance import build
+    from kiosk.checkin.booking_samples import make_sample_bookings
+    from screens.app import KioskApp
+    from screens.checkin import CheckedInScreen
+    from tests.test_app_checkin import DEMO_KEY, scanner_types
+
+    cfg = notifying(config)
+    samples = make_sample_bookings(tmp_path / "qr", "KUP", date(2026, 11, 25), 3, DEMO_KEY,
+                                   key_id="demo", seed=7)
+    appliance = build(cfg, clock=clock)
+    worker = NotifyWorker(cfg, cfg.database, make_gateway(cfg.notify), clock=clock)
+    try:
+        app = KioskApp(cfg, appliance.service, appliance.simulation, appliance.checkin)
+        app.notifier = worker
+        _code, payload, _ = samples.samples[0]
+        async with app.run_test(size=(100, 30)) as pilot:
+            scanner_types(app, payload)
+            await settle(pilot)
+            assert isinstance(app.screen, CheckedInScreen)
+            labels = app.screen.result.labels
+            assert labels and app.screen.query("#notify-offer")
+            await pilot.click("#notify-offer")
+            await pilot.pause()
+            await pilot.click("#phone-agree")
+            await pilot.pause()
+            await type_keys(pilot, "081377712468")
+            await pilot.press("enter")
+            assert await until(pilot, lambda: isinstance(app.screen, NotifyDoneScreen))
+            assert f"untuk nomor {', '.join(labels)}." in shown(app)
+    finally:
+        worker.close()
+        appliance.close()
+    opted = [r[0] for r in db.execute("SELECT label FROM notify_optins ORDER BY label")]
+    assert opted == sorted(labels)
