@@ -150,7 +150,6 @@ class PhoneEntryScreen(_IdleModal):
     #phone-box Static { width: 100%; text-align: center; content-align: center middle; }
     #phone-title { text-style: bold; color: yellow; }
     #phone-digits { text-style: bold; color: black; background: white; }
-    #phone-error { color: white; background: red; text-style: bold; }
     #phone-keys { grid-size: 4; grid-gutter: 0; height: auto; }
     .phone-key { width: 100%; min-width: 6; height: 3; }
     """
@@ -165,7 +164,7 @@ class PhoneEntryScreen(_IdleModal):
             yield Static(t("notify.phone.title", lang), id="phone-title")
             yield Static(t("notify.phone.prompt", lang), id="phone-prompt")
             yield Static(" ", id="phone-digits")
-            yield Static("", id="phone-error")
+            yield Static("", id="phone-error", classes="error")  # the themes' error colours
             with Grid(id="phone-keys"):
                 for key in "123":
                     yield _key(key, key, "phone-key")

@@ -248,3 +248,57 @@ async def test_a_checked_in_family_gets_the_offer_for_all_its_numbers(
         appliance.close()
     opted = [r[0] for r in db.execute("SELECT label FROM notify_optins ORDER BY label")]
     assert opted == sorted(labels)
+
+
+@pytest.mark.parametrize("theme", ["standard", "high_contrast"])
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=["80x24", "200x60"])
+async def test_the_offer_screens_are_readable_and_fit(config: Config, notify_app, size,
+                                                      theme) -> None:
+    """The checks of tests/test_accessibility.py on every screen of the offer."""
+    from tests.test_accessibility import (
+        MINIMUM,
+        contrast_problems,
+        cut_off_widgets,
+        frame_problems,
+        high_contrast_problems,
+        read_big_number,
+        screen_cells,
+    )
+
+    app, _ = notify_app(dataclasses.replace(notifying(config), screen_theme=theme))
+    failures: list[str] = []
+
+    def check(name: str) -> None:
+        cells = screen_cells(app)
+        for colours in ("full", "16"):
+            _ratio, problems = contrast_problems(cells, MINIMUM[theme], colours,
+                                                 no_dim=theme == "high_contrast")
+            failures.extend(f"{name}, {colours}: {p}" for p in problems)
+            failures.extend(f"{name}, {colours}: {p}" for p in frame_problems(cells, colours))
+        failures.extend(f"{name}: {p}" for p in cut_off_widgets(app))
+        if theme == "high_contrast":
+            failures.extend(f"{name}: {p}" for p in high_contrast_problems(cells))
+        if isinstance(app.screen, TicketScreen):
+            assert read_big_number(app, cells)[0] == "A001"
+
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        check("ticket with the offer")
+        await pilot.press("0")
+        await settle(pilot)
+        check("consent")
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_keys(pilot, "0215551234")
+        await pilot.press("enter")
+        await pilot.pause()
+        check("keypad with an error")
+        for _ in range(10):
+            await pilot.press("backspace")
+        await type_keys(pilot, "081377712468")
+        await pilot.press("enter")
+        assert await until(pilot, lambda: isinstance(app.screen, NotifyDoneScreen))
+        await pilot.pause()
+        check("done")
+    assert not failures, "\n".join(failures)
