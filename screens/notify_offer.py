@@ -19,7 +19,7 @@ from textual.containers import Grid, Vertical
 from textual.widgets import Button, Static
 
 from kiosk.notify.outbox import OptIn
-from kiosk.notify.phone import MAX_TYPED, PhoneInvalid, normalize_phone
+from kiosk.notify.phone import MAX_TYPED, PhoneInvalid, masked_typing, normalize_phone
 from kiosk.texts import t
 from screens.countdown import CountdownScreen
 from screens.nik_entry import _IdleModal, _language
@@ -224,8 +224,6 @@ class PhoneEntryScreen(_IdleModal):
         self.dismiss(self.typed)
 
     def _show(self, error: str | None) -> None:
-        from kiosk.notify.phone import masked_typing
-
         self.query_one("#phone-digits", Static).update(masked_typing(self.typed) or " ")
         box = self.query_one("#phone-error", Static)
         box.update(error or "")
