@@ -32,7 +32,7 @@ def test_each_gateway_with_its_settings(tmp_path: Path) -> None:
     whatsapp = load_config(with_notify(tmp_path, 'enabled = true\ngateway = "whatsapp"\n'
                                        'phone_number_id = "106540352242922"\n'
                                        'token = "EAAG-token"\nnear = 5\n')).notify
-    assert (whatsapp.gateway, whatsapp.api_version, whatsapp.near) == ("whatsapp", "v21.0", 5)
+    assert (whatsapp.gateway, whatsapp.api_version, whatsapp.near) == ("whatsapp", "v23.0", 5)
     sms = load_config(with_notify(tmp_path, 'enabled = true\ngateway = "sms"\n'
                                   'url = "https://sms.example.id/api/sendsms"\n'
                                   'sms_to_field = "nohp"\nsms_text_field = "pesan"\n'

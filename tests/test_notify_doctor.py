@@ -40,7 +40,7 @@ def test_a_reachable_gateway_passes_and_the_token_is_never_shown(config: Config)
     finally:
         receiver.stop()
     assert found["status"] == "pass" and "(token set: yes)" in found["message"]
-    assert whatsapp["status"] == "pass" and "/v21.0/1065/messages" in whatsapp["message"]
+    assert whatsapp["status"] == "pass" and "/v23.0/1065/messages" in whatsapp["message"]
     assert receiver.requests == []  # a TCP connection only: no message was sent
     assert TOKEN not in str(found) + str(whatsapp)
 

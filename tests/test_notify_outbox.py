@@ -129,12 +129,12 @@ def test_whatsapp_cloud_api_message_call(config: Config, receiver: Receiver, lob
                        b'"6281234567890", "wa_id": "6281234567890"}], "messages": '
                        b'[{"id": "wamid.HBgL"}]}')
     lobby = lobby_for(notifying(config, gateway="whatsapp", api_base=receiver.url,
-                                api_version="v21.0", phone_number_id="106540352242922"))
+                                api_version="v23.0", phone_number_id="106540352242922"))
     (ticket,) = lobby.issue(1)
     lobby.opt_in(ticket, "+62 812 3456 7890")
     lobby.run()  # nobody before A001: "0 before you" is due at once
     (sent,) = receiver.delivered
-    assert (sent.method, sent.path) == ("POST", "/v21.0/106540352242922/messages")
+    assert (sent.method, sent.path) == ("POST", "/v23.0/106540352242922/messages")
     assert sent.headers["authorization"] == f"Bearer {TOKEN}"
     assert sent.json() == {
         "messaging_product": "whatsapp", "recipient_type": "individual",

@@ -167,7 +167,7 @@ class NotifyConfig:
     offer_seconds: float = 45.0  # the consent and keypad screens give up after this idle
     # WhatsApp Business Cloud API
     api_base: str = "https://graph.facebook.com"
-    api_version: str = "v21.0"
+    api_version: str = "v23.0"
     phone_number_id: str = ""
     # SMS gateway over HTTP
     sms_format: str = "form"  # form | json

@@ -28,7 +28,7 @@ def parse_notify(root: _Reader, nik_salt: bytes | None) -> NotifyConfig:
     token = sub._get("token", "", str, "the gateway's token in quotes").strip()
     api_base = sub._get("api_base", "https://graph.facebook.com", str,
                         'an address such as "https://graph.facebook.com"').strip().rstrip("/")
-    version = sub._get("api_version", "v21.0", str, 'a Graph API version such as "v21.0"')
+    version = sub._get("api_version", "v23.0", str, 'a Graph API version such as "v23.0"')
     number_id = sub._get("phone_number_id", "", str, "the WhatsApp phone number id in quotes")
     extra = sub._get("sms_extra", {}, dict, "a table of fixed text fields")
     if not all(isinstance(v, str) and _FIELD.match(k) for k, v in extra.items()):
@@ -70,7 +70,7 @@ def _check_gateway(sub: _Reader, config: NotifyConfig, nik_salt: bytes | None) -
             sub.report("api_base", 'an http(s) address such as "https://graph.facebook.com"',
                        config.api_base)
         if not re.fullmatch(r"v\d+\.\d+", config.api_version):
-            sub.report("api_version", 'a Graph API version such as "v21.0"', config.api_version)
+            sub.report("api_version", 'a Graph API version such as "v23.0"', config.api_version)
         if not config.phone_number_id.isdigit():
             sub.report("phone_number_id", "the WhatsApp Business phone number id (digits, "
                        "from Meta's app dashboard)", config.phone_number_id or None)
