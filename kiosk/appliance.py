@@ -321,11 +321,13 @@ def _make_counter_buttons(config: Config, appliance: Appliance, feed: CallFeed,
 
 
 def start_notify(config: Config, appliance: Appliance,
-                 clock: Callable[[], datetime] = utc_now) -> Any:
+                 clock: Callable[[], datetime] | None = None) -> Any:
     """The opt-in message worker ([notify] enabled), woken by every call on the feed;
-    None when off. Offices without it never import the gateways (or httpx)."""
+    None when off. Offices without it never import the gateways (or httpx). Its clock
+    is the issuing service's unless given: one office day for tickets and messages."""
     if not config.notify.enabled:
         return None
+    clock = clock or appliance.service.clock
     from kiosk.notify.gateways import make_gateway
     from kiosk.notify.worker import NotifyWorker
 

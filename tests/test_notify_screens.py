@@ -302,3 +302,49 @@ async def test_the_offer_screens_are_readable_and_fit(config: Config, notify_app
         await pilot.pause()
         check("done")
     assert not failures, "\n".join(failures)
+
+
+async def test_kiosk_run_starts_the_worker_after_the_first_frame(
+        config: Config, make_app, clock: MovableClock, tmp_path) -> None:
+    """`kiosk run`'s start-up thread starts the worker once [notify] is on, after the lobby
+    outputs (calls wake it); the next ticket then offers the messages."""
+    import socket
+    import threading
+
+    from kiosk import cli
+    from kiosk.config import LanApiConfig
+    from tests.notify_receiver import Receiver
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    receiver = Receiver().start()
+    cfg = dataclasses.replace(
+        notifying(config, url=f"{receiver.url}/hook"), lan_api=LanApiConfig("127.0.0.1", port),
+        calling=dataclasses.replace(config.calling, speech=False))
+    app, appliance = make_app(cfg, clock)
+    started = threading.Event()
+
+    def start_later() -> None:
+        cli._start_after_first_frame(cfg, appliance, app)
+        started.set()
+
+    app.start_later = start_later
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert await until(pilot, started.is_set)
+            assert app.notifier is appliance.notifier is not None
+            await pilot.press("1")
+            await settle(pilot)
+            assert app.screen.query("#notify-offer")
+            await pilot.press("0")
+            await settle(pilot)
+            await pilot.press("enter")
+            await pilot.pause()
+            await type_keys(pilot, "081377712468")
+            await pilot.press("enter")
+            # "0 before you" leaves at once: the opt-in wakes the running worker.
+            assert await until(pilot, lambda: len(receiver.delivered) == 1)
+            assert receiver.delivered[0].json()["ticket"] == "A001"
+    finally:
+        receiver.stop()
