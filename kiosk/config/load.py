@@ -31,6 +31,7 @@ from kiosk.config.parse_office import (
     parse_holidays,
     parse_hours,
     parse_office,
+    parse_survey,
 )
 from kiosk.config.parse_services import check_counters, fold_service_hours, parse_lanes
 from kiosk.config.reader import _REQUIRED, ConfigError, _Reader, resolve_path
@@ -55,7 +56,7 @@ def load_config(path: Path | str) -> Config:
     root.unknown_keys({"simulation", "language", "database", "office", "hours", "holidays",
                        "lanes", "printer", "gpio", "staff", "screen", "checkin", "camera",
                        "counters", "calling", "lan_api", "board", "display", "sync",
-                       "walkin", "services"})
+                       "walkin", "services", "survey"})
     simulation = root.boolean("simulation", False)
     root.checked(lambda: _check_clock_shift(root, simulation))
     office = root.checked(lambda: parse_office(root))
@@ -90,6 +91,7 @@ def load_config(path: Path | str) -> Config:
         "board": root.checked(lambda: parse_board(root)),
         "display": root.checked(lambda: parse_display(root, counters if counters_ok else None)),
         "sync": root.checked(lambda: parse_sync(root)),
+        "survey": root.checked(lambda: parse_survey(root)),
     }
     parts["walkin"] = root.checked(lambda: parse_walkin(root, parts["checkin"]))
     nik_services = [code for code, lane in (lanes or {}).items() if lane.nik]

@@ -128,6 +128,13 @@ class BoardConfig:
 
 
 @dataclass(frozen=True)
+class SurveyConfig:
+    """[survey]: the satisfaction survey station (kiosk/survey/, docs/operation.md)."""
+
+    mode: str = "full"  # full (nine elements, the IKM) | quick (one question, four faces)
+
+
+@dataclass(frozen=True)
 class SyncConfig:
     """The central hub (docs/sync-protocol.md); no hub_url: the kiosk works alone."""
 
@@ -212,6 +219,7 @@ class Config:
     spoken_prompts: bool = False  # say short prompts after a press or scan
     sync: SyncConfig = SyncConfig()
     walkin: WalkinConfig = WalkinConfig()
+    survey: SurveyConfig = SurveyConfig()
 
     @property
     def timezone(self) -> ZoneInfo:

@@ -1,5 +1,5 @@
 """The office and its service day in the config file: [office], [hours] and
-holidays, [calling] and the lobby [board]'s notice."""
+holidays, [calling], the lobby [board]'s notice and the [survey] station's mode."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from kiosk.config.model import (
     CallingConfig,
     DayHours,
     Office,
+    SurveyConfig,
 )
 from kiosk.config.reader import _REQUIRED, _Reader
 
@@ -126,3 +127,12 @@ def parse_board(root: _Reader) -> BoardConfig:
     sub.unknown_keys({"notice"})
     notice = sub._get("notice", "", str, "a text value in quotes")
     return BoardConfig(" ".join(notice.split()))
+
+
+SURVEY_MODES = ("full", "quick")
+
+
+def parse_survey(root: _Reader) -> SurveyConfig:
+    sub = root.table("survey", required=False)
+    sub.unknown_keys({"mode"})
+    return SurveyConfig(sub.choice("mode", SURVEY_MODES, "full"))

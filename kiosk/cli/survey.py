@@ -1,0 +1,30 @@
+"""`kiosk survey`: the satisfaction survey station (SKM), a full-screen Textual app.
+
+Like `kiosk board`, it becomes its own program (``python -m screens.survey``):
+the CLI is domain-side and never imports the UI (tests/test_architecture.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    survey = sub.add_parser("survey", help="full-screen satisfaction survey station (SKM)")
+    survey.add_argument("--mode", choices=("full", "quick"),
+                        help="override [survey] mode: full = nine elements (the IKM), "
+                        "quick = one question, reported apart")
+
+
+def dispatch(args: argparse.Namespace, config: Config) -> int | None:
+    """Run `kiosk survey`; None when the command is someone else's."""
+    if getattr(args, "command", None) != "survey":
+        return None
+    from kiosk.cli.calling import _exec_module
+
+    extra = ["--mode", args.mode] if args.mode else []
+    return _exec_module("screens.survey", ["--config", str(config.path.resolve()), *extra])
