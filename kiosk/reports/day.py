@@ -43,6 +43,7 @@ from kiosk.reports.queue_figures import (
     wait_minutes,
 )
 from kiosk.reports.rows import read_rows
+from kiosk.reports.skm import read_skm
 from kiosk.reports.staff_actions import pauses_and_actions
 from kiosk.reports.stats import stats
 
@@ -98,7 +99,7 @@ def build_report(db: sqlite_utils.Database, config: Config, first: date, last: d
     total = (days[0] if first == last and days
              else _figures(rows, first, last, span, config, now))
     return Report(config.office.code, config.office.name, config.timezone.key, first, last,
-                  now.astimezone(config.timezone), days, total)
+                  now.astimezone(config.timezone), days, total, read_skm(db, config, first, last))
 
 
 def day_figures(db: sqlite_utils.Database, config: Config, day: date,

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import date, datetime
 
+    from kiosk.reports.skm import SkmFigures
+
 
 @dataclass(frozen=True)
 class Stats:
@@ -234,6 +236,7 @@ class Report:
     generated_at: datetime  # office-local
     days: tuple[Figures, ...]  # office days with any activity, in order
     total: Figures
+    skm: SkmFigures | None = None  # the satisfaction survey of the whole period
 
     @property
     def single_day(self) -> bool:

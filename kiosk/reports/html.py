@@ -16,6 +16,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kiosk.reports.skm_forms import report_lanes, skm_html, skm_lines
 from kiosk.texts import TEXTS, ZONE_ABBREVIATIONS, format_date, t
 
 if TYPE_CHECKING:
@@ -421,6 +422,7 @@ def render_html(report: Report, language: str = "id") -> str:
     parts.append(_table(*staff_table(total, language, report.single_day), "table-staff",
                         words=True))
     parts.append(f'<p class="note">{html.escape(t("report.staff_note", language))}</p>')
+    parts.append(skm_html(report.skm, report_lanes(report), language, _table))
     parts.append(f'<p class="note">{html.escape(t("report.note", language))}</p>')
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
@@ -488,5 +490,6 @@ def render_table(report: Report, language: str = "id") -> str:
     lines += [t("report.note", language), t("report.refusals_note", language),
               *([t("report.no_numbers_note", language)] if _no_numbers_seen(total) else []),
               *([t("report.nik_mistakes_note", language)] if total.nik_mistakes else []),
-              t("report.staff_note", language)]
-    return "\n".join(lines) + "\n"
+              t("report.staff_note", language), ""]
+    lines += skm_lines(report.skm, report_lanes(report), language, _text_table)
+    return "\n".join(lines)

@@ -101,4 +101,29 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Number {label} has already answered the survey today. Thank you."),
     "survey.refused.invalid": ("Jawaban tidak lengkap: {problem}",
                                "The answers are incomplete: {problem}"),
+    # The report's SKM section (kiosk/reports/skm_forms.py).
+    "report.skm.title": ("Survei Kepuasan Masyarakat (SKM)", "Public Satisfaction Survey (SKM)"),
+    "report.skm.none": ("Belum ada jawaban survei pada periode ini.",
+                        "No survey answers in this period."),
+    "report.skm.all": ("Seluruh layanan", "All services"),
+    "report.skm.scope": ("Layanan", "Service"),
+    "report.skm.respondents": ("Responden", "Respondents"),
+    "report.skm.weighted": ("NRR tertimbang", "Weighted NRR"),
+    "report.skm.band": ("Mutu pelayanan", "Service quality"),
+    "report.skm.mean": ("Rata-rata", "Mean"),
+    "report.skm.element": ("Unsur", "Element"),
+    "report.skm.element_name": ("Nama unsur", "Element name"),
+    "report.skm.profile": ("Profil responden", "Respondents' profile"),
+    "report.skm.quick": ("Survei singkat (satu pertanyaan, tidak masuk IKM)",
+                         "Quick survey (one question, not in the IKM)"),
+    "report.skm.comments": ("Saran dan komentar", "Suggestions and comments"),
+    "report.skm.chart": ("Nilai rata-rata (NRR) per unsur, skala 1-4",
+                         "Mean value (NRR) per element, 1-4 scale"),
+    "report.skm.note": (
+        "IKM menurut PermenPANRB 14/2017: NRR per unsur = jumlah nilai / jumlah responden;"
+        " NRR tertimbang = jumlah NRR x 1/9; IKM = NRR tertimbang x 25. Mutu: A 88,31-100;"
+        " B 76,61-88,30; C 65,00-76,60; D 25,00-64,99.",
+        "IKM per PermenPANRB 14/2017: NRR per element = sum of answers / respondents;"
+        " weighted NRR = sum of NRR x 1/9; IKM = weighted NRR x 25. Quality: A 88.31-100;"
+        " B 76.61-88.30; C 65.00-76.60; D 25.00-64.99."),
 }
