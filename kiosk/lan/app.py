@@ -37,6 +37,7 @@ from kiosk.lan.api import (
     BoardFeed,
 )
 from kiosk.lan.board_page import board_page
+from kiosk.lan.survey_page import survey_routes
 from kiosk.web.bearer import unauthorized
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def misdirected(request: Request) -> ApiError:
     if match and match.group(2) and match.group(2) not in ACTIONS:
         return ApiError(HTTPStatus.NOT_FOUND, f"Perintah tidak dikenal: {match.group(2)} / "
                         f"unknown action; use one of {', '.join(ACTIONS)}")
-    if match or path.startswith((PREFIX, "/board")) or path == "/health":
+    if match or path.startswith((PREFIX, "/board", "/survey")) or path == "/health":
         return ApiError(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} tidak bisa di sini / "
                         f"{method} is not allowed here")
     return ApiError(HTTPStatus.NOT_FOUND, "Tidak ada di sini / not found")
@@ -279,6 +280,7 @@ def create_app(api: LanApi, streams: BoardStreams) -> Starlette:
         Route("/board/events", guarded(streams.response), methods=get),
         Route(f"{PREFIX}/queue", guarded(queue), methods=get),
         Route(f"{PREFIX}/counters/{{rest:path}}", guarded(counters), methods=get_post),
+        *survey_routes(api, read_body, guarded),
     ]
     return Starlette(routes=routes, middleware=[Middleware(ConventionalHeaderCase)],
                      exception_handlers={404: not_routed, 405: not_routed})

@@ -12,7 +12,9 @@ Security model (docs/lan-api.md): the API listens only where config says
 (default localhost); each counter has its own bearer token, stored in config
 only as a SHA-256 hash (tokens are random, so a plain hash is enough); a
 token acts only for its own counter. The lobby board and /health need no
-token: they show only what the lobby TV shows anyway.
+token: they show only what the lobby TV shows anyway. Nor does the survey page
+(``/survey``, for a tablet at the exit): it needs a served ticket of today that
+has not answered yet, and shows nothing about anyone.
 
 Hardware-free on purpose: after a call or recall the API calls ``on_call``,
 and the composition root decides what speaks and what lights up.
@@ -41,6 +43,8 @@ from kiosk.lan.api import (
 )
 from kiosk.queue.calling import CallingService, CallRefused
 from kiosk.queue.calling_view import board_state, calling_service, change_marker
+from kiosk.queue.schedule import Schedule
+from kiosk.survey.responses import SurveyDesk
 from kiosk.web.bearer import bearer_token
 
 if TYPE_CHECKING:
@@ -75,6 +79,8 @@ class LanApi:
         self.db = store.connect(config.database)  # our own: never share a transaction
         try:
             self.calling: CallingService = calling_service(config, self.db, clock)
+            self.survey = SurveyDesk(self.db, config.office.code, config.office.device_id,
+                                     clock, schedule=Schedule.of(config))
             self.feed = BoardFeed(self._locked(lambda: board_state(self.calling, config)),
                                   self._locked(lambda: change_marker(self.calling)), poll_s)
             streams = BoardStreams(self.feed, stream_s)
@@ -89,6 +95,11 @@ class LanApi:
             self.db.close()
             raise
         self._closed = False
+
+    def survey_call(self, method: str, *args: Any) -> Any:
+        """``SurveyDesk.find`` or ``.record`` on the API's connection, under its lock."""
+        with self.lock:
+            return getattr(self.survey, method)(*args)
 
     def _locked(self, fn: Callable[[], Any]) -> Callable[[], Any]:
         def run() -> Any:
