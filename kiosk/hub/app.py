@@ -26,6 +26,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from kiosk.clock import utc_now
+from kiosk.hub.skm import office_skm
 from kiosk.hub.store import HubError, HubStore, Principal
 from kiosk.sync.protocol import (
     MAX_BODY_BYTES,
@@ -187,6 +188,18 @@ class HubApp:
                                          request.query_params.get("after", ""), limit)
         return _ok({"office": office, "day": day.isoformat(), "events": events})
 
+    async def office_skm(self, request: Request, who: Principal) -> JSONResponse:
+        """The office's satisfaction survey index across its kiosks (kiosk/hub/skm.py)."""
+        office = request.path_params["office"]
+        try:
+            first = date.fromisoformat(request.query_params.get("from", ""))
+            last = date.fromisoformat(request.query_params.get("to", "") or first.isoformat())
+        except ValueError:
+            raise ProtocolError("'from' (and 'to') must be dates YYYY-MM-DD") from None
+        if last < first or (last - first).days >= 366:
+            raise ProtocolError("'to' must be from 'from' to 365 days after it")
+        return _ok(await run_in_threadpool(office_skm, self.store, office, first, last))
+
     async def office_leases(self, request: Request, who: Principal) -> JSONResponse:
         office = request.path_params["office"]
         try:
@@ -220,6 +233,8 @@ class HubApp:
             Route(f"{PREFIX}/offices/{{office}}/settings", g("central", self.office_settings),
                   methods=["GET", "PUT"]),
             Route(f"{PREFIX}/offices/{{office}}/events", g("central", self.office_events),
+                  methods=["GET"]),
+            Route(f"{PREFIX}/offices/{{office}}/skm", g("central", self.office_skm),
                   methods=["GET"]),
             Route(f"{PREFIX}/offices/{{office}}/leases", g("central", self.office_leases),
                   methods=["GET"]),

@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kiosk.queue.calling import parse_label
 from kiosk.store import immediate
 from kiosk.store.events import append_event
 from kiosk.store.ids import new_id
@@ -49,6 +48,7 @@ MODES = ("full", "quick")
 EVENT = "survey_answered"
 SERVED_STATUSES = ("called", "served")
 _TICKET_ID = re.compile(r"^[A-Z0-9-]{2,16}-[0-9a-f]{32}$")
+_LABEL = re.compile(r"^([A-Z])0*([0-9]{1,6})$")  # "A012" as printed; "a12 " typed
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -178,11 +178,11 @@ class SurveyDesk:
             if row is not None and row[1] != day.isoformat():
                 return SurveyRefused("other_day", row[4])
         else:
-            parsed = parse_label(text)
-            row = None if parsed is None else conn.execute(
+            label = _LABEL.fullmatch(shown)
+            row = None if label is None else conn.execute(
                 "SELECT id, office_day, lane, number, label, status FROM tickets"
                 " WHERE office_code = ? AND office_day = ? AND lane = ? AND number = ?",
-                (self.office_code, day.isoformat(), *parsed)).fetchone()
+                (self.office_code, day.isoformat(), label[1], int(label[2]))).fetchone()
         if row is None:
             return SurveyRefused("unknown_ticket", shown)
         ticket_id, _, lane, number, label, status = row
