@@ -15,11 +15,18 @@
 Queues of 50, 200 and 400 waiting applicants (half walk-in, a third booked, the
 rest priority), three counters as in config/kiosk.toml, priority-first; the
 press is a walk-in, the lane the policy calls last, so the simulation runs
-longest. In (2) each new ticket is set aside after its press (outside the timing)
-so the queue stays the size it is measured at, and no forecast can go on from the
-last; in (3) the queue grows by one walk-in a press.
+longest. The same again for the Batam-like office of
+config/example-multiservice.toml ("multiservice"): five services, eight
+counters, passport services through two stages (the day's first calls send
+applicants on to "foto", so both stages have queues), against the three-lane
+office measured in the same run.
+
+In (2) each new ticket is set aside after its press (outside the timing) so the
+queue stays the size it is measured at, and no forecast can go on from the last;
+in (3) the queue grows by one walk-in a press.
 
 Run: .venv/bin/python bench/estimate_cost.py [--presses N] [--sizes 50,200,400]
+                                             [--offices default,multiservice]
 """
 
 from __future__ import annotations
@@ -55,7 +62,11 @@ from kiosk.store import immediate  # noqa: E402
 from kiosk.store.events import append_event  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 2, tzinfo=UTC)  # 10:00 WITA, a Wednesday
-LANE_MIX = "AAAAAABBBBPP"  # half walk-in, a third booked, the rest priority
+# Which tickets wait, per office: half walk-in, a third booked, the rest priority for
+# the default office; regular passports, express, priority, pick-up, stay permits and
+# online bookings for the Batam-like one.
+OFFICES = {"default": ("kiosk.toml", "AAAAAABBBBPP"),
+           "multiservice": ("example-multiservice.toml", "AAAAAACCPPDDEB")}
 CALLS_BEFORE = 30  # calls already made today: the counters' ratios and turns
 
 
@@ -67,8 +78,8 @@ class LaneCountIssuing(IssuingService):
         return ticket.ahead, ticket_wait(estimate)
 
 
-def config_for(folder: Path):
-    config = load_config(ROOT / "config" / "kiosk.toml")
+def config_for(folder: Path, office: str = "default"):
+    config = load_config(ROOT / "config" / OFFICES[office][0])
     lanes = {code: dataclasses.replace(lane, cap=None) for code, lane in config.lanes.items()}
     gpio = dataclasses.replace(config.gpio, cooldown_s=0, bounce_s=0)
     walkin = dataclasses.replace(config.walkin, per_minute=10**9)
@@ -80,18 +91,19 @@ class Office:
     """A store with ``waiting`` applicants waiting and the day's first calls made."""
 
     def __init__(self, folder: Path, waiting: int, service_class: type[IssuingService],
-                 seed: int = 13) -> None:
+                 seed: int = 13, office: str = "default") -> None:
         folder.mkdir()
-        self.config = config_for(folder)
+        self.config = config_for(folder, office)
+        lane_mix = OFFICES[office][1]
         self.db = store.connect(self.config.database)
         rng = random.Random(seed)
         numbering = Numbering(self.db, self.config.office.code, "BENCH")
         day = NOW.date()
         for _ in range(waiting + CALLS_BEFORE):
-            numbering.take(rng.choice(LANE_MIX), day, None, NOW)
+            numbering.take(rng.choice(lane_mix), day, None, NOW)
         self.calling = calling_service(self.config, self.db, lambda: NOW)
         counters = sorted(self.calling.counters)
-        for i in range(CALLS_BEFORE):
+        for i in range(CALLS_BEFORE):  # with stages, "next" sends the last one on
             self.calling.call_next(counters[i % len(counters)])
         printer = EscposTicketPrinter(StampedDummy, self.config.printer.paper_width_mm, 0.5)
         self.service = service_class(self.config, self.db, printer, clock=lambda: NOW)
@@ -177,17 +189,21 @@ def main() -> None:
     parser.add_argument("--presses", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--sizes", default="50,200,400")
+    parser.add_argument("--offices", default="default,multiservice")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    offices = args.offices.split(",")
     (ROOT / "var").mkdir(exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="bench-", dir=ROOT / "var"))
     figures: dict = {"bench": "estimate_cost", "presses": args.presses, "rounds": args.rounds,
-                     "sizes": {}}
+                     "sizes": {}, "offices": {}}
     bare = BareCommit(folder)
     try:
-        for size in sizes:
-            old = Office(folder / f"lane-{size}", size, LaneCountIssuing)
-            new = Office(folder / f"forecast-{size}", size, IssuingService)
+        for office, size in [(o, s) for o in offices for s in sizes]:
+            print(f"-- office: {office}")
+            old = Office(folder / f"lane-{office}-{size}", size, LaneCountIssuing, office=office)
+            new = Office(folder / f"forecast-{office}-{size}", size, IssuingService,
+                         office=office)
             try:
                 costs = estimate_costs(new, args.rounds)
                 floor, before, after = [], [], []
@@ -229,8 +245,21 @@ def main() -> None:
                 row["press_forecast_median_ms"] / row["bare_commit_median_ms"], 2)
             row["burst_ratio_vs_lane_count"] = round(
                 row["burst_press_forecast_median_ms"] / row["burst_press_lane_count_median_ms"], 2)
-            figures["sizes"][str(size)] = row
+            figures["offices"].setdefault(office, {})[str(size)] = row
+            if office == "default":
+                figures["sizes"][str(size)] = row  # where earlier runs kept them
             report(size, row)
+        for size in sizes:  # the Batam-like office against the three-lane one, same run
+            rows = [figures["offices"].get(o, {}).get(str(size)) for o in
+                    ("multiservice", "default")]
+            if all(rows):
+                many, few = rows
+                ratio = {k: round(many[k] / few[k], 2) for k in (
+                    "estimate_forecast_warm_median_ms", "press_forecast_median_ms")}
+                figures.setdefault("multiservice_vs_default", {})[str(size)] = ratio
+                print(f"{size:4d} waiting | five services with stages vs three lanes: estimate"
+                      f" x{ratio['estimate_forecast_warm_median_ms']}, press -> bytes"
+                      f" x{ratio['press_forecast_median_ms']}")
     finally:
         bare.conn.close()
         shutil.rmtree(folder, ignore_errors=True)

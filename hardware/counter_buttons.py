@@ -25,7 +25,8 @@ from gpiozero.pins.mock import MockFactory
 log = logging.getLogger(__name__)
 
 ACTIONS = ("next", "recall")
-OnPress = Callable[[int, str], None]  # (counter number, "next" | "recall")
+# (counter number, "next" | "recall") -> why the press did nothing (None: it called/recalled)
+OnPress = Callable[[int, str], "str | None"]
 
 
 @dataclass
@@ -56,6 +57,7 @@ class CounterButtons:
         self._factory = pin_factory
         self._lock = threading.Lock()
         self._windows = {key: _Window() for key in pins}
+        self._outcomes: dict[tuple[int, str], str | None] = {}
         self._ignored = 0
         self.buttons: dict[tuple[int, str], Button] = {}
         try:
@@ -99,13 +101,23 @@ class CounterButtons:
             window.last_edge = now
             if bouncing or cooling:
                 self._ignored += 1
+                self._outcomes[key] = "ignored"
                 return
             window.last_accepted = now
         try:
-            self._on_press(*key)
+            outcome = self._on_press(*key)
         except Exception:
             # Never unwind into gpiozero's event thread or leave a mock pin half-pressed.
             log.exception("counter %s %s button failed", *key)
+            outcome = "failed"
+        with self._lock:
+            self._outcomes[key] = outcome
+
+    def outcome(self, counter: int, action: str) -> str | None:
+        """Why the last press of this button did nothing ("nobody_waiting", "no_current",
+        "ignored", "failed"), or None when it called or recalled someone."""
+        with self._lock:
+            return self._outcomes.get((counter, action))
 
     def simulate_press(self, counter: int, action: str) -> bool:
         """Press and release a mock button; False when that counter has no such button."""

@@ -27,6 +27,7 @@ from hardware.gpio_panel import make_pin_factory
 from hardware.printers import DRIVER_ERRORS, EscposTicketPrinter, describe, explain, make_printer
 from hardware.sim_printer import SimulationPrinter
 from kiosk.config import Config
+from kiosk.doctor.gpio_checks import buttons_note, more_buttons, reserved_pin_finding
 from kiosk.doctor.runner import Check, CheckResult, check, result
 from kiosk.doctor.system_checks import kiosk_running, run_command
 from kiosk.ports import PaperStatus
@@ -160,7 +161,11 @@ def camera_probe(config: Config, wait_s: float = CAMERA_WAIT_S) -> CheckResult:
 
 
 def gpio_probe(config: Config, factory=None) -> CheckResult:
-    """Load the pin factory and claim the three pins, then let go of them.
+    """Load the pin factory and claim every button and the paper lamp, then let go of them.
+
+    The buttons of other services and of the counters are claimed too: a pin the
+    kiosk cannot use shows here, not as a button that does nothing. A pin outside
+    BCM 2-27 that works is still a warning (kiosk/doctor/gpio_checks.py).
 
     ``factory``: an already-running factory (the tests pass the one a panel
     holds, as a running kiosk would); by default the one the kiosk would make.
@@ -176,8 +181,9 @@ def gpio_probe(config: Config, factory=None) -> CheckResult:
     claimed = []
     pins = {"walkin": gpio.walkin_button, "priority": gpio.priority_button,
             "led": gpio.paper_led}
+    claims = [*pins.items(), *more_buttons(config)]
     try:
-        for role, pin in pins.items():
+        for role, pin in claims:
             try:
                 if role == "led":
                     claimed.append(LED(pin, initial_value=False, pin_factory=factory))
@@ -196,11 +202,14 @@ def gpio_probe(config: Config, factory=None) -> CheckResult:
         if own_factory:
             with contextlib.suppress(Exception):
                 factory.close()
-    if isinstance(factory, MockFactory):
-        if config.simulation:
-            return result("gpio", "pass", "doctor.gpio.mock_ok", **pins)
+    if isinstance(factory, MockFactory) and not config.simulation:
         return result("gpio", "warn", "doctor.gpio.not_pi", "doctor.gpio.not_pi.fix")
-    return result("gpio", "pass", "doctor.gpio.ok", factory=type(factory).__name__, **pins)
+    if (reserved := reserved_pin_finding(config)) is not None:
+        return reserved
+    if isinstance(factory, MockFactory):
+        return result("gpio", "pass", "doctor.gpio.mock_ok", more=buttons_note(config), **pins)
+    return result("gpio", "pass", "doctor.gpio.ok", factory=type(factory).__name__,
+                  more=buttons_note(config), **pins)
 
 
 # -- sound ------------------------------------------------------------------------------------

@@ -53,6 +53,11 @@ class LobbySimulation:
             return False
         return self.counter_buttons.simulate_press(counter, action)
 
+    def counter_outcome(self, counter: int, action: str) -> str | None:
+        if self.counter_buttons is None:
+            return None
+        return self.counter_buttons.outcome(counter, action)
+
     def watch_display(self, callback: Callable[[], None] | None) -> None:
         self._watcher = callback
 

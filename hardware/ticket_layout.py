@@ -84,6 +84,18 @@ def _footer_lines(ticket: TicketContent) -> list[str]:
             t("slip.instruction", ticket.language), t("slip.keep", ticket.language)]
 
 
+def _qr_payload(ticket: TicketContent) -> str:
+    """The tracking page's address when [tracking] is set, else the ticket id as before."""
+    return ticket.track_url or ticket.ticket_id
+
+
+def _track_lines(ticket: TicketContent) -> list[str]:
+    if not ticket.track_url or not ticket.track_code:
+        return []
+    return [t("slip.track", ticket.language),
+            t("slip.track_code", ticket.language, code=ticket.track_code)]
+
+
 def _print_lines(printer: Escpos, text: str, width: int) -> None:
     """Plain ASCII straight to the device: identical in every code page, so the
     per-character code-page search of python-escpos' magic encoder (most of
@@ -161,7 +173,9 @@ def render_ticket(printer: Escpos, ticket: TicketContent, paper_width_mm: int) -
         printer._raw(b"\n")
         printer._raw(_style(align="center"))
         # Native GS ( k: a few bytes instead of a raster image, and sharp on any printer.
-        printer.qr(ticket.ticket_id, native=True, size=_QR_MODULE_DOTS[paper_width_mm])
+        printer.qr(_qr_payload(ticket), native=True, size=_QR_MODULE_DOTS[paper_width_mm])
+        for line in _track_lines(ticket):
+            _print_lines(printer, line, cols)
     printer._raw(_cut())
 
 
@@ -178,6 +192,8 @@ def render_preview(ticket: TicketContent, paper_width_mm: int) -> str:
     for line in [*_priority_lines(ticket), *_date_lines(ticket), *_footer_lines(ticket)]:
         lines += _wrap(line, cols)
     if ticket.print_qr and ticket.ticket_id:
-        lines += ["", *_wrap(f"[QR] {ticket.ticket_id}", cols)]
+        lines += ["", *_wrap(f"[QR] {_qr_payload(ticket)}", cols)]
+        for line in _track_lines(ticket):
+            lines += _wrap(line, cols)
     lines.append("=" * cols)
     return "\n".join(line.center(cols).rstrip() for line in lines)

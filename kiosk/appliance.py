@@ -20,6 +20,7 @@ from kiosk.clock import utc_now
 from kiosk.queue.call_feed import CallFeed, FeedCall
 from kiosk.queue.clock_trust import ClockTrust
 from kiosk.queue.issuing import IssuingService
+from kiosk.tracking.links import link_maker
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -75,8 +76,10 @@ def build(config: Config, *, with_gpio: bool = True,
     trust = None if config.simulation else ClockTrust.for_system()
     if trust is not None:
         trust.check(db.conn, clock())  # logs the clock state, anchors it if NTP synced
+    links = link_maker(config.tracking.base_url, config.checkin.nik_salt)
     if not with_gpio:
-        service = IssuingService(config, db, printer, clock=clock, clock_trust=trust)
+        service = IssuingService(config, db, printer, clock=clock, clock_trust=trust,
+                                 track_link=links)
         appliance = Appliance(config, db, printer, service, checkin_for(config, service))
         _adopt_hub_state(config, appliance)
         return appliance
@@ -85,7 +88,8 @@ def build(config: Config, *, with_gpio: bool = True,
 
     factory = make_pin_factory("mock" if config.simulation else config.gpio.pin_factory)
     lamp = FaultLamp(config.gpio, factory)
-    service = IssuingService(config, db, printer, lamp=lamp, clock=clock, clock_trust=trust)
+    service = IssuingService(config, db, printer, lamp=lamp, clock=clock, clock_trust=trust,
+                             track_link=links)
     appliance = Appliance(config, db, printer, service, checkin_for(config, service),
                           pin_factory=factory)
     panel = ButtonPanel(config.gpio, lambda lane: appliance.on_press(lane), factory)
@@ -228,9 +232,12 @@ def _announce(config: Config, announcer: Any, chime: Any) -> Callable[[FeedCall]
                 chime.ring()
             return
         before = (lambda: chime.ring(wait=True)) if chime is not None else None
-        announcer.announce(call_text(call.label, call.counter, "id"), before=before)
+        stage = {lang: config.stage_name(call.stage, lang) if call.stage else None
+                 for lang in ("id", "en")}
+        announcer.announce(call_text(call.label, call.counter, "id", stage["id"]),
+                           before=before)
         if config.calling.speech_english:
-            announcer.announce(call_text(call.label, call.counter, "en"),
+            announcer.announce(call_text(call.label, call.counter, "en", stage["en"]),
                                voice=config.calling.voice_english)
 
     return listener
@@ -289,14 +296,16 @@ def _make_counter_buttons(config: Config, appliance: Appliance, feed: CallFeed,
     calling = calling_service(config, db, clock)
     lock = threading.Lock()  # gpiozero may run two buttons' handlers on different threads
 
-    def pressed(counter: int, action: str) -> None:
+    def pressed(counter: int, action: str) -> str | None:
+        """Call or recall; the reason when nothing happened (the simulation shows it)."""
         with lock:
             result = calling.call_next(counter) if action == "next" else calling.recall(counter)
         if result is None or isinstance(result, CallRefused):
-            reason = "nobody waiting" if result is None else result.reason
+            reason = "nobody_waiting" if result is None else result.reason
             log.info("counter %s %s button: %s", counter, action, reason)
-            return
+            return reason
         feed.poke()
+        return None
 
     appliance.closers.append(db.close)
     try:

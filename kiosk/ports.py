@@ -53,6 +53,10 @@ class TicketContent:
     # Lane P with NIK entry (kiosk/queue/walkin_guard.py): "lansia" (from the NIK's birth date),
     # "balita", "disabilitas" or "ibu_hamil" (staff check at the counter); None: no line.
     priority_reason: str | None = None
+    # [tracking] (kiosk/tracking/links.py): the QR opens this page instead of holding the id,
+    # and the short code under it can be typed on the page.
+    track_url: str | None = None
+    track_code: str | None = None
 
 
 class TicketPrinter(Protocol):
@@ -98,6 +102,11 @@ class Simulation(Protocol):
 
     def press_counter(self, counter: int, action: str) -> bool:
         """Press a counter's mock "next"/"recall" button; False if it has none."""
+        ...
+
+    def counter_outcome(self, counter: int, action: str) -> str | None:
+        """Why that button's last press did nothing ("nobody_waiting", "no_current",
+        "ignored", "failed"); None when it called or recalled someone."""
         ...
 
     def watch_display(self, callback: Callable[[], None] | None) -> None:

@@ -28,6 +28,7 @@ from screens.messages import (
 )
 from screens.pin import PinScreen
 from screens.screen_kinds import applicant_entry_screen, staff_screen, typing_screen
+from screens.sim_counter import feedback, press_counter
 from screens.terminal_watch import end_soon_after_hangup, terminal_gone
 from screens.themes import install_themes, theme_setting
 
@@ -400,11 +401,17 @@ class KioskApp(KeepRunning):
             self._waiting.append(("simulate", lane))
 
     def action_simulate_counter(self, action: str) -> None:
-        """Counter 1's mock button; a thread, as the press writes to the store."""
+        """Counter 1's mock button; a thread, as the press writes to the store. A press
+        that does nothing (nobody waiting, say) says so, as a staff screen would."""
         if self.simulation is not None:
             simulation = self.simulation
-            self.run_worker(lambda: simulation.press_counter(1, action), thread=True,
-                            group="sim-counter", exit_on_error=False)
+
+            def press() -> None:
+                if (why := press_counter(simulation, 1, action)) is not None:
+                    self.call_from_thread(lambda: self.notify(
+                        feedback(self.config, 1, action, why, self.language)))
+
+            self.run_worker(press, thread=True, group="sim-counter", exit_on_error=False)
 
     def action_toggle_paper(self) -> None:
         if self.simulation is not None:

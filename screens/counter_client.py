@@ -86,11 +86,13 @@ ACTION_TEXT = {  # shown after success, Indonesian first like every staff messag
     "recall": "Memanggil ulang {label}",
     "served": "{label} selesai dilayani",
     "no-show": "{label} ditandai tidak hadir",
+    "send": "{label} dikirim ke tahap {stage}",
 }
 
 
 class CounterClientApp(App[None]):
-    """Next (N), recall (R), served (S), no-show (X) for one counter."""
+    """Next (N), recall (R), served (S), no-show (X) for one counter; send on (K, *kirim*)
+    to the next stage of a multi-stage visit."""
 
     TITLE = "Loket"
     ENABLE_COMMAND_PALETTE = False
@@ -99,6 +101,7 @@ class CounterClientApp(App[None]):
         Binding("r", "act('recall')", "Panggil ulang"),
         Binding("s", "act('served')", "Selesai"),
         Binding("x", "act('no-show')", "Tidak hadir"),
+        Binding("k", "act('send')", "Kirim ke tahap berikut"),
     ]
     CSS = """
     Screen { background: black; color: white; }
@@ -131,11 +134,14 @@ class CounterClientApp(App[None]):
             yield Button("Panggil ulang (R)", id="recall", variant="primary")
             yield Button("Selesai (S)", id="served")
             yield Button("Tidak hadir (X)", id="no-show", variant="error")
+            # Shown while the current applicant is on a multi-stage visit.
+            yield Button("Kirim (K)", id="send", variant="warning")
         yield Static("", id="message")
 
     def on_mount(self) -> None:
         self.query_one("#connection", Static).display = False
         self._show_ticket(None)
+        self.query_one("#send", Button).display = False
         self.refresh_info()
         self.set_interval(self.poll_s, self.refresh_info)
 
@@ -186,7 +192,8 @@ class CounterClientApp(App[None]):
         if ticket is None:
             self._message(reply.get("message", "Tidak ada yang menunggu"), refused=True)
         else:
-            self._message(ACTION_TEXT[action].format(label=ticket["label"]))
+            self._message(ACTION_TEXT[action].format(label=ticket["label"],
+                                                     stage=ticket.get("sent_to") or ""))
 
     def _problem(self, problem: ApiProblem) -> None:
         if problem.status is None:
@@ -219,10 +226,13 @@ class CounterClientApp(App[None]):
         ticket = info.get("ticket")
         self._show_ticket(ticket["label"] if ticket else None)
         recalls = self.query_one("#recalls", Static)
+        self.query_one("#send", Button).display = bool(ticket and ticket.get("stage"))
         if ticket:
+            stage = f" \u00b7 tahap {ticket['stage']}" if ticket.get("stage") else ""
             recalls.update(f"Dipanggil ulang {ticket['recalls']}/{info['max_recalls']} kali"
                            + ("" if ticket["no_show_allowed"] else
-                              f" (tidak hadir baru boleh setelah {info['max_recalls']} kali)"))
+                              f" (tidak hadir baru boleh setelah {info['max_recalls']} kali)")
+                           + stage)
         else:
             recalls.update("Belum ada yang dipanggil. Tekan N untuk memanggil berikutnya.")
         waiting = ", ".join(f"{lane}: {n}" for lane, n in sorted(info["waiting"].items()))

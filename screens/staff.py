@@ -99,6 +99,8 @@ class StaffScreen(Screen[None]):
             yield Button(t("staff.recall", lang), id="act-recall", variant="primary")
             yield Button(t("staff.served", lang), id="act-served")
             yield Button(t("staff.no_show", lang), id="act-no_show", variant="error")
+            if any(lane.stages for lane in self.app.config.lanes.values()):
+                yield Button(t("staff.send", lang), id="act-send", variant="warning")
         with Horizontal(classes="staff-row"):
             yield Input(placeholder=t("staff.label", lang), max_length=5, id="label",
                         restrict=r"[A-Za-z0-9]*")
@@ -231,6 +233,9 @@ class StaffScreen(Screen[None]):
         if view.current is not None:
             text = t("staff.current", lang, counter=name, label=view.current.label,
                      recalls=view.current.recalls, max=self.app.config.calling.max_recalls)
+            if view.current.stage:
+                stage = self.app.config.stage_name(view.current.stage, lang)
+                text += f" \u00b7 {t('staff.stage', lang, stage=stage)}"
         elif view.last is not None:
             text = t("staff.current.last", lang, counter=name, label=view.last.label,
                      status=t(f"status.{view.last.status}", lang))
@@ -262,7 +267,8 @@ class StaffScreen(Screen[None]):
                 self.say(t("staff.label", self.lang), error=True)
                 self.query_one("#label", Input).focus()
                 return
-            self._act(counter, action, label)
+            # The label box names a ticket for call/bring back; "send" goes to the next stage.
+            self._act(counter, action, label if action in ("call", "bring_back") else "")
         elif button in ("pause", "resume"):
             self._pause(button == "pause")
         elif button == "cap-set":
@@ -306,7 +312,9 @@ class StaffScreen(Screen[None]):
                        label=result.label or label, status=result.status or "",
                        left=result.recalls_left), error=True)
         else:
-            self.say(t(f"staff.done.{action}", self.lang, label=result.label, counter=name))
+            stage = self.app.config.stage_name(result.sent_to or "", self.lang)
+            self.say(t(f"staff.done.{action}", self.lang, label=result.label, counter=name,
+                       stage=stage))
             if action in ("call", "bring_back"):
                 self.query_one("#label", Input).value = ""
         self.refresh_all()

@@ -38,11 +38,14 @@ SALT_HEX = "84bd82cfdd485cd08ff4dbe29f96c54b"  # config/kiosk.toml's demo salt
 class Hub:
     """A hub store and its uvicorn server; office KUP (and PLB) ready, tokens on demand."""
 
-    def __init__(self, target: str | Path, clock=None) -> None:
+    def __init__(self, target: str | Path, clock=None, versions: tuple[int, ...] | None = None
+                 ) -> None:
         self.store = HubStore.open(target)
         self.store.add_office("KUP", "Kupang", "Asia/Makassar", bytes.fromhex(SALT_HEX))
         self.store.add_office("PLB", "Palembang", "Asia/Jakarta", bytes.fromhex(SALT_HEX))
-        kwargs = {} if clock is None else {"clock": clock}
+        kwargs: dict = {} if clock is None else {"clock": clock}
+        if versions is not None:  # (1,): a hub from before protocol version 2, on the wire
+            kwargs["versions"] = versions
         self.server = HubServer(self.store, **kwargs).start()
         self.central = self.store.add_token("central", None)
 

@@ -15,7 +15,8 @@ from kiosk.cli import _parser, main
 from kiosk.config import ConfigError, load_config
 from kiosk.hub.app import create_app
 from kiosk.hub.store import HubStore
-from kiosk.sync.protocol import PREFIX
+from kiosk.sync.event_payloads import MAX_STAGE_CHARS
+from kiosk.sync.protocol import PREFIX, PROTOCOL_VERSION, SUPPORTED
 from tests.conftest import ROOT, SIM_CONFIG
 from tests.sync_harness import SALT_HEX
 from tests.tcp_printer import free_port
@@ -132,7 +133,13 @@ def test_the_hub_unit_runs_an_existing_command() -> None:
 
 def test_the_openapi_document_lists_every_hub_route() -> None:
     spec = json.loads((ROOT / "docs" / "sync-openapi.json").read_text())
-    assert spec["openapi"].startswith("3.") and spec["info"]["version"] == "1"
+    assert spec["openapi"].startswith("3.") and spec["info"]["version"] == str(PROTOCOL_VERSION)
+    versions = {json.dumps(s["properties"]["protocol"]["enum"])
+                for s in spec["components"]["schemas"].values()
+                if "protocol" in s.get("properties", {})}
+    assert versions == {json.dumps(list(SUPPORTED))}
+    stages = spec["components"]["schemas"]["SentPayload"]["properties"]["to"]
+    assert stages["maxLength"] == MAX_STAGE_CHARS
     app = create_app(HubStore.open(":memory:"))
     routes = {(r.path, m.lower()) for r in app.routes for m in r.methods if m != "HEAD"}
     documented = {(path, method) for path, ops in spec["paths"].items() for method in ops

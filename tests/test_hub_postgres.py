@@ -233,3 +233,29 @@ def test_releasing_a_dead_kiosks_numbers_on_postgresql(pg_hub, clock: MovableClo
     back = hub_store.grant_lease(dead, LeaseRequest("dead-0001", TODAY, "A", 10, 0), later)
     # A retried request: only what it still holds (1, 2, on tickets); 3-10 are not its own.
     assert back.numbers == (1, 2) and back.released == tuple(range(3, 11))
+
+
+def test_public_quota_figures_on_postgresql(pg_hub, clock: MovableClock) -> None:
+    """The public page's store read (docs/public-quota.md) is the same SQL on PostgreSQL."""
+    import httpx
+
+    from kiosk.store.ids import new_id
+    from kiosk.sync.protocol import Event
+
+    hub_store, server = pg_hub
+    hub_store.set_settings("KUP", {"caps": {"A": 3, "P": None}})
+    kiosk = hub_store.identify(hub_store.add_token("kiosk", "KUP", "KUP-PGQ"))
+    issued = [Event(new_id("KUP-PGQ"), n, clock().isoformat(), "KUP", TODAY.isoformat(),
+                    "KUP-PGQ", "issued", new_id("KUP-PGQ"),
+                    json.dumps({"lane": "A", "number": n, "label": f"A{n:03d}"}))
+              for n in (1, 2, 3)]
+    hub_store.ingest(kiosk, issued, clock(), clock())
+    quota = hub_store.public_quota("KUP", clock())
+    assert quota is not None and quota.day == TODAY and quota.last_data_at == clock()
+    walkin = quota.services[0]
+    assert (walkin.code, walkin.cap, walkin.issued, walkin.left) == ("A", 3, 3, 0)
+    assert walkin.ran_out_at == clock()
+    assert hub_store.public_quota("KUP' OR '1'='1", clock()) is None
+    # Served too (the server's day is the machine's: only that it answers is checked here).
+    answer = httpx.get(f"{server.url}/public/v1/offices/KUP/today", timeout=10)
+    assert answer.status_code == 200 and answer.json()["office"]["code"] == "KUP"

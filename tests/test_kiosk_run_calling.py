@@ -243,3 +243,31 @@ async def test_simulation_draws_the_display_and_keys_press_counter_1s_buttons(lo
         await settle(pilot, groups=("sim-counter",))
         assert await until(pilot, lambda: chimes(pins) == 2)
         assert "A012 1" in shown()
+
+
+def notifications(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_n_with_nobody_waiting_says_so(lobby) -> None:
+    """Issue 13: `n` (counter 1's mock next button) with nobody waiting gave no feedback."""
+    from screens.app import KioskApp
+
+    cfg, appliance, _pins = lobby
+    app = KioskApp(cfg, appliance.service, appliance.simulation)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("n")  # calls A012, the last one waiting
+        await settle(pilot, groups=("sim-counter",))
+        assert await until(pilot, lambda: "A012 1" in (appliance.simulation.display_state()
+                                                          or ""))
+        assert not any("menunggu" in text for text in notifications(app))
+        await pilot.press("n")
+        await settle(pilot, groups=("sim-counter",))
+        assert await until(pilot, lambda: "Tidak ada yang menunggu untuk Loket 1"
+                           in notifications(app)), notifications(app)
+        await pilot.press("l")  # in English too
+        await pilot.press("n")
+        await settle(pilot, groups=("sim-counter",))
+        assert await until(pilot, lambda: "Nobody is waiting for Loket 1"
+                           in notifications(app)), notifications(app)

@@ -424,7 +424,7 @@ def test_board_stream_pushes_a_call_within_a_second(client: Client, api: LanApi,
         assert state["newest"] == {"label": "B001", "counter": 2, "counter_name": "Loket 2",
                                    "kind": "call",  # the fields before issue 13, and added:
                                    "recalls": 0, "lane": "B", "service": "Online",
-                                   "service_en": "Online booking"}
+                                   "service_en": "Online booking", "stage": None}
         assert state["counters"][1]["service"] == "Online"
         assert state["day"] == "2026-11-25"
         assert [c["newest"] for c in state["counters"]] == [False, True, False]

@@ -272,7 +272,7 @@ def test_kiosk_hub_release_command(tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert f"released 9 numbers of KUP-K2 (office KUP, {today}, lane A): 2-10" in out
     assert "kept 1 numbers as used (their tickets reached the hub): 1" in out
-    assert "let it reach the hub before it issues" in out
+    assert "let it reach the hub before it issues numbers" in out
     assert main(["hub", "release", "--db", db, "--office", "KUP", "--device", "KUP-K2",
                  "--force"]) == 0
     assert "nothing to release: KUP-K2 holds no unused numbers" in capsys.readouterr().out

@@ -47,10 +47,11 @@ from kiosk.queue.calling_view import calling_service
 from kiosk.queue.clock_trust import confirm_clock
 from kiosk.queue.issuing import PRIORITY, WALKIN, Issued, IssuingService, Refused
 from kiosk.queue.walkin_guard import recent_bursts
+from kiosk.reports.chart import nice_step
 from kiosk.reports.day import build_report, day_figures, hourly_counts
 from kiosk.reports.event_kinds import CHECKIN_OUTCOMES, NOT_RECORDED
 from kiosk.reports.figures import HourCount, PriorityCount, Refusal, Stats
-from kiosk.reports.html import counter_table, nice_step, render_html, render_table
+from kiosk.reports.html import counter_table, render_html, render_table
 from kiosk.reports.machine_readable import report_dict, report_rows
 from kiosk.reports.stats import percentile
 from kiosk.staff.desk import StaffDesk

@@ -83,6 +83,9 @@ def test_a_service_follows_its_own_hours() -> None:
          "HH:MM"),
         ('days = ["mon",', 'days = ["senin",', "services.E.days", "weekdays"),
         ("cap = 35", "cap = -1", "services.C.cap", "0"),
+        # a stage name travels in hub events, which protocol 2 checks (at most 40)
+        ('stages = ["berkas", "foto"]', f'stages = ["berkas", "{"f" * 41}"]', "services.A.stages",
+         "stage names of at most 40 characters"),
         ("kind = \"walkin\"\ncap = 40", "kind = \"walkin\"\ncap = 40\ncolour = 1",
          "services.E.colour", "known keys"),
     ],

@@ -1,6 +1,6 @@
-"""`kiosk call | recall | served | board | counter | serve-api | api-token`.
+"""`kiosk call | recall | served | send | board | counter | serve-api | api-token`.
 
-The three staff actions work straight on the store (same transactions as
+The four staff actions work straight on the store (same transactions as
 the API and the staff screen), for a counter whose terminal is broken or for
 scripts: they print the label, or a plain sentence and a non-zero exit code
 when there is nothing to do.
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 EXIT_CONFIG, EXIT_USAGE, EXIT_NOTHING = 1, 2, 3
 TOKEN_ENV = "KIOSK_COUNTER_TOKEN"  # read by screens/counter_client.py
-ACTION_COMMANDS = ("call", "recall", "served")
+ACTION_COMMANDS = ("call", "recall", "served", "send")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,11 +33,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         ("call", "call the next applicant (or --label A012) to a counter"),
         ("recall", "announce a counter's current applicant again"),
         ("served", "mark a counter's current applicant as served"),
+        ("send", "send a counter's current applicant on to the next stage (or --to STAGE)"),
     ):
         parser = sub.add_parser(name, help=help_text)
         parser.add_argument("--counter", type=int, required=True)
         if name == "call":
             parser.add_argument("--label", help="call this waiting ticket out of order")
+        if name == "send":
+            parser.add_argument("--to", help="the stage to send to, e.g. foto (default: the "
+                                "next stage of the visit)")
     sub.add_parser("board", help="full-screen lobby board (reads the store)")
     counter = sub.add_parser("counter", help="counter terminal for the kiosk's LAN API")
     counter.add_argument("--counter", type=int, required=True)
@@ -74,6 +78,8 @@ def _act(args: argparse.Namespace, config: Config) -> int:
             result = calling.call_next(args.counter)
         elif args.command == "recall":
             result = calling.recall(args.counter)
+        elif args.command == "send":
+            result = calling.send(args.counter, args.to)
         else:
             result = calling.mark_served(args.counter)
     finally:
@@ -84,6 +90,9 @@ def _act(args: argparse.Namespace, config: Config) -> int:
     if isinstance(result, CallRefused):
         print(refusal(result, args.counter).message, file=sys.stderr)
         return EXIT_NOTHING
+    if result.sent_to is not None:
+        print(f"{result.label} -> {result.sent_to}")
+        return 0
     print(result.label)
     return 0
 

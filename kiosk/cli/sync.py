@@ -38,6 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve = actions.add_parser("serve", parents=[common], help="run the hub (HTTP)")
     serve.add_argument("--listen", default=DEFAULT_HUB_LISTEN,
                        help=f"address:port (default {DEFAULT_HUB_LISTEN})")
+    serve.add_argument("--public-burst", type=int, default=30, metavar="N",
+                       help="public quota page: requests one address may make at once "
+                       "(default 30; 0 = no limit, e.g. behind a proxy that limits)")
+    serve.add_argument("--public-per-second", type=float, default=1.0, metavar="R",
+                       help="public quota page: requests per second per address after "
+                       "that (default 1)")
     office = actions.add_parser("add-office", parents=[common],
                                 help="add an office (or change its name, zone or salt)")
     office.add_argument("code")
@@ -72,11 +78,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     status.add_argument("--json", action="store_true")
     release = actions.add_parser(
         "release", parents=[common],
-        help="free the walk-in numbers a dead kiosk holds (switch it off first)")
+        help="free the leased numbers a dead kiosk holds (switch it off first)")
     release.add_argument("--office", required=True)
     release.add_argument("--device", required=True, help="the dead kiosk's device id")
     release.add_argument("--day", help="YYYY-MM-DD (default: today at the office)")
-    release.add_argument("--lane", default="A", help="the leased lane (default A, walk-ins)")
+    release.add_argument("--service", "--lane", dest="lane", action="append",
+                         help="a leased service, e.g. C (again for more; default: every "
+                         "service whose numbers the kiosk holds)")
     release.add_argument("--force", action="store_true",
                          help="even if the kiosk talked to the hub in the last 10 minutes")
 
@@ -141,12 +149,17 @@ def _sync_status(config: Config, as_json: bool) -> int:
     print(f"last success:   {_moment(status.last_success, config)}")
     print(f"last attempt:   {_moment(status.last_attempt, config)}")
     print(f"events waiting: {status.pending_events}")
+    if status.protocol is not None:
+        note = f" ({status.protocol_fallback}; newer tried again later)" \
+            if status.protocol_fallback else ""
+        print(f"protocol:       {status.protocol}{note}")
     if status.last_error:
         print(f"last error:     {status.last_error}")
     if status.clock_skew_s is not None and abs(status.clock_skew_s) >= 60:
         print(f"clock:          {status.clock_skew_s:+.0f} s against the hub: check NTP")
-    if status.leased_free is not None:
-        print(f"walk-in numbers held: {status.leased_free}")
+    if status.leased_by_lane:
+        held = ", ".join(f"{lane} {free}" for lane, free in status.leased_by_lane.items())
+        print(f"leased numbers held: {held}")
     if status.warning:
         print(f"warning:        {status.warning}")
     return 0
@@ -163,14 +176,20 @@ def _serve(args: argparse.Namespace, store) -> int:
     # The same server as the LAN API's (kiosk/web/server.py): a real backlog, and slow
     # clients dropped at their deadline.
     from kiosk.hub.app import HubServer
+    from kiosk.public.ratelimit import RateLimit
 
     try:
         listen = parse_listen(args.listen)
     except ValueError as exc:
         print(f"--listen: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if args.public_burst < 0 or not 0 < args.public_per_second <= 1000:
+        print("--public-burst: 0 or more; --public-per-second: more than 0, at most 1000",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    limit = RateLimit(burst=args.public_burst, per_second=args.public_per_second)
     try:
-        server = HubServer(store, listen.host, listen.port)
+        server = HubServer(store, listen.host, listen.port, public_limit=limit)
     except OSError as exc:
         print(f"cannot listen on {listen.host}:{listen.port}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -277,25 +296,30 @@ def _release(args: argparse.Namespace, store) -> int:
     except ValueError:
         print(f"--day: expected a date YYYY-MM-DD, got {args.day!r}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    device = args.device.upper()
+    office, device, now = args.office.upper(), args.device.upper(), utc_now()
     who = os.environ.get("SUDO_USER") or os.environ.get("USER") or "unknown"
-    release = store.release_device(args.office.upper(), device, day, args.lane.upper(),
-                                   utc_now(), force=args.force,
-                                   by=f"kiosk hub release ({who})")
-    where = f"office {release.office_code}, {release.office_day}, lane {release.lane}"
-    if release.released:
-        print(f"released {len(release.released)} numbers of {device} ({where}):"
-              f" {_ranges(release.released)}; the office's other kiosks can lease them"
-              " from their next sync")
-    else:
-        print(f"nothing to release: {device} holds no unused numbers ({where})")
-    if release.kept_used:
-        print(f"kept {len(release.kept_used)} numbers as used (their tickets reached the hub):"
-              f" {_ranges(release.kept_used)}")
-    if release.released:
+    # Leases are per capped service: by default every service this kiosk holds numbers of.
+    lanes = [code.strip().upper() for given in args.lane or () for code in given.split(",")]
+    lanes = lanes or store.held_lanes(office, device, day, now) or ["A"]
+    released_any = False
+    for lane in lanes:
+        release = store.release_device(office, device, day, lane, now, force=args.force,
+                                       by=f"kiosk hub release ({who})")
+        where = f"office {release.office_code}, {release.office_day}, lane {release.lane}"
+        if release.released:
+            released_any = True
+            print(f"released {len(release.released)} numbers of {device} ({where}):"
+                  f" {_ranges(release.released)}; the office's other kiosks can lease them"
+                  " from their next sync")
+        else:
+            print(f"nothing to release: {device} holds no unused numbers ({where})")
+        if release.kept_used:
+            print(f"kept {len(release.kept_used)} numbers as used (their tickets reached the"
+                  f" hub): {_ranges(release.kept_used)}")
+    if released_any:
         print(f"{device} must stay switched off (unplugged, not only offline): running, it"
               " may still print the released numbers until it reaches the hub; switched on"
-              " again, let it reach the hub before it issues walk-in numbers")
+              " again, let it reach the hub before it issues numbers")
     return 0
 
 

@@ -32,8 +32,14 @@ from kiosk.config.parse_office import (
     parse_hours,
     parse_office,
     parse_survey,
+    parse_tracking,
 )
-from kiosk.config.parse_services import check_counters, fold_service_hours, parse_lanes
+from kiosk.config.parse_services import (
+    check_counters,
+    fold_service_hours,
+    parse_lanes,
+    parse_stage_names,
+)
 from kiosk.config.reader import _REQUIRED, ConfigError, _Reader, resolve_path
 
 DEFAULT_CONFIG = Path("config/kiosk.toml")
@@ -56,7 +62,7 @@ def load_config(path: Path | str) -> Config:
     root.unknown_keys({"simulation", "language", "database", "office", "hours", "holidays",
                        "lanes", "printer", "gpio", "staff", "screen", "checkin", "camera",
                        "counters", "calling", "lan_api", "board", "display", "sync",
-                       "walkin", "services", "survey"})
+                       "walkin", "services", "stages", "tracking", "survey"})
     simulation = root.boolean("simulation", False)
     root.checked(lambda: _check_clock_shift(root, simulation))
     office = root.checked(lambda: parse_office(root))
@@ -91,9 +97,12 @@ def load_config(path: Path | str) -> Config:
         "board": root.checked(lambda: parse_board(root)),
         "display": root.checked(lambda: parse_display(root, counters if counters_ok else None)),
         "sync": root.checked(lambda: parse_sync(root)),
+        "stage_names": root.checked(lambda: parse_stage_names(root, lanes), {}),
         "survey": root.checked(lambda: parse_survey(root)),
     }
     parts["walkin"] = root.checked(lambda: parse_walkin(root, parts["checkin"]))
+    salt = parts["checkin"].nik_salt if parts["checkin"] is not None else None
+    parts["tracking"] = root.checked(lambda: parse_tracking(root, salt))
     nik_services = [code for code, lane in (lanes or {}).items() if lane.nik]
     if nik_services and parts["checkin"] is not None and len(parts["checkin"].nik_salt) < 16:
         root.report(f"services.{nik_services[0]}.nik", "[checkin] nik_salt to be set first "

@@ -16,6 +16,8 @@ LANE_CODES = ("A", "P", "B")  # the default services (lanes) of a config without
 # A service (lane) code is one capital letter: the ticket prefix, e.g. "C" for C001.
 SERVICE_CODE = re.compile(r"^[A-Z]$")
 SERVICE_KINDS = ("walkin", "priority", "booked")
+# A stage name travels in hub events (sync protocol 2 refuses longer ones).
+MAX_STAGE_CHARS = 40
 # The kind of the default lanes; any other code is a walk-in service unless it says otherwise.
 DEFAULT_KINDS = {"A": "walkin", "P": "priority", "B": "booked"}
 PRINTER_BACKENDS = ("simulation", "usb", "serial", "network", "file")
@@ -45,7 +47,7 @@ class Lane:
     cap: int | None
     kind: str = "walkin"  # walkin | priority | booked (SERVICE_KINDS)
     nik: bool | None = None  # None: as [walkin] require_nik says (walk-in and priority kinds)
-    stages: tuple[str, ...] = ()  # e.g. ("berkas", "foto"); calling by stage comes later
+    stages: tuple[str, ...] = ()  # e.g. ("berkas", "foto"): the visit's steps, in order
     # Weekdays (0 = Monday) whose hours differ from the office's [hours]: None = not issued.
     hours: dict[int, DayHours | None] = field(default_factory=dict)
 
@@ -54,6 +56,17 @@ class Lane:
 
 
 Service = Lane  # the issue-13 name; the code base still says "lane" throughout
+
+# What the stages of an immigration office's visits are called on boards, staff screens,
+# reports and in spoken calls, unless [stages.NAME] says otherwise (Indonesian, English).
+DEFAULT_STAGE_NAMES: dict[str, tuple[str, str]] = {
+    "berkas": ("Pemeriksaan berkas", "Document check"),
+    "foto": ("Foto & wawancara", "Photo & interview"),
+    "wawancara": ("Wawancara", "Interview"),
+    "biometrik": ("Foto & sidik jari", "Photo & fingerprints"),
+    "pembayaran": ("Pembayaran", "Payment"),
+    "pengambilan": ("Pengambilan", "Pick-up"),
+}
 
 
 @dataclass(frozen=True)
@@ -135,6 +148,13 @@ class SurveyConfig:
 
 
 @dataclass(frozen=True)
+class TrackingConfig:
+    """[tracking]: the ticket's QR opens ``base_url``/t/<token> (docs/tracking.md)."""
+
+    base_url: str = ""  # "" = no tracking link: the QR holds the ticket id as before
+
+
+@dataclass(frozen=True)
 class SyncConfig:
     """The central hub (docs/sync-protocol.md); no hub_url: the kiosk works alone."""
 
@@ -144,7 +164,7 @@ class SyncConfig:
     timeout_s: float = 10.0
     batch_size: int = 500
     backoff_max_s: float = 300.0
-    leases: bool = False  # walk-in numbers from the hub: one cap for all kiosks of the office
+    leases: bool = False  # capped services' numbers from the hub: one cap each for all kiosks
     lease_block: int = 10
     lease_low_water: int = 5
 
@@ -211,6 +231,7 @@ class Config:
     calling: CallingConfig
     lan_api: LanApiConfig = LanApiConfig()
     board: BoardConfig = BoardConfig()
+    tracking: TrackingConfig = TrackingConfig()
     display: DisplayConfig = DisplayConfig()
     # Staff with their own PIN (id -> hash): actions are logged with who did them.
     staff_members: dict[str, str] = field(default_factory=dict)
@@ -220,6 +241,15 @@ class Config:
     sync: SyncConfig = SyncConfig()
     walkin: WalkinConfig = WalkinConfig()
     survey: SurveyConfig = SurveyConfig()
+    # [stages.NAME] name_id / name_en: names of the services' stages (DEFAULT_STAGE_NAMES).
+    stage_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def stage_name(self, stage: str, language: str = "id") -> str:
+        """A stage as people read it: "foto" -> "Foto & wawancara" / "Photo & interview"."""
+        names = self.stage_names.get(stage) or DEFAULT_STAGE_NAMES.get(stage.casefold())
+        if names is None:
+            return stage[:1].upper() + stage[1:]
+        return names[1] if language == "en" else names[0]
 
     @property
     def timezone(self) -> ZoneInfo:

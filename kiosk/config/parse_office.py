@@ -1,5 +1,6 @@
 """The office and its service day in the config file: [office], [hours] and
-holidays, [calling], the lobby [board]'s notice and the [survey] station's mode."""
+holidays, [calling], the lobby [board]'s notice, [tracking] links and the [survey]
+station's mode."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from kiosk.config.model import (
     DayHours,
     Office,
     SurveyConfig,
+    TrackingConfig,
 )
 from kiosk.config.reader import _REQUIRED, _Reader
 
@@ -127,6 +129,24 @@ def parse_board(root: _Reader) -> BoardConfig:
     sub.unknown_keys({"notice"})
     notice = sub._get("notice", "", str, "a text value in quotes")
     return BoardConfig(" ".join(notice.split()))
+
+
+def parse_tracking(root: _Reader, nik_salt: bytes | None) -> TrackingConfig:
+    """[tracking] base_url: where phones open a ticket's page (the kiosk's LAN address
+    for the lobby Wi-Fi, or the hub's public address)."""
+    sub = root.table("tracking", required=False)
+    sub.unknown_keys({"base_url"})
+    base = sub._get("base_url", "", str, 'an address such as "http://192.168.1.20:8470"')
+    base = base.strip().rstrip("/")
+    if base and not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~\-/]*)?", base):
+        sub.report("base_url", 'an http:// or https:// address such as '
+                   '"http://192.168.1.20:8470", no spaces, query or #', base)
+        base = ""
+    if base and nik_salt is not None and len(nik_salt) < 16:
+        sub.report("base_url", "[checkin] nik_salt to be set first: tracking links are keyed "
+                   "with it (`openssl rand -hex 16`)", base)
+        base = ""
+    return TrackingConfig(base)
 
 
 SURVEY_MODES = ("full", "quick")

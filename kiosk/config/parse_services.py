@@ -15,6 +15,7 @@ from dataclasses import replace
 from kiosk.config.model import (
     DEFAULT_KINDS,
     LANE_CODES,
+    MAX_STAGE_CHARS,
     SERVICE_CODE,
     SERVICE_KINDS,
     WEEKDAYS,
@@ -72,6 +73,8 @@ def _parse_service(table: _Reader, code: str, has_services: bool) -> Lane:
     for stage in stages:
         if not isinstance(stage, str) or not stage.strip():
             sub.report("stages", "stage names in quotes", stage)
+        elif len(stage.strip()) > MAX_STAGE_CHARS:
+            sub.report("stages", f"stage names of at most {MAX_STAGE_CHARS} characters", stage)
     if len(set(map(str, stages))) != len(stages):
         sub.report("stages", "each stage once", stages)
     if kind == "booked" and nik:
@@ -138,3 +141,20 @@ def check_counters(root: _Reader, counters: tuple[CounterConfig, ...],
         for stage in sorted(counter.stages - known):
             root.report(f"counters[{index}].stages",
                         f"stages of the services this counter serves ({sorted(known)})", stage)
+
+
+def parse_stage_names(root: _Reader, lanes: dict[str, Lane] | None) -> dict[str, tuple[str, str]]:
+    """[stages.NAME] name_id / name_en for stages the services list (optional: the common
+    stages of an immigration office have names already, the rest read as written)."""
+    table = root.table("stages", required=False)
+    known = {stage for lane in (lanes or {}).values() for stage in lane.stages}
+    names: dict[str, tuple[str, str]] = {}
+    for stage in table.data:
+        if stage not in known:
+            table.report(stage, f"a stage some service lists ({sorted(known)})", stage)
+            continue
+        sub = table.table(stage)
+        sub.unknown_keys({"name_id", "name_en"})
+        name_id = sub.text("name_id", _REQUIRED)
+        names[stage] = (name_id, sub.text("name_en", name_id))
+    return names

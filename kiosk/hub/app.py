@@ -6,6 +6,9 @@ Every request names its token, and a token reaches only its own office: the
 office comes from the token, never from the request, so a kiosk cannot even
 ask about another office. Storage is ``HubStore`` (SQLite or PostgreSQL).
 
+``/public/v1/...`` is the public quota page (kiosk/public/web.py): no token,
+today's counts per service only, rate-limited per client address.
+
 Handlers are thin: parse and check with ``kiosk.sync.protocol``, then one
 store call in a worker thread (the store is blocking; the event loop must
 keep answering health checks while PostgreSQL is slow).
@@ -28,12 +31,15 @@ from starlette.routing import Route
 from kiosk.clock import utc_now
 from kiosk.hub.skm import office_skm
 from kiosk.hub.store import HubError, HubStore, Principal
+from kiosk.public.ratelimit import DEFAULT_LIMIT, RateLimit
+from kiosk.public.web import CACHE_S, PublicQuota
 from kiosk.sync.protocol import (
     MAX_BODY_BYTES,
     MAX_PAGE,
     PREFIX,
-    PROTOCOL_VERSION,
+    SUPPORTED,
     ProtocolError,
+    check_version,
     parse_lease_request,
     parse_lease_return,
     parse_push_request,
@@ -53,18 +59,46 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": code, "message": message}, status)
 
 
-def _ok(body: dict[str, Any]) -> JSONResponse:
-    return JSONResponse({"protocol": PROTOCOL_VERSION, **body})
+def _ok(body: dict[str, Any], version: int) -> JSONResponse:
+    return JSONResponse({"protocol": version, **body})
 
 
 Handler = Callable[[Request, Principal], Awaitable[JSONResponse]]
 
 
 class HubApp:
-    """The routes, bound to one store and one clock (tests move the hub's clock)."""
+    """The routes, bound to one store and one clock (tests move the hub's clock).
 
-    def __init__(self, store: HubStore, clock: Clock = utc_now) -> None:
+    ``versions`` are the protocol versions this hub accepts; every answer is in
+    the version of its request, so a kiosk of any of them keeps working.
+    ``versions=(1,)`` is how a hub from before version 2 behaves on the wire.
+    """
+
+    def __init__(self, store: HubStore, clock: Clock = utc_now,
+                 versions: tuple[int, ...] = SUPPORTED, public_limit: RateLimit = DEFAULT_LIMIT,
+                 public_cache_s: float = CACHE_S) -> None:
         self.store, self.clock = store, clock
+        self.versions = tuple(sorted(versions))
+        # The public quota page (docs/public-quota.md): no token, its own limits.
+        self.public = PublicQuota(lambda office: store.public_quota(office, self.clock()),
+                                  limit=public_limit, cache_s=public_cache_s)
+
+    def _asked(self, request: Request) -> int:
+        """The version to answer a request without a body in: ``?protocol=N`` (absent: 1).
+
+        The highest version this hub speaks up to N, as a version-1 hub does by
+        ignoring the parameter: a kiosk that asked for more sees the lower
+        version in the answer and falls back.
+        """
+        text = request.query_params.get("protocol")
+        if text is None:
+            return self.versions[0]
+        if not text.isdigit():
+            raise ProtocolError("'protocol' must be a protocol version number")
+        usable = [v for v in self.versions if v <= int(text)]
+        if not usable:
+            check_version({"protocol": int(text)}, self.versions)  # raises with the reason
+        return usable[-1]
 
     # --- plumbing ----------------------------------------------------------------
 
@@ -115,15 +149,16 @@ class HubApp:
 
     async def health(self, request: Request, who: Principal | None) -> JSONResponse:
         return _ok({"status": "ok", "storage": self.store.kind,
-                    "time": self.clock().isoformat()})
+                    "time": self.clock().isoformat(), "versions": list(self.versions)},
+                   self._asked(request))
 
     async def push(self, request: Request, who: Principal) -> JSONResponse:
-        push = parse_push_request(await self._json(request))
+        push = parse_push_request(await self._json(request), self.versions)
         if push.device_id != who.device_id:
             raise HubError(403, "not_yours", f"this token belongs to {who.device_id}")
         result = await run_in_threadpool(self.store.ingest, who, push.events, push.sent_at,
                                          self.clock())
-        return JSONResponse(result.to_json())
+        return JSONResponse(result.to_json(push.version))
 
     async def bookings(self, request: Request, who: Principal) -> JSONResponse:
         cursor = _int_param(request, "cursor", 0, 0, 2**62)
@@ -131,25 +166,25 @@ class HubApp:
         rows, new_cursor, more = await run_in_threadpool(
             self.store.bookings_since, who.office_code, cursor, limit)
         return _ok({"office": who.office_code, "bookings": [b.to_json() for b in rows],
-                    "cursor": new_cursor, "more": more})
+                    "cursor": new_cursor, "more": more}, self._asked(request))
 
     async def kiosk_settings(self, request: Request, who: Principal) -> JSONResponse:
-        return await self._settings_reply(who.office_code)
+        return await self._settings_reply(who.office_code, self._asked(request))
 
-    async def _settings_reply(self, office: str) -> JSONResponse:
+    async def _settings_reply(self, office: str, protocol: int) -> JSONResponse:
         version, settings, salt = await run_in_threadpool(self.store.settings, office)
         return _ok({"office": office, "version": version, "settings": settings,
-                    "nik_salt_fingerprint": salt_fingerprint(salt)})
+                    "nik_salt_fingerprint": salt_fingerprint(salt)}, protocol)
 
     async def lease(self, request: Request, who: Principal) -> JSONResponse:
-        lease = parse_lease_request(await self._json(request))
+        lease = parse_lease_request(await self._json(request), self.versions)
         grant = await run_in_threadpool(self.store.grant_lease, who, lease, self.clock())
-        return JSONResponse(grant.to_json())
+        return JSONResponse(grant.to_json(lease.version))
 
     async def lease_return(self, request: Request, who: Principal) -> JSONResponse:
-        back = parse_lease_return(await self._json(request))
+        back = parse_lease_return(await self._json(request), self.versions)
         freed = await run_in_threadpool(self.store.return_lease, who, back)
-        return _ok({"grant_id": back.grant_id, "freed": freed})
+        return _ok({"grant_id": back.grant_id, "freed": freed}, back.version)
 
     # --- central endpoints ---------------------------------------------------------
 
@@ -165,16 +200,19 @@ class HubApp:
                     "problems": [{"item": p.line, "code": p.code, "reason": p.reason}
                                  for p in report.problems],
                     "kept": [{"item": p.line, "code": p.code, "reason": p.reason}
-                             for p in report.kept]})
+                             for p in report.kept]}, self._asked(request))
 
     async def office_settings(self, request: Request, who: Principal) -> JSONResponse:
         office = request.path_params["office"]
+        protocol = self._asked(request)
         if request.method == "PUT":
             data = await self._json(request)
             if not isinstance(data, dict) or not isinstance(data.get("settings"), dict):
                 raise ProtocolError("send {\"settings\": {...}}")
+            if "protocol" in data:
+                protocol = check_version(data, self.versions)
             await run_in_threadpool(self.store.set_settings, office, data["settings"])
-        return await self._settings_reply(office)
+        return await self._settings_reply(office, protocol)
 
     async def office_events(self, request: Request, who: Principal) -> JSONResponse:
         office = request.path_params["office"]
@@ -186,7 +224,8 @@ class HubApp:
         limit = _int_param(request, "limit", 1000, 1, 10000)
         events = await run_in_threadpool(self.store.events_of_day, office, day,
                                          request.query_params.get("after", ""), limit)
-        return _ok({"office": office, "day": day.isoformat(), "events": events})
+        return _ok({"office": office, "day": day.isoformat(), "events": events},
+                   self._asked(request))
 
     async def office_skm(self, request: Request, who: Principal) -> JSONResponse:
         """The office's satisfaction survey index across its kiosks (kiosk/hub/skm.py)."""
@@ -198,7 +237,8 @@ class HubApp:
             raise ProtocolError("'from' (and 'to') must be dates YYYY-MM-DD") from None
         if last < first or (last - first).days >= 366:
             raise ProtocolError("'to' must be from 'from' to 365 days after it")
-        return _ok(await run_in_threadpool(office_skm, self.store, office, first, last))
+        return _ok(await run_in_threadpool(office_skm, self.store, office, first, last),
+                   self._asked(request))
 
     async def office_leases(self, request: Request, who: Principal) -> JSONResponse:
         office = request.path_params["office"]
@@ -208,16 +248,17 @@ class HubApp:
             raise ProtocolError("'day' must be a date YYYY-MM-DD") from None
         lane = request.query_params.get("lane", "A")
         held = await run_in_threadpool(self.store.leases, office, day, lane)
-        return _ok({"office": office, "day": day.isoformat(), "lane": lane, "held": held})
+        return _ok({"office": office, "day": day.isoformat(), "lane": lane, "held": held},
+                   self._asked(request))
 
     async def release_leases(self, request: Request, who: Principal) -> JSONResponse:
         """Free a dead kiosk's unused walk-in numbers (docs/sync-protocol.md, "Releasing")."""
         office = request.path_params["office"]
-        body = parse_release_request(await self._json(request))
+        body = parse_release_request(await self._json(request), self.versions)
         release = await run_in_threadpool(
             self.store.release_device, office, body.device_id, body.office_day, body.lane,
             self.clock(), force=body.force, by=f"central token {who.token_hash[7:19]}")
-        return _ok(release.to_json())
+        return _ok(release.to_json(), body.version)
 
     def routes(self) -> list[Route]:
         g = self.guarded
@@ -240,6 +281,7 @@ class HubApp:
                   methods=["GET"]),
             Route(f"{PREFIX}/offices/{{office}}/leases/release",
                   g("central", self.release_leases), methods=["POST"]),
+            *self.public.routes(),
         ]
 
 
@@ -252,8 +294,11 @@ def _int_param(request: Request, name: str, default: int, lo: int, hi: int) -> i
     return int(text)
 
 
-def create_app(store: HubStore, clock: Clock = utc_now) -> Starlette:
-    return Starlette(routes=HubApp(store, clock).routes())
+def create_app(store: HubStore, clock: Clock = utc_now,
+               versions: tuple[int, ...] = SUPPORTED, public_limit: RateLimit = DEFAULT_LIMIT,
+               public_cache_s: float = CACHE_S) -> Starlette:
+    return Starlette(routes=HubApp(store, clock, versions, public_limit,
+                                   public_cache_s).routes())
 
 
 class HubServer(BackgroundServer):
@@ -264,9 +309,12 @@ class HubServer(BackgroundServer):
     """
 
     def __init__(self, store: HubStore, host: str = "127.0.0.1", port: int = 0,
-                 clock: Clock = utc_now) -> None:
+                 clock: Clock = utc_now, versions: tuple[int, ...] = SUPPORTED,
+                 public_limit: RateLimit = DEFAULT_LIMIT, public_cache_s: float = CACHE_S
+                 ) -> None:
         self.store = store
-        super().__init__(create_app(store, clock), host, port, name="kiosk-hub")
+        super().__init__(create_app(store, clock, versions, public_limit, public_cache_s),
+                         host, port, name="kiosk-hub")
 
     @property
     def url(self) -> str:

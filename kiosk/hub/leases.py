@@ -1,5 +1,5 @@
-"""Number leases at the hub: lending walk-in numbers under an office's cap, taking
-them back, and releasing a dead kiosk's numbers.
+"""Number leases at the hub: lending each capped service's numbers under the office's
+cap for that service, taking them back, and releasing a dead kiosk's numbers.
 
 Idempotent like the rest of the store: a lease request is answered under its
 request id once (a retry gets the same numbers), a return frees numbers only of
@@ -32,7 +32,7 @@ MIN_SILENCE = timedelta(minutes=10)
 
 
 class Leases(Database):
-    """Who holds which walk-in numbers of an office's day and lane."""
+    """Who holds which numbers of an office's day and lane (one capped service)."""
 
     def _lease_cap(self, tx: Tx, office: str, lane: str) -> int | None:
         row = tx.one("SELECT settings FROM offices WHERE code = ?", (office,))
@@ -45,7 +45,7 @@ class Leases(Database):
         return json.loads(row[0]).get("lease_block") or DEFAULT_LEASE_BLOCK
 
     def grant_lease(self, who: Principal, request: LeaseRequest, now: datetime) -> LeaseGrant:
-        """Hand the lowest unleased numbers under the office cap to this kiosk."""
+        """Hand the lowest unleased numbers of the lane under its office cap to this kiosk."""
         office, device = who.office_code, who.device_id
         assert office is not None and device is not None
         day, lane = request.office_day.isoformat(), request.lane
@@ -167,6 +167,18 @@ class Leases(Database):
             tx.run("DELETE FROM lease_demand WHERE office_code = ? AND office_day = ?"
                    " AND lane = ? AND device_id = ?", (*key, device))
         return Release(office, device, day, lane, freed, kept, seen, force)
+
+    def held_lanes(self, office: str, device: str, day: date | None, now: datetime
+                   ) -> list[str]:
+        """The services whose numbers a kiosk holds on a day (default: today at the office)."""
+        with self._tx(read=True) as tx:
+            row = tx.one("SELECT timezone FROM offices WHERE code = ?", (office,))
+            if row is None:
+                return []
+            day = day or now.astimezone(ZoneInfo(row[0])).date()
+            return [r[0] for r in tx.all(
+                "SELECT DISTINCT lane FROM lease_numbers WHERE office_code = ? AND office_day = ?"
+                " AND device_id = ? ORDER BY lane", (office, day.isoformat(), device))]
 
     def _numbers_on_tickets(self, tx: Tx, office: str, day: str, lane: str) -> set[int]:
         """Numbers of the lane on any pushed ticket of the day (``issued`` events)."""

@@ -29,7 +29,7 @@ KEEPALIVE_S = 15.0  # SSE comment so proxies and TVs keep the stream open
 # A board stream ends after this and the browser reconnects (2 s later, with a
 # fresh full state): half-dead TV connections cannot pile up threads for long.
 STREAM_S = 120.0
-ACTIONS = ("next", "recall", "served", "no-show", "call")
+ACTIONS = ("next", "recall", "served", "no-show", "call", "send")
 _COUNTER_PATH = re.compile(rf"^{PREFIX}/counters/(\d{{1,3}})(?:/([a-z-]+))?$")
 
 OnCall = Callable[[str, int], None]
@@ -67,6 +67,7 @@ def ticket_json(ticket: CalledTicket | None) -> dict[str, Any] | None:
         "status": ticket.status, "counter": ticket.counter,
         "called_at": ticket.called_at.isoformat() if ticket.called_at else None,
         "recalls": ticket.recalls, "no_show_allowed": ticket.no_show_allowed,
+        "stage": ticket.stage, "sent_to": ticket.sent_to,
     }
 
 
@@ -86,6 +87,14 @@ def refusal(refused: CallRefused, counter: int) -> ApiError:
                         f"({refused.status}) / {label} is not waiting"),
         "lane_not_served": (HTTPStatus.CONFLICT, f"Loket {counter} tidak melayani jalur "
                             f"{label[:1]} / counter {counter} does not serve this lane"),
+        "stage_not_served": (HTTPStatus.CONFLICT, f"Loket {counter} tidak melayani tahap "
+                             f"{label} sekarang / counter {counter} does not serve the stage "
+                             f"{label} waits for"),
+        "no_next_stage": (HTTPStatus.CONFLICT, f"{label} sudah di tahap terakhir: tekan "
+                          f"Selesai / {label} is at its last stage: press Served"),
+        "unknown_stage": (HTTPStatus.CONFLICT, f"Tahap itu tidak ada untuk {label} (atau "
+                          f"{label} sudah di sana) / no such stage for {label}, or it is "
+                          f"already there"),
     }
     status, message = reasons.get(refused.reason, (HTTPStatus.CONFLICT, refused.reason))
     return ApiError(status, message, refused.reason)

@@ -38,6 +38,7 @@ from kiosk.lan.api import (
 )
 from kiosk.lan.board_page import board_page
 from kiosk.lan.survey_page import survey_routes
+from kiosk.lan.tracking import routes as tracking_routes
 from kiosk.web.bearer import unauthorized
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def misdirected(request: Request) -> ApiError:
     if match and match.group(2) and match.group(2) not in ACTIONS:
         return ApiError(HTTPStatus.NOT_FOUND, f"Perintah tidak dikenal: {match.group(2)} / "
                         f"unknown action; use one of {', '.join(ACTIONS)}")
-    if match or path.startswith((PREFIX, "/board", "/survey")) or path == "/health":
+    if match or path.startswith((PREFIX, "/board", "/public/", "/survey")) or path == "/health":
         return ApiError(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} tidak bisa di sini / "
                         f"{method} is not allowed here")
     return ApiError(HTTPStatus.NOT_FOUND, "Tidak ada di sini / not found")
@@ -167,7 +168,12 @@ class BoardStreams:
         self._closed = True
         self._wake()
 
-    async def _newer(self, version: int, timeout: float) -> tuple[int, str] | None:
+    async def ready(self) -> None:
+        """Bind to the server's loop (the first stream does; later ones find it bound)."""
+        if self._loop is None:
+            self._loop, self._changed = asyncio.get_running_loop(), asyncio.Event()
+
+    async def newer(self, version: int, timeout: float) -> tuple[int, str] | None:
         """The next snapshot after ``version``; the same one on timeout; None once closed."""
         assert self._changed is not None
         changed = self._changed  # taken before looking: a change after this wakes it
@@ -184,7 +190,7 @@ class BoardStreams:
         yield f"retry: 2000\nid: {version}\ndata: {payload}\n\n".encode()
         end = time.monotonic() + self.stream_s
         while (left := end - time.monotonic()) > 0:
-            newer = await self._newer(version, min(KEEPALIVE_S, left))
+            newer = await self.newer(version, min(KEEPALIVE_S, left))
             if newer is None:
                 return
             if newer[0] == version:
@@ -194,8 +200,7 @@ class BoardStreams:
                 yield f"id: {version}\ndata: {payload}\n\n".encode()
 
     async def response(self, request: Request) -> Response:
-        if self._loop is None:
-            self._loop, self._changed = asyncio.get_running_loop(), asyncio.Event()
+        await self.ready()
         headers = {**NO_STORE, "Connection": "close", "X-Accel-Buffering": "no"}
         return StreamingResponse(self.events(), headers=headers,
                                  media_type="text/event-stream; charset=utf-8")
@@ -280,6 +285,8 @@ def create_app(api: LanApi, streams: BoardStreams) -> Starlette:
         Route("/board/events", guarded(streams.response), methods=get),
         Route(f"{PREFIX}/queue", guarded(queue), methods=get),
         Route(f"{PREFIX}/counters/{{rest:path}}", guarded(counters), methods=get_post),
+        *tracking_routes(api, streams, guarded),
+        *api.public.routes(),
         *survey_routes(api, read_body, guarded),
     ]
     return Starlette(routes=routes, middleware=[Middleware(ConventionalHeaderCase)],

@@ -12,9 +12,10 @@ Security model (docs/lan-api.md): the API listens only where config says
 (default localhost); each counter has its own bearer token, stored in config
 only as a SHA-256 hash (tokens are random, so a plain hash is enough); a
 token acts only for its own counter. The lobby board and /health need no
-token: they show only what the lobby TV shows anyway. Nor does the survey page
-(``/survey``, for a tablet at the exit): it needs a served ticket of today that
-has not answered yet, and shows nothing about anyone.
+token: they show only what the lobby TV shows anyway, and neither does the
+public quota page (/public/v1/offices/{code}: counts per service for today).
+Nor does the survey page (``/survey``, for a tablet at the exit): it needs a
+served ticket of today that has not answered yet, and shows nothing about anyone.
 
 Hardware-free on purpose: after a call or recall the API calls ``on_call``,
 and the composition root decides what speaks and what lights up.
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from kiosk.config import Config
+    from kiosk.public.ratelimit import RateLimit
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +69,13 @@ class LanApi:
     def __init__(self, config: Config, *, on_call: OnCall | None = None,
                  clock: Callable[[], datetime] = utc_now, host: str | None = None,
                  port: int | None = None, poll_s: float = POLL_S,
-                 stream_s: float = STREAM_S, request_timeout_s: float | None = None) -> None:
+                 stream_s: float = STREAM_S, request_timeout_s: float | None = None,
+                 public_limit: RateLimit | None = None, public_cache_s: float | None = None
+                 ) -> None:
         from kiosk.lan.app import BoardStreams, create_app
+        from kiosk.lan.public import quota_source
+        from kiosk.public import ratelimit
+        from kiosk.public.web import CACHE_S, PublicQuota
         from kiosk.web.server import REQUEST_TIMEOUT_S, BackgroundServer
 
         self.config = config
@@ -84,6 +91,11 @@ class LanApi:
             self.feed = BoardFeed(self._locked(lambda: board_state(self.calling, config)),
                                   self._locked(lambda: change_marker(self.calling)), poll_s)
             streams = BoardStreams(self.feed, stream_s)
+            # The public quota page for the lobby Wi-Fi (docs/public-quota.md).
+            self.public = PublicQuota(quota_source(config, self.db, self.lock, clock),
+                                      limit=public_limit or ratelimit.RateLimit(),
+                                      cache_s=CACHE_S if public_cache_s is None
+                                      else public_cache_s)
             self.server = BackgroundServer(
                 create_app(self, streams),
                 host if host is not None else config.lan_api.host,
@@ -171,11 +183,13 @@ class LanApi:
     def counter_info(self, number: int) -> dict[str, Any]:
         with self.lock:
             current = self.calling.current(number)
-            waiting = self.calling.waiting_counts()
+            # Who this counter may call: its services, at the stages it does.
+            waiting = self.calling.waiting_by_lane_for(number)
         counter = self.calling.counters[number]
         return {"counter": number, "name": counter.name, "lanes": sorted(counter.lanes),
+                "stages": sorted(counter.stages),
                 "ticket": ticket_json(current), "max_recalls": self.calling.max_recalls,
-                "waiting": {lane: n for lane, n in waiting.items() if lane in counter.lanes}}
+                "waiting": waiting}
 
     def queue(self) -> dict[str, Any]:
         with self.lock:
@@ -192,10 +206,14 @@ class LanApi:
 
     def act(self, number: int, action: str, body: dict[str, Any]) -> dict[str, Any]:
         """One staff action; announces calls and recalls through ``on_call`` after commit."""
-        label = body.get("label")
+        label = body.get("to") if action == "send" else body.get("label")
         if action == "call" and (not isinstance(label, str) or not label.strip()):
             raise ApiError(HTTPStatus.BAD_REQUEST, 'Isi label tiket, mis. {"label": '
                            '"A012"} / give the ticket label, e.g. {"label": "A012"}')
+        if action == "send" and label is not None and (
+                not isinstance(label, str) or not label.strip() or len(label) > 40):
+            raise ApiError(HTTPStatus.BAD_REQUEST, 'Isi tahap tujuan, mis. {"to": "foto"}, '
+                           'atau kosongkan / give the stage, e.g. {"to": "foto"}, or no body')
         with self.lock:  # the API's "no-show" is the service's "no_show"
             result = self.calling.act(number, action.replace("-", "_"), label or "")
         self.feed.poke()

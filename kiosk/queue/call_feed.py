@@ -45,6 +45,7 @@ class FeedCall(NamedTuple):
     label: str
     counter: int
     kind: str  # call | recall; no_show for a withdrawal (its seq is the event's)
+    stage: str | None = None  # the stage of a multi-stage visit it is called to
 
 
 Listener = Callable[[FeedCall], None]
@@ -121,7 +122,8 @@ class CallFeed:
     def _deliver_new(self) -> None:
         while not self._stop.is_set():
             rows = self._db.execute(
-                "SELECT seq, label, counter, kind FROM calls WHERE seq > ? AND office_code = ?"
+                "SELECT seq, label, counter, kind, stage FROM calls WHERE seq > ?"
+                " AND office_code = ?"
                 " ORDER BY seq LIMIT ?", (self._last_seq, self.office_code, BATCH),
             ).fetchall()
             for row in rows:

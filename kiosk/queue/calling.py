@@ -17,6 +17,13 @@ Choices made here (the lead may revisit):
   ticket is ahead of everyone issued after it, i.e. at the front of its lane.
 - Out-of-order calls (``call_specific``) are limited to lanes the counter
   serves; they count in the counter's call ratio like any other call.
+- Multi-stage visits (kiosk/queue/stages.py): "next" at a stage that has a
+  following stage *sends* the applicant on (they wait for the next stage,
+  keeping their number) instead of ending the visit; "served" ends the visit
+  where it is (e.g. documents refused at the check). ``send`` sends on without
+  calling anyone, to the next stage or to any stage of the service (``to``:
+  back to the document check). Recall, no-show and bring-back act on the stage
+  the ticket is at.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from kiosk.queue.call_order import CallPolicy, choose_next
+from kiosk.queue.stages import StagePlan
 from kiosk.store import immediate
 from kiosk.store.events import append_event
 
@@ -37,7 +45,7 @@ if TYPE_CHECKING:
 
     from kiosk.queue.schedule import Schedule
 
-_TICKET_COLUMNS = "id, lane, number, label, status, counter, called_at, recalls"
+_TICKET_COLUMNS = "id, lane, number, label, status, counter, called_at, recalls, stage"
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class Counter:
     number: int
     name: str
     lanes: frozenset[str]
+    stages: frozenset[str] = frozenset()  # the stages served here (empty: every stage)
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,8 @@ class CalledTicket:
     called_at: datetime | None  # UTC
     recalls: int
     no_show_allowed: bool  # enough recalls to mark a no-show
+    stage: str | None = None  # the stage it is at or waits for (None: a service without stages)
+    sent_to: str | None = None  # set when the action sent it on to this stage
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,8 @@ class CallRefused:
     """Why an action did nothing: shown to staff, nothing was written."""
 
     reason: str  # no_current | recall_first | not_found | not_waiting | not_no_show
-    #              | too_late | lane_not_served
+    #              | too_late | lane_not_served | stage_not_served | no_next_stage
+    #              | unknown_stage
     label: str | None = None
     status: str | None = None
     recalls_left: int | None = None  # recall_first: recalls still needed before a no-show
@@ -80,6 +92,7 @@ class Serving(NamedTuple):
     counter: int
     label: str
     called_at: datetime
+    stage: str | None = None
 
 
 class CallRecord(NamedTuple):
@@ -87,6 +100,7 @@ class CallRecord(NamedTuple):
     counter: int
     at: datetime
     kind: str  # call | recall
+    stage: str | None = None
 
 
 class LatestCall(NamedTuple):
@@ -98,6 +112,7 @@ class LatestCall(NamedTuple):
     at: datetime
     kind: str  # call | recall: what the newest one was
     recalls: int  # times recalled since it was called
+    stage: str | None = None  # the stage it was called to
 
 
 def parse_label(label: str) -> tuple[str, int] | None:
@@ -113,7 +128,8 @@ class CallingService:
                  counters: dict[int, Counter], policy: CallPolicy,
                  clock: Callable[[], datetime], max_recalls: int = 3,
                  no_show_return_minutes: float = 30, *, schedule: Schedule | None = None,
-                 office_day: date | None = None, classes: dict[str, str] | None = None) -> None:
+                 office_day: date | None = None, classes: dict[str, str] | None = None,
+                 stages: StagePlan | None = None) -> None:
         """Give either ``schedule`` (office day from the local date) or a fixed ``office_day``."""
         if (schedule is None) == (office_day is None):
             raise ValueError("give exactly one of schedule= or office_day=")
@@ -123,6 +139,7 @@ class CallingService:
         self.return_window = timedelta(minutes=no_show_return_minutes)
         self.schedule, self.office_day = schedule, office_day
         self.classes = classes or {}  # service code -> the lane whose call rules it follows
+        self.stages = stages or StagePlan()
 
     # -- reading -----------------------------------------------------------
 
@@ -133,10 +150,10 @@ class CallingService:
         return self.schedule.office_day(now or self.clock())
 
     def _ticket(self, row: tuple, day: date) -> CalledTicket:
-        ticket_id, lane, number, label, status, counter, called_at, recalls = row
+        ticket_id, lane, number, label, status, counter, called_at, recalls, stage = row
         return CalledTicket(ticket_id, day, lane, number, label, status, counter,
                             datetime.fromisoformat(called_at) if called_at else None, recalls,
-                            recalls >= self.max_recalls)
+                            recalls >= self.max_recalls, self.stages.at(lane, stage))
 
     def _current_row(self, conn: sqlite3.Connection, counter: int, day: date) -> tuple | None:
         return conn.execute(
@@ -167,9 +184,9 @@ class CallingService:
     def now_serving(self) -> list[Serving]:
         """Board: each counter's called applicant, by counter number."""
         return [
-            Serving(counter, label, datetime.fromisoformat(at))
-            for counter, label, at in self.db.execute(
-                "SELECT counter, label, called_at FROM tickets WHERE office_code = ?"
+            Serving(counter, label, datetime.fromisoformat(at), self.stages.at(lane, stage))
+            for counter, label, at, lane, stage in self.db.execute(
+                "SELECT counter, label, called_at, lane, stage FROM tickets WHERE office_code = ?"
                 " AND office_day = ? AND status = 'called' ORDER BY counter, called_at",
                 (self.office_code, self.today().isoformat()),
             )
@@ -178,9 +195,9 @@ class CallingService:
     def last_calls(self, n: int = 5) -> list[CallRecord]:
         """Board: the latest calls and recalls today, newest first."""
         return [
-            CallRecord(label, counter, datetime.fromisoformat(at), kind)
-            for label, counter, at, kind in self.db.execute(
-                "SELECT label, counter, at, kind FROM calls WHERE office_code = ?"
+            CallRecord(label, counter, datetime.fromisoformat(at), kind, stage)
+            for label, counter, at, kind, stage in self.db.execute(
+                "SELECT label, counter, at, kind, stage FROM calls WHERE office_code = ?"
                 " AND office_day = ? ORDER BY seq DESC LIMIT ?",
                 (self.office_code, self.today().isoformat(), n),
             )
@@ -191,9 +208,9 @@ class CallingService:
         first."""
         day = (self.office_code, self.today().isoformat())
         return [
-            LatestCall(label, lane, counter, datetime.fromisoformat(at), kind, recalls)
-            for label, lane, counter, at, kind, recalls in self.db.execute(
-                "SELECT c.label, c.lane, c.counter, c.at, c.kind, t.recalls FROM calls c"
+            LatestCall(label, lane, counter, datetime.fromisoformat(at), kind, recalls, stage)
+            for label, lane, counter, at, kind, recalls, stage in self.db.execute(
+                "SELECT c.label, c.lane, c.counter, c.at, c.kind, t.recalls, c.stage FROM calls c"
                 " JOIN tickets t ON t.office_code = c.office_code"
                 " AND t.office_day = c.office_day AND t.lane = c.lane AND t.number = c.number"
                 " WHERE c.seq IN (SELECT max(seq) FROM calls WHERE office_code = ?"
@@ -212,6 +229,21 @@ class CallingService:
         ):
             counts[lane] = count
         return dict(sorted(counts.items()))
+
+    def waiting_for(self, counter: int) -> int:
+        """How many wait that this counter may call (its services, at its stages)."""
+        return sum(self.waiting_by_lane_for(counter).values())
+
+    def waiting_by_lane_for(self, counter: int) -> dict[str, int]:
+        """Per service this counter calls, how many wait for a stage it does (0s kept)."""
+        c = self._counter(counter)
+        counts = dict.fromkeys(sorted(c.lanes), 0)
+        for lane, stage in self.db.execute(
+                "SELECT lane, stage FROM tickets WHERE office_code = ? AND office_day = ?"
+                " AND status = 'waiting'", (self.office_code, self.today().isoformat())):
+            if self.stages.serves(c.lanes, c.stages, lane, stage):
+                counts[lane] += 1
+        return counts
 
     # -- staff actions -----------------------------------------------------
 
@@ -233,9 +265,9 @@ class CallingService:
         ticket_id, lane, number, label = row[:4]
         conn.execute(
             "INSERT INTO calls (office_code, office_day, lane, number, ticket_id, label, counter,"
-            " at, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " at, kind, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (self.office_code, day.isoformat(), lane, number, ticket_id, label, counter,
-             now.isoformat(), kind),
+             now.isoformat(), kind, self.stages.at(lane, row[8])),
         )
 
     def _set(self, conn: sqlite3.Connection, day: date, lane: str, number: int,
@@ -251,12 +283,29 @@ class CallingService:
 
     def _serve_current(self, conn: sqlite3.Connection, counter: int, day: date,
                        now: datetime, by: str) -> None:
+        """"Next" finishes the current applicant here: served, or sent on to the next stage."""
         current = self._current_row(conn, counter, day)
-        if current is not None:
-            self._set(conn, day, current[1], current[2], "status = 'served', served_at = ?",
-                      (now.isoformat(),), "called")
-            self._event(conn, "served", day, now, current[0],
-                        {"counter": counter, "label": current[3], "by": by})
+        if current is None:
+            return
+        following = self.stages.after(current[1], current[8])
+        if following is not None:
+            self._send_row(conn, day, current, counter, following, now, by)
+            return
+        self._set(conn, day, current[1], current[2], "status = 'served', served_at = ?",
+                  (now.isoformat(),), "called")
+        self._event(conn, "served", day, now, current[0],
+                    {"counter": counter, "label": current[3], "by": by})
+
+    def _send_row(self, conn: sqlite3.Connection, day: date, current: tuple, counter: int,
+                  to: str, now: datetime, by: str) -> tuple:
+        """The applicant waits again, at stage ``to``, keeping their number."""
+        row = self._set(conn, day, current[1], current[2],
+                        "status = 'waiting', stage = ?, counter = NULL, called_at = NULL,"
+                        " recalls = 0", (to,), "called")
+        self._event(conn, "sent", day, now, row[0],
+                    {"counter": counter, "label": row[3],
+                     "from": self.stages.at(row[1], current[8]), "to": to, "by": by})
+        return row
 
     def _call(self, conn: sqlite3.Connection, counter: Counter, day: date, lane: str,
               number: int, now: datetime, out_of_order: bool) -> CalledTicket:
@@ -265,8 +314,10 @@ class CallingService:
                         "status = 'called', called_at = ?, counter = ?, recalls = 0",
                         (now.isoformat(), counter.number), "waiting")
         self._log_call(conn, day, row, counter.number, now, "call")
+        stage = self.stages.at(row[1], row[8])
         self._event(conn, "called", day, now, row[0],
-                    {"counter": counter.number, "label": row[3], "out_of_order": out_of_order})
+                    {"counter": counter.number, "label": row[3], "out_of_order": out_of_order,
+                     **({"stage": stage} if stage is not None else {})})
         return self._ticket(row, day)
 
     def call_next(self, counter: int) -> CalledTicket | None:
@@ -276,12 +327,13 @@ class CallingService:
         day = self.today(now)
         with immediate(self.db) as conn:
             waiting: dict[str, list[int]] = {}
-            for lane, number in conn.execute(
-                "SELECT lane, number FROM tickets WHERE office_code = ? AND office_day = ?"
+            for lane, number, stage in conn.execute(
+                "SELECT lane, number, stage FROM tickets WHERE office_code = ? AND office_day = ?"
                 " AND status = 'waiting' ORDER BY lane, number",
                 (self.office_code, day.isoformat()),
             ):
-                waiting.setdefault(lane, []).append(number)
+                if self.stages.serves(c.lanes, c.stages, lane, stage):
+                    waiting.setdefault(lane, []).append(number)
             history = [lane for (lane,) in conn.execute(
                 "SELECT lane FROM calls WHERE office_code = ? AND office_day = ? AND counter = ?"
                 " AND kind = 'call' ORDER BY seq",
@@ -304,6 +356,8 @@ class CallingService:
                 return row
             if row[1] not in c.lanes:
                 return CallRefused("lane_not_served", row[3], row[4])
+            if not self.stages.serves(c.lanes, c.stages, row[1], row[8]):
+                return CallRefused("stage_not_served", row[3], row[4])
             if row[4] != "waiting":
                 return CallRefused("not_waiting", row[3], row[4])
             return self._call(conn, c, day, row[1], row[2], now, out_of_order=True)
@@ -312,8 +366,9 @@ class CallingService:
             ) -> CalledTicket | CallRefused | None:
         """One staff action by name, for every place staff press it (LAN API, staff menu).
 
-        ``action``: next | recall | served | no_show | call | bring_back; ``label``
-        for call and bring_back. None: "next" found nobody waiting.
+        ``action``: next | recall | served | no_show | call | bring_back | send;
+        ``label`` for call and bring_back, and the stage to send to (optional) for
+        send. None: "next" found nobody waiting.
         """
         actions: dict[str, Callable[[], CalledTicket | CallRefused | None]] = {
             "next": lambda: self.call_next(counter),
@@ -322,6 +377,7 @@ class CallingService:
             "no_show": lambda: self.mark_no_show(counter),
             "call": lambda: self.call_specific(counter, label),
             "bring_back": lambda: self.bring_back(label),
+            "send": lambda: self.send(counter, label or None),
         }
         if action not in actions:
             raise ValueError(f"unknown action {action!r}")
@@ -363,6 +419,25 @@ class CallingService:
             self._event(conn, kind, day, now, row[0],
                         {"counter": c.number, "label": row[3], **details(row)})
             return self._ticket(row, day)
+
+    def send(self, counter: int, to: str | None = None) -> CalledTicket | CallRefused:
+        """Send the counter's current applicant on, to the next stage or to ``to``."""
+        c = self._counter(counter)
+        now = self.clock()
+        day = self.today(now)
+        with immediate(self.db) as conn:
+            current = self._current_row(conn, c.number, day)
+            if current is None:
+                return CallRefused("no_current")
+            lane, here = current[1], self.stages.at(current[1], current[8])
+            target = self.stages.find(lane, to) if to else self.stages.after(lane, current[8])
+            if target is None and not to:
+                return CallRefused("no_next_stage", current[3], current[4])
+            if target is None or target == here:
+                return CallRefused("unknown_stage", current[3], current[4])
+            row = self._send_row(conn, day, current, c.number, target, now, by="send")
+            sent = self._ticket(row, day)
+            return CalledTicket(**{**sent.__dict__, "sent_to": target})
 
     def bring_back(self, label: str) -> CalledTicket | CallRefused:
         """A no-show who turns up in time waits again, ahead of everyone issued after them."""

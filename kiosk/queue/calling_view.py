@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.queue.call_order import CallPolicy
 from kiosk.queue.calling import CallingService, Counter, parse_label
 from kiosk.queue.schedule import Schedule
+from kiosk.queue.stages import StagePlan
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,13 +38,13 @@ def call_policy(config: Config) -> CallPolicy:
 def calling_service(config: Config, db: sqlite_utils.Database,
                     clock: Callable[[], datetime]) -> CallingService:
     """The config's counters and call order over ``db`` (each process opens its own)."""
-    counters = {c.number: Counter(c.number, c.name, c.lanes) for c in config.counters}
+    counters = {c.number: Counter(c.number, c.name, c.lanes, c.stages) for c in config.counters}
     policy = call_policy(config)
     schedule = Schedule.of(config)
     return CallingService(db, config.office.code, config.office.device_id, counters, policy,
                           clock, config.calling.max_recalls,
                           config.calling.no_show_return_minutes, schedule=schedule,
-                          classes=call_classes(config))
+                          classes=call_classes(config), stages=StagePlan.of(config))
 
 
 def call_classes(config: Config) -> dict[str, str]:
@@ -63,13 +64,14 @@ def board_state(calling: CallingService, config: Config, last_n: int = LAST_CALL
 
     Times are office-local "HH:MM" strings so a TV browser with a wrong clock
     or time zone still shows the office's time; ``now`` lets it correct its clock.
-    Every call carries its ``service`` (today the lane's name; stages may come),
+    Every call carries its ``service`` (the service's name, and its stage if it has stages),
     and ``last_calls`` lists each number once: a recall moves it to the top and
     marks it (``kind`` "recall", ``recalls``), it does not repeat it.
     """
     now = calling.clock()
     zone = config.timezone
-    serving = {s.counter: s.label for s in calling.now_serving()}  # later call wins
+    now_serving = {s.counter: s for s in calling.now_serving()}  # later call wins
+    serving = {number: s.label for number, s in now_serving.items()}
     last = calling.latest_calls(last_n)
     names = {c.number: c.name for c in config.counters}
     newest = last[0] if last else None
@@ -79,7 +81,8 @@ def board_state(calling: CallingService, config: Config, last_n: int = LAST_CALL
         "label": serving.get(c.number),
         "newest": newest is not None and newest.counter == c.number
         and serving.get(c.number) == newest.label,
-        **_service(config, _lane_of(serving.get(c.number))),
+        **_service(config, _lane_of(serving.get(c.number)),
+                   now_serving[c.number].stage if c.number in now_serving else None),
     } for c in sorted(config.counters, key=lambda c: c.number)]
     lanes = [{"code": code, "name": config.lanes[code].name_id if code in config.lanes else code,
               "waiting": waiting} for code, waiting in calling.waiting_counts().items()]
@@ -92,12 +95,13 @@ def board_state(calling: CallingService, config: Config, last_n: int = LAST_CALL
         "newest": None if newest is None else {
             "label": newest.label, "counter": newest.counter,
             "counter_name": names.get(newest.counter, f"Loket {newest.counter}"),
-            "kind": newest.kind, "recalls": newest.recalls, **_service(config, newest.lane)},
+            "kind": newest.kind, "recalls": newest.recalls,
+            **_service(config, newest.lane, newest.stage)},
         "last_calls": [{
             "label": r.label, "counter": r.counter,
             "counter_name": names.get(r.counter, f"Loket {r.counter}"),
             "at": r.at.astimezone(zone).strftime("%H:%M"), "kind": r.kind,
-            "recalls": r.recalls, **_service(config, r.lane),
+            "recalls": r.recalls, **_service(config, r.lane, r.stage),
         } for r in last],
         "lanes": lanes,
         "notice": config.board.notice,
@@ -109,9 +113,14 @@ def _lane_of(label: str | None) -> str | None:
     return None if parsed is None else parsed[0]
 
 
-def _service(config: Config, lane: str | None) -> dict[str, str | None]:
-    """What the applicant is called for: the lane's service (a stage, once there are stages)."""
+def _service(config: Config, lane: str | None, stage: str | None = None
+             ) -> dict[str, str | None]:
+    """What the applicant is called for: the service, and the stage of a multi-stage visit
+    ("Paspor Reguler · Foto & wawancara")."""
     known = config.lanes.get(lane) if lane is not None else None
-    return {"lane": lane,
-            "service": known.name_id if known else lane,
-            "service_en": known.name_en if known else lane}
+    service_id = known.name_id if known else lane
+    service_en = known.name_en if known else lane
+    if stage:
+        service_id = f"{service_id} · {config.stage_name(stage, 'id')}"
+        service_en = f"{service_en} · {config.stage_name(stage, 'en')}"
+    return {"lane": lane, "stage": stage, "service": service_id, "service_en": service_en}

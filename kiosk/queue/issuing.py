@@ -31,6 +31,7 @@ from kiosk.queue.day_controls import DayControls
 from kiosk.queue.lane_rules import NotServed, not_served
 from kiosk.queue.numbering import CapReached, ClockBehind, NoLeasedNumbers, Numbering, Ticket
 from kiosk.queue.schedule import Schedule
+from kiosk.queue.stages import StagePlan
 from kiosk.queue.wait_estimate import PaceCache, ticket_wait
 from kiosk.queue.walkin_guard import ApplicantRefused, NikLimit, WalkinGuard
 
@@ -95,8 +96,10 @@ class Quota:
 class IssuingService:
     def __init__(self, config: Config, db: sqlite_utils.Database, printer: TicketPrinter,
                  lamp: StatusLamp | None = None, clock: Callable[[], datetime] = utc_now,
-                 clock_trust: ClockTrust | None = None) -> None:
+                 clock_trust: ClockTrust | None = None,
+                 track_link: Callable[[str], tuple[str, str]] | None = None) -> None:
         self.config, self.db, self.printer, self.lamp, self.clock = config, db, printer, lamp, clock
+        self.track_link = track_link  # ticket id -> (tracking page, short code); None: no link
         self.schedule = Schedule.of(config)
         self.numbering = Numbering(db, config.office.code, config.office.device_id, clock_trust)
         self.last_paper = PaperStatus.UNKNOWN
@@ -105,8 +108,10 @@ class IssuingService:
         self.lock = threading.Lock()
         self.controls = DayControls(db, config.office.code, config.office.device_id)
         self.pace = PaceCache(db, config.office.code,
-                              [Counter(c.number, c.name, c.lanes) for c in config.counters],
-                              policy=call_policy(config), classes=call_classes(config))
+                              [Counter(c.number, c.name, c.lanes, c.stages)
+                               for c in config.counters],
+                              policy=call_policy(config), classes=call_classes(config),
+                              stages=StagePlan.of(config))
         self.guard = WalkinGuard(config.walkin, config.checkin.nik_salt, db,
                                  config.office.code, config.office.device_id, config.lanes)
 
@@ -136,6 +141,7 @@ class IssuingService:
 
     def content_for(self, ticket: Ticket, language: str) -> TicketContent:
         ahead, wait = self.ahead_and_wait(ticket)
+        url, code = self.track_link(ticket.id) if self.track_link else (None, None)
         return TicketContent(
             office_name=self.config.office.name,
             office_address=self.config.office.address,
@@ -147,6 +153,8 @@ class IssuingService:
             ticket_id=ticket.id,
             print_qr=self.config.printer.print_qr,
             wait=wait,
+            track_url=url,
+            track_code=code,
         )
 
     def ahead_and_wait(self, ticket: Ticket) -> tuple[int, TicketWait | None]:

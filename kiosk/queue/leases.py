@@ -1,6 +1,7 @@
-"""Number leases: one walk-in cap shared by every kiosk of an office.
+"""Number leases: each capped service's daily cap shared by every kiosk of an office.
 
-The hub owns the office's numbers 1..cap and lends each kiosk a block; a
+For each leased service (lane) the hub owns the office's numbers 1..cap and
+lends each kiosk a block; a
 kiosk issues only numbers it holds, so with no network at all the office
 still never goes over its cap and never prints one number twice. The price
 (docs/sync-protocol.md, "Number leases"): a kiosk cut off from the hub can
@@ -10,9 +11,11 @@ release a dead kiosk's numbers at the hub; the kiosk, once back, marks them
 
 Kiosk side only; every function here runs inside a transaction the caller
 holds (the issuing commit, or the sync worker's short ``immediate`` one).
-``lease_lanes`` in ``meta`` switches a lane to leased numbers for every
+``lease_lanes`` in ``meta`` switches lanes to leased numbers for every
 process sharing the store (the kiosk UI, ``kiosk issue``, check-in), so no
-path can fall back to "max + 1" while leases are on.
+path can fall back to "max + 1" while leases are on for that lane. Every
+capped walk-in and priority service is leased, each on its own (C's numbers
+never touch A's); uncapped services never are.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 LEASE_LANES_KEY = "lease_lanes"
-UNLEASED_KEY = "lease_unleased"  # {"office_day", "lane", "count"} from the hub's last lease answer
+# {"office_day", "lanes": {lane: {"count", "cap"}}}: the hub's last lease answer per lane.
+UNLEASED_KEY = "lease_unleased"
 
 
 def leased_lanes(db: sqlite_utils.Database | sqlite3.Connection) -> frozenset[str]:
@@ -163,23 +167,34 @@ def held_numbers(db: sqlite_utils.Database | sqlite3.Connection, office_day: dat
 
 def note_unleased(conn: sqlite3.Connection, office_day: date, lane: str, count: int,
                   hub_cap: int | None) -> None:
-    """Remember how many of the office's numbers the hub had not lent to any kiosk."""
-    value = json.dumps({"office_day": office_day.isoformat(), "lane": lane, "count": count,
-                        "cap": hub_cap})
+    """Remember how many of the office's numbers of ``lane`` the hub had not lent to any kiosk."""
+    noted = _read_noted(conn)
+    if noted.get("office_day") != office_day.isoformat():
+        noted = {"office_day": office_day.isoformat(), "lanes": {}}
+    noted["lanes"][lane] = {"count": count, "cap": hub_cap}
     conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key)"
-                 " DO UPDATE SET value = excluded.value", (UNLEASED_KEY, value))
+                 " DO UPDATE SET value = excluded.value", (UNLEASED_KEY, json.dumps(noted)))
+
+
+def _read_noted(db: sqlite_utils.Database | sqlite3.Connection) -> dict:
+    """The stored answers, per lane; a store written when only A was leased says one lane."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (UNLEASED_KEY,)).fetchone()
+    if row is None:
+        return {}
+    noted = json.loads(row[0])
+    if "lanes" not in noted:  # {"office_day", "lane", "count", "cap"} before per-service leases
+        noted = {"office_day": noted.get("office_day"), "lanes": {
+            noted.get("lane"): {"count": noted.get("count"), "cap": noted.get("cap")}}}
+    return noted
 
 
 def _noted(db: sqlite_utils.Database | sqlite3.Connection, office_day: date, lane: str
            ) -> dict | None:
     """The hub's last word on unlent numbers, if it was about this day and lane."""
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (UNLEASED_KEY,)).fetchone()
-    if row is None:
+    noted = _read_noted(db)
+    if noted.get("office_day") != office_day.isoformat():
         return None
-    noted = json.loads(row[0])
-    if noted.get("office_day") != office_day.isoformat() or noted.get("lane") != lane:
-        return None
-    return noted
+    return noted["lanes"].get(lane)
 
 
 def hub_may_lend(conn: sqlite3.Connection, office_day: date, lane: str) -> bool:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from kiosk.ports import TicketWait
 from kiosk.queue.call_forecast import CounterNow, Forecast, Simulation
 from kiosk.queue.call_order import CallPolicy
+from kiosk.queue.stages import StagePlan
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -147,42 +148,50 @@ def estimate_for_lane(db: sqlite_utils.Database, office_code: str, office_day: d
                          default_minutes)
 
 
-def waiting_queues(db: sqlite_utils.Database, office_code: str, office_day: date
-                   ) -> dict[str, list[int]]:
-    """The day's waiting numbers per lane, ascending: one range of the tickets' primary key.
+def waiting_queues(db: sqlite_utils.Database, office_code: str, office_day: date,
+                   stages: StagePlan | None = None) -> dict[str, list[int]]:
+    """The day's waiting numbers per lane (per lane and stage, keyed by ``stages.key``),
+    ascending: one range of the tickets' primary key.
 
     One row per lane (the numbers joined by SQLite, split and sorted here): half the
     cost of a Python row per ticket with a few hundred waiting, on every press.
     """
-    return {lane: sorted(map(int, numbers.split(","))) for lane, numbers in db.conn.execute(
-        "SELECT lane, group_concat(number) FROM tickets WHERE office_code = ?"
-        " AND office_day = ? AND status = 'waiting' GROUP BY lane",
-        (office_code, office_day.isoformat()))}
+    plan = stages or StagePlan()
+    queues: dict[str, list[int]] = {}
+    for lane, stage, numbers in db.conn.execute(
+            "SELECT lane, stage, group_concat(number) FROM tickets WHERE office_code = ?"
+            " AND office_day = ? AND status = 'waiting' GROUP BY lane, stage",
+            (office_code, office_day.isoformat())):
+        queues.setdefault(plan.key(lane, stage), []).extend(map(int, numbers.split(",")))
+    return {key: sorted(numbers) for key, numbers in queues.items()}
 
 
 def counters_now(db: sqlite_utils.Database, office_code: str, office_day: date,
                  counters: Iterable[Counter], now: datetime,
-                 active_within: timedelta = ACTIVE_WITHIN) -> tuple[CounterNow, ...]:
+                 active_within: timedelta = ACTIVE_WITHIN,
+                 stages: StagePlan | None = None) -> tuple[CounterNow, ...]:
     """The open counters (as :func:`open_counters` counts them) with today's calls, in the
-    order they will be free: the one that called longest ago first."""
+    order they will be free: the one that called longest ago first. Their lanes and
+    calls are the forecast's queue keys (``stages.key``)."""
+    plan = stages or StagePlan()
     last_call: dict[int, datetime] = {}
     history: dict[int, list[str]] = {}
-    for counter, lane, at, kind in db.execute(
-        "SELECT counter, lane, at, kind FROM calls WHERE office_code = ? AND office_day = ?"
-        " ORDER BY seq", (office_code, office_day.isoformat()),
+    for counter, lane, stage, at, kind in db.execute(
+        "SELECT counter, lane, stage, at, kind FROM calls WHERE office_code = ?"
+        " AND office_day = ? ORDER BY seq", (office_code, office_day.isoformat()),
     ):
         when = datetime.fromisoformat(at)
         last_call[counter] = max(when, last_call.get(counter, when))
         if kind == "call":
-            history.setdefault(counter, []).append(lane)
+            history.setdefault(counter, []).append(plan.key(lane, stage))
     known = sorted(counters, key=lambda c: c.number)
     if not last_call:  # the office is just opening: every counter, by number
-        return tuple(CounterNow(c.number, c.lanes) for c in known)
+        return tuple(CounterNow(c.number, plan.keys_served(c.lanes, c.stages)) for c in known)
     open_now = [c for c in known if c.number in last_call
                 and now - last_call[c.number] <= active_within]
     open_now.sort(key=lambda c: last_call[c.number])
-    return tuple(CounterNow(c.number, c.lanes, tuple(history.get(c.number, ())))
-                 for c in open_now)
+    return tuple(CounterNow(c.number, plan.keys_served(c.lanes, c.stages),
+                            tuple(history.get(c.number, ()))) for c in open_now)
 
 
 @dataclass(frozen=True)
@@ -219,9 +228,12 @@ class PaceCache:
                  counters: Iterable[Counter], max_age: timedelta = timedelta(seconds=30),
                  default_minutes: float = DEFAULT_MINUTES,
                  policy: CallPolicy | None = None,
-                 classes: Mapping[str, str] | None = None) -> None:
+                 classes: Mapping[str, str] | None = None,
+                 stages: StagePlan | None = None) -> None:
         self.db, self.office_code, self.counters = db, office_code, tuple(counters)
-        self.classes = classes  # service -> the lane whose call rules it follows
+        self.stages = stages or StagePlan()
+        # service (and service/stage, see StagePlan.key) -> the lane whose call rules it follows
+        self.classes = self.stages.key_classes(classes or {}) if self.stages.stages else classes
         self.max_age, self.default_minutes = max_age, default_minutes
         self.policy = policy or CallPolicy()
         self._paces: dict[tuple[date, str], Pace] = {}
@@ -243,7 +255,8 @@ class PaceCache:
                     and cached.read_at <= now < cached.read_at + self.max_age):
                 return cached
         recent = recent_service_minutes(self.db, self.office_code, office_day)
-        fresh = Floor(counters_now(self.db, self.office_code, office_day, self.counters, now),
+        fresh = Floor(counters_now(self.db, self.office_code, office_day, self.counters, now,
+                                   stages=self.stages),
                       per_person(recent, self.default_minutes), now, calls_seen)
         self._floor = (office_day, fresh)
         return fresh
@@ -260,7 +273,7 @@ class PaceCache:
         floor = self.floor(office_day, now, calls_seen)
         ahead = self._resume(floor, lane, number, seen)
         if ahead is None:
-            waiting = waiting_queues(self.db, self.office_code, office_day)
+            waiting = waiting_queues(self.db, self.office_code, office_day, self.stages)
             simulation = Simulation.start(self.policy, waiting, floor.counters, lane, number,
                                           self.classes)
             if simulation is None:

@@ -45,6 +45,7 @@ from kiosk.reports.queue_figures import (
 from kiosk.reports.rows import read_rows
 from kiosk.reports.skm import read_skm
 from kiosk.reports.staff_actions import pauses_and_actions
+from kiosk.reports.stage_figures import stage_figures
 from kiosk.reports.stats import stats
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ def _figures(rows: Rows, first: date, last: date, days: Sequence[date], config: 
     first_calls = first_call_times(rows.calls)
     waits = wait_minutes(rows.tickets, first_calls)
     pauses, paused_minutes, staff_actions = pauses_and_actions(rows, config, now)
+    stages, transfers = stage_figures(rows, config)
     return Figures(
         first=first, last=last,
         lanes=lane_figures(rows, config.lanes, first_calls, days, zone),
@@ -82,6 +84,8 @@ def _figures(rows: Rows, first: date, last: date, days: Sequence[date], config: 
         staff_actions=staff_actions,
         lease_conflicts=lease_conflicts(rows, zone),
         nik_mistakes=nik_mistakes(rows),
+        stages=stages,
+        transfers=transfers,
     )
 
 

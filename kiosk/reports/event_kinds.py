@@ -35,5 +35,8 @@ STAFF_EVENTS = ("issuing_paused", "issuing_resumed", "cap_changed", "staff_actio
 # ticket reached it (kiosk/sync/worker.py): the same number may be on two tickets.
 LEASE_CONFLICT = "lease_conflict"
 # Every event kind the report reads (kiosk/reports/rows.py): one scan, filtered to these.
+# A multi-stage visit sent on to another stage (kiosk/queue/calling.py).
+STAGE_SENT = "sent"
 EVENT_KINDS = ("refused_cap", "checkin_refused", "booking_checked_in", "priority_reason",
-               *REFUSAL_EVENTS.values(), *STAFF_EVENTS, LEASE_CONFLICT, NIK_MISTAKE)
+               *REFUSAL_EVENTS.values(), *STAFF_EVENTS, LEASE_CONFLICT, NIK_MISTAKE,
+               STAGE_SENT)

@@ -44,6 +44,37 @@ class LaneFigures:
 
 
 @dataclass(frozen=True)
+class StageFigures:
+    """One stage of a multi-stage service (kiosk/reports/stage_figures.py): who reached
+    it, who was called there, how long they waited for it and were served at it."""
+
+    lane: str
+    stage: str
+    name_id: str  # the stage's name ("Foto & wawancara")
+    name_en: str
+    reached: int  # tickets that waited for this stage (issued, or sent on to it)
+    called: int  # of them, called at this stage
+    sent_on: int  # left it for another stage
+    finished: int  # the visit ended here: served
+    no_show: int  # still a no-show at this stage at report time
+    wait: Stats  # arrival at the stage -> first call there
+    service: Stats  # the last call there -> leaving it (sent on or served)
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_id
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """Applicants sent from one stage to another of a service (forward or back)."""
+
+    lane: str
+    from_stage: str
+    to_stage: str
+    count: int
+
+
+@dataclass(frozen=True)
 class CounterFigures:
     counter: int
     name: str
@@ -184,6 +215,8 @@ class Figures:
     staff_actions: tuple[StaffAction, ...] = ()
     lease_conflicts: tuple[LeaseConflict, ...] = ()  # hub leases only; usually none
     nik_mistakes: tuple[NikMistake, ...] = ()  # NIK entry on: only the problems seen
+    stages: tuple[StageFigures, ...] = ()  # services with stages only
+    transfers: tuple[Transfer, ...] = ()
 
     @property
     def issued(self) -> int:

@@ -11,26 +11,21 @@ beside it, for screen readers and for checking.
 from __future__ import annotations
 
 import html
-import math
 import textwrap
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kiosk.reports.chart import Series, bar_chart
+from kiosk.reports.formatting import clock, number, stat_cells
 from kiosk.reports.skm_forms import report_lanes, skm_html, skm_lines
+from kiosk.reports.stage_tables import stage_chart, stage_table, transfer_table
 from kiosk.texts import TEXTS, ZONE_ABBREVIATIONS, format_date, t
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import datetime
 
-    from kiosk.reports.figures import Figures, Report, StaffAction, Stats
+    from kiosk.reports.figures import Figures, Report, StaffAction
 
-COLOURS = {"issued": "#1d4ed8", "called": "#047857", "served": "#047857",
-           "turned_away": "#b91c1c", "waits": "#6d28d9"}
-BAR_WIDTH, BAR_GAP, GROUP_GAP = 16, 2, 14
-PLOT_HEIGHT, TOP, LEFT, BOTTOM = 170, 16, 44, 34
 HEADING_WRAP = 8  # terminal table headings wrap at about this many characters
-MIN_WIDTH, CHAR_WIDTH = 560, 7  # px; CHAR_WIDTH: an 11 px label character, roughly
 
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 64rem; padding: 0 1rem;
@@ -59,93 +54,7 @@ thead th { background: #e5e7eb; }
 """
 
 
-@dataclass(frozen=True)
-class Series:
-    key: str
-    label: str
-    values: tuple[int, ...]
-
-
-def nice_step(peak: int) -> int:
-    """A round tick step (1, 2, 5 x 10^n) giving at most 5 ticks up to ``peak``."""
-    if peak <= 0:
-        return 1
-    raw = peak / 5
-    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
-    for factor in (1, 2, 5, 10):
-        if factor * magnitude >= raw:
-            return max(1, factor * magnitude)
-    return 10 * magnitude  # pragma: no cover - the loop always returns
-
-
-def bar_chart(chart_id: str, title: str, categories: Sequence[str],
-              series: Sequence[Series], category_title: Sequence[str] | None = None) -> str:
-    """Grouped vertical bars as inline SVG; bar height is exactly value x scale."""
-    peak = max((v for s in series for v in s.values), default=0)
-    step = nice_step(peak)
-    top_value = max(step, math.ceil(peak / step) * step)
-    scale = PLOT_HEIGHT / top_value
-    # Room for the bars, for the category label under them, and a readable minimum width.
-    label_room = max((len(c) for c in categories), default=0) * CHAR_WIDTH + 8
-    group = max(len(series) * (BAR_WIDTH + BAR_GAP) + GROUP_GAP, label_room,
-                (MIN_WIDTH - LEFT - 10) / max(1, len(categories)))
-    width = round(LEFT + max(1, len(categories)) * group + 10)
-    height = TOP + PLOT_HEIGHT + BOTTOM
-    base = TOP + PLOT_HEIGHT
-    titles = category_title or categories
-    out = [f'<svg class="chart" id="{chart_id}" data-chart="{chart_id}" data-scale="{scale:.6f}"'
-           f' viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img"'
-           f' aria-labelledby="{chart_id}-title" xmlns="http://www.w3.org/2000/svg">',
-           f'<title id="{chart_id}-title">{html.escape(title)}</title>']
-    for tick in range(0, top_value + 1, step):
-        y = base - tick * scale
-        out.append(f'<line class="grid" x1="{LEFT}" y1="{y:.2f}" x2="{width - 5}"'
-                   f' y2="{y:.2f}"/>')
-        out.append(f'<text x="{LEFT - 6}" y="{y + 4:.2f}" text-anchor="end">{tick}</text>')
-    out.append(f'<line class="axis" x1="{LEFT}" y1="{base}" x2="{width - 5}" y2="{base}"/>')
-    for i, category in enumerate(categories):
-        x0 = LEFT + i * group + (group - len(series) * (BAR_WIDTH + BAR_GAP)) / 2
-        for j, s in enumerate(series):
-            value = s.values[i]
-            bar_height = value * scale
-            x = x0 + j * (BAR_WIDTH + BAR_GAP)
-            tip = html.escape(f"{titles[i]} - {s.label}: {value}")
-            out.append(
-                f'<rect class="bar" data-series="{s.key}" data-category="{html.escape(category)}"'
-                f' data-value="{value}" x="{x:.2f}" y="{base - bar_height:.2f}"'
-                f' width="{BAR_WIDTH}" height="{bar_height:.2f}" fill="{COLOURS[s.key]}">'
-                f'<title>{tip}</title></rect>')
-            if value:
-                out.append(f'<text x="{x + BAR_WIDTH / 2:.2f}" y="{base - bar_height - 3:.2f}"'
-                           f' text-anchor="middle">{value}</text>')
-        centre = x0 + len(series) * (BAR_WIDTH + BAR_GAP) / 2
-        out.append(f'<text x="{centre:.2f}" y="{base + 16}" text-anchor="middle">'
-                   f'{html.escape(category)}</text>')
-    out.append("</svg>")
-    legend = "".join(
-        f'<li><span class="swatch" style="background:{COLOURS[s.key]}"></span>'
-        f'{html.escape(s.label)}</li>' for s in series)
-    return "\n".join(out) + f'\n<ul class="legend">{legend}</ul>'
-
-
 # --- formatting -------------------------------------------------------------------
-
-
-def number(value: float | int | None, language: str, digits: int = 1) -> str:
-    """'12,5' in Indonesian, '12.5' in English; '-' when there is nothing to show."""
-    if value is None:
-        return "-"
-    if isinstance(value, int) or float(value).is_integer():
-        return str(int(value))
-    text = f"{value:.{digits}f}".rstrip("0")
-    return text.replace(".", ",") if language == "id" else text
-
-
-def clock(moment: datetime | None) -> str:
-    if moment is None:
-        return "-"
-    zone = ZONE_ABBREVIATIONS.get(str(moment.tzinfo), moment.strftime("%Z"))
-    return f"{moment:%H:%M} {zone}".strip()
 
 
 def period(report: Report, language: str) -> str:
@@ -153,10 +62,6 @@ def period(report: Report, language: str) -> str:
         return format_date(report.first, language)
     return t("report.period", language, first=format_date(report.first, language),
              last=format_date(report.last, language))
-
-
-def _stat_cells(stat: Stats, language: str) -> list[str]:
-    return [number(stat.median, language), number(stat.p90, language)]
 
 
 def lane_table(figures: Figures, language: str, single_day: bool) -> tuple[list[str], list[list]]:
@@ -172,11 +77,11 @@ def lane_table(figures: Figures, language: str, single_day: bool) -> tuple[list[
         rows.append([f"{lane.lane} {lane.name(language)}", lane.issued, lane.served,
                      lane.no_show, lane.unfinished, lane.turned_away,
                      ran_out if lane.cap is not None else "-",
-                     *_stat_cells(lane.wait, language), *_stat_cells(lane.service, language)])
+                     *stat_cells(lane.wait, language), *stat_cells(lane.service, language)])
     rows.append([t("report.col.all_lanes", language), figures.issued, figures.served,
                  figures.no_show, sum(lane.unfinished for lane in figures.lanes),
-                 figures.turned_away, "", *_stat_cells(figures.wait, language),
-                 *_stat_cells(figures.service, language)])
+                 figures.turned_away, "", *stat_cells(figures.wait, language),
+                 *stat_cells(figures.service, language)])
     return head, rows
 
 
@@ -189,7 +94,7 @@ def day_table(report: Report, language: str) -> tuple[list[str], list[list]]:
         ran_out = [lane.cap_ran_out_at for lane in day.lanes if lane.cap_ran_out_at is not None]
         rows.append([format_date(day.first, language), day.issued, day.served, day.no_show,
                      day.turned_away, clock(min(ran_out)) if ran_out else "-",
-                     *_stat_cells(day.wait, language)])
+                     *stat_cells(day.wait, language)])
     return head, rows
 
 
@@ -399,6 +304,13 @@ def render_html(report: Report, language: str = "id") -> str:
     parts.append(f"<h2>{html.escape(t('report.waits', language))}</h2>")
     parts.append(wait_chart(total, language))
     parts.append(_table(*wait_table(total, language), "table-waits"))
+    if total.stages:  # services with stages only
+        parts += [f"<h2>{html.escape(t('report.stages', language))}</h2>",
+                  stage_chart(total, language), _table(*stage_table(total, language),
+                                                       "table-stages")]
+        if total.transfers:
+            parts += [f"<h3>{html.escape(t('report.transfers', language))}</h3>",
+                      _table(*transfer_table(total, language), "table-transfers")]
     parts.append(f"<h2>{html.escape(t('report.counters', language))}</h2>")
     parts.append(_table(*counter_table(total, language), "table-counters"))
     parts.append(f"<h2>{html.escape(t('report.checkins', language))}</h2>")
@@ -473,6 +385,10 @@ def render_table(report: Report, language: str = "id") -> str:
     sections = [("report.lanes", lane_table(total, language, report.single_day))]
     if not report.single_day and report.days:
         sections.append(("report.days", day_table(report, language)))
+    if total.stages:
+        sections.append(("report.stages", stage_table(total, language)))
+    if total.transfers:
+        sections.append(("report.transfers", transfer_table(total, language)))
     sections += [("report.counters", counter_table(total, language)),
                  ("report.checkins", checkin_table(total, language)),
                  ("report.hourly", hourly_table(total, language)),

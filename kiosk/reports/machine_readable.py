@@ -90,6 +90,16 @@ def report_rows(report: Report) -> list[tuple[str, str, str, str, object]]:
             for name, stat in (("wait", lane.wait), ("service", lane.service)):
                 add(day, "lane", lane.lane, f"{name}_median_min", stat.median)
                 add(day, "lane", lane.lane, f"{name}_p90_min", stat.p90)
+        for stage in figures.stages:
+            item = f"{stage.lane}/{stage.stage}"
+            for metric in ("reached", "called", "sent_on", "finished", "no_show"):
+                add(day, "stage", item, metric, getattr(stage, metric))
+            for name, stat in (("wait", stage.wait), ("service", stage.service)):
+                add(day, "stage", item, f"{name}_median_min", stat.median)
+                add(day, "stage", item, f"{name}_p90_min", stat.p90)
+        for transfer in figures.transfers:
+            add(day, "transfer", f"{transfer.lane}/{transfer.from_stage}>{transfer.to_stage}",
+                "count", transfer.count)
         for counter in figures.counters:
             for metric in ("calls", "recalls", "served", "no_show", "hours_active",
                            "served_per_hour"):

@@ -40,6 +40,7 @@ class CallRow:
     counter: int
     at: datetime
     kind: str
+    stage: str | None = None  # the stage called to (None: a service without stages)
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,11 @@ def read_rows(db: sqlite_utils.Database, office_code: str, first: date, last: da
             f" served_at, no_show_at FROM tickets {where}", span)
     ]
     calls = [
-        CallRow(date.fromisoformat(day), ticket_id, counter, datetime.fromisoformat(at), kind)
-        for day, ticket_id, counter, at, kind in db.execute(
-            f"SELECT office_day, ticket_id, counter, at, kind FROM calls {where} ORDER BY seq",
-            span)
+        CallRow(date.fromisoformat(day), ticket_id, counter, datetime.fromisoformat(at), kind,
+                stage)
+        for day, ticket_id, counter, at, kind, stage in db.execute(
+            f"SELECT office_day, ticket_id, counter, at, kind, stage FROM calls {where}"
+            " ORDER BY seq", span)
     ]
     kinds = ", ".join("?" * len(EVENT_KINDS))
     events = [

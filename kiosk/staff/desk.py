@@ -114,9 +114,7 @@ class StaffDesk:
         if self.calling is None:
             return None
         with self.lock:
-            lanes = self.calling.counters[counter].lanes
-            waiting = sum(n for lane, n in self.calling.waiting_counts().items()
-                          if lane in lanes)
+            waiting = self.calling.waiting_for(counter)
             return CounterView(self.calling.current(counter), self.calling.last_called(counter),
                                waiting)
 

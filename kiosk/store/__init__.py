@@ -231,6 +231,18 @@ def _lease_revoked(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE lease_numbers_v2 RENAME TO lease_numbers")
 
 
+def _stages(db: sqlite_utils.Database) -> None:
+    """Multi-stage visits (kiosk/queue/stages.py): the stage a ticket waits for or is at.
+
+    NULL means the first stage of its service (or a service without stages), so
+    issuing writes nothing new and every store of before this change reads as
+    "everyone at their first stage". ``calls.stage`` is what the board shows.
+    Adding a nullable column rewrites no row, so the migration is instant.
+    """
+    db.execute("ALTER TABLE tickets ADD COLUMN stage TEXT")
+    db.execute("ALTER TABLE calls ADD COLUMN stage TEXT")
+
+
 def _survey(db: sqlite_utils.Database) -> None:
     """Answers to the satisfaction survey (kiosk/survey/responses.py), one per ticket per day.
 
@@ -270,7 +282,8 @@ def _survey(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _calling, _sync_leases,
-                                                              _walkin_niks, _lease_revoked, _survey]
+                                                              _walkin_niks, _lease_revoked,
+                                                              _stages, _survey]
 
 
 def connect(path: Path | str) -> sqlite_utils.Database:

@@ -17,8 +17,12 @@ from datetime import date, datetime, time
 from typing import Any
 
 from kiosk.config.model import SERVICE_CODE
+from kiosk.sync.event_payloads import payload_problem
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2  # what this code speaks by default (docs/sync-protocol.md, "Versions")
+SUPPORTED = (1, 2)  # every version both ends still understand and answer in
+# The path stays /sync/v1 through every version: a kiosk finds its hub at the same URL
+# whatever either side runs, and the version travels in the messages ("protocol").
 PREFIX = "/sync/v1"
 MAX_BATCH = 1000  # events per push; a day of a busy kiosk is a few thousand
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -47,11 +51,18 @@ def _need(data: Any, name: str, kind: type | tuple[type, ...], what: str) -> Any
     return value
 
 
-def check_version(data: Any) -> None:
-    version = _need(data, "protocol", int, f"the protocol version {PROTOCOL_VERSION}")
-    if version != PROTOCOL_VERSION:
+def speaks(versions: tuple[int, ...]) -> str:
+    return ", ".join(str(v) for v in versions)
+
+
+def check_version(data: Any, accepted: tuple[int, ...] = SUPPORTED) -> int:
+    """The message's version if this side speaks it; the refusal text is the one v1 sent,
+    which a newer kiosk reads to fall back (kiosk/sync/hub_client.py)."""
+    version = _need(data, "protocol", int, f"the protocol version ({speaks(accepted)})")
+    if version not in accepted:
         raise ProtocolError(f"protocol version {version} is not supported "
-                            f"(this side speaks {PROTOCOL_VERSION})")
+                            f"(this side speaks {speaks(accepted)})")
+    return version
 
 
 def _moment(text: Any, name: str) -> datetime:
@@ -98,7 +109,7 @@ class Event:
                 "ticket_id": self.ticket_id, "payload": json.loads(self.payload)}
 
 
-def parse_event(data: Any, index: int) -> Event:
+def parse_event(data: Any, index: int, version: int = PROTOCOL_VERSION) -> Event:
     where = f"events[{index}]"
     try:
         event_id = _need(data, "id", str, "an event id")
@@ -124,6 +135,8 @@ def parse_event(data: Any, index: int) -> Event:
         text = json.dumps(payload, separators=(",", ":"), sort_keys=True)
         if len(text) > MAX_PAYLOAD_CHARS:
             raise ProtocolError(f"'payload' is longer than {MAX_PAYLOAD_CHARS} characters")
+        if (problem := payload_problem(kind, payload, version)) is not None:
+            raise ProtocolError(problem)
     except ProtocolError as exc:
         raise ProtocolError(f"{where}: {exc}") from None
     return Event(event_id, seq, at.isoformat(), office, day.isoformat(), device, kind,
@@ -135,24 +148,26 @@ class PushRequest:
     device_id: str
     sent_at: datetime  # the kiosk's clock when it sent: the hub notes the skew
     events: tuple[Event, ...]
+    version: int = PROTOCOL_VERSION  # the hub answers in the version the kiosk used
 
 
-def push_request_json(device_id: str, sent_at: datetime, events: list[Event]) -> dict[str, Any]:
-    return {"protocol": PROTOCOL_VERSION, "device_id": device_id,
+def push_request_json(device_id: str, sent_at: datetime, events: list[Event],
+                      version: int = PROTOCOL_VERSION) -> dict[str, Any]:
+    return {"protocol": version, "device_id": device_id,
             "sent_at": sent_at.isoformat(), "events": [e.to_json() for e in events]}
 
 
-def parse_push_request(data: Any) -> PushRequest:
-    check_version(data)
+def parse_push_request(data: Any, accepted: tuple[int, ...] = SUPPORTED) -> PushRequest:
+    version = check_version(data, accepted)
     device = _need(data, "device_id", str, "a device id")
     sent_at = _moment(_need(data, "sent_at", str, "a time"), "sent_at")
     raw = _need(data, "events", list, "a list of events")
     if len(raw) > MAX_BATCH:
         raise ProtocolError(f"at most {MAX_BATCH} events per push, got {len(raw)}")
-    events = tuple(parse_event(item, i) for i, item in enumerate(raw))
+    events = tuple(parse_event(item, i, version) for i, item in enumerate(raw))
     if len({e.id for e in events}) != len(events):
         raise ProtocolError("the same event id appears twice in one batch")
-    return PushRequest(device, sent_at, events)
+    return PushRequest(device, sent_at, events, version)
 
 
 @dataclass(frozen=True)
@@ -162,8 +177,8 @@ class PushResult:
     duplicates: int
     hub_time: datetime
 
-    def to_json(self) -> dict[str, Any]:
-        return {"protocol": PROTOCOL_VERSION, "acked": list(self.acked), "stored": self.stored,
+    def to_json(self, version: int = PROTOCOL_VERSION) -> dict[str, Any]:
+        return {"protocol": version, "acked": list(self.acked), "stored": self.stored,
                 "duplicates": self.duplicates, "hub_time": self.hub_time.isoformat()}
 
 
@@ -284,15 +299,16 @@ class LeaseRequest:
     lane: str
     want: int
     free: int  # numbers the kiosk still holds: the hub reclaims for kiosks at zero
+    version: int = PROTOCOL_VERSION
 
-    def to_json(self) -> dict[str, Any]:
-        return {"protocol": PROTOCOL_VERSION, "request_id": self.request_id,
+    def to_json(self, version: int = PROTOCOL_VERSION) -> dict[str, Any]:
+        return {"protocol": version, "request_id": self.request_id,
                 "office_day": self.office_day.isoformat(), "lane": self.lane,
                 "want": self.want, "free": self.free}
 
 
-def parse_lease_request(data: Any) -> LeaseRequest:
-    check_version(data)
+def parse_lease_request(data: Any, accepted: tuple[int, ...] = SUPPORTED) -> LeaseRequest:
+    version = check_version(data, accepted)
     request_id = _need(data, "request_id", str, "a request id")
     if not _REQUEST_ID.fullmatch(request_id):
         raise ProtocolError("'request_id' must be 8-80 letters, digits or '-'")
@@ -303,7 +319,8 @@ def parse_lease_request(data: Any) -> LeaseRequest:
     free = _need(data, "free", int, "a whole number")
     if not 0 <= want <= MAX_LEASE_WANT or free < 0:
         raise ProtocolError(f"'want' must be 0 to {MAX_LEASE_WANT} and 'free' not negative")
-    return LeaseRequest(request_id, _day(data.get("office_day"), "office_day"), lane, want, free)
+    return LeaseRequest(request_id, _day(data.get("office_day"), "office_day"), lane, want, free,
+                        version)
 
 
 @dataclass(frozen=True)
@@ -316,8 +333,8 @@ class LeaseGrant:
     # Numbers staff released from this kiosk (`kiosk hub release`): never issue them again.
     released: tuple[int, ...] = ()
 
-    def to_json(self) -> dict[str, Any]:
-        return {"protocol": PROTOCOL_VERSION, "grant_id": self.grant_id,
+    def to_json(self, version: int = PROTOCOL_VERSION) -> dict[str, Any]:
+        return {"protocol": version, "grant_id": self.grant_id,
                 "numbers": list(self.numbers), "cap": self.cap, "remaining": self.remaining,
                 "reclaim": self.reclaim, "released": list(self.released)}
 
@@ -348,15 +365,16 @@ class LeaseReturn:
     office_day: date
     lane: str
     numbers: tuple[int, ...]
+    version: int = PROTOCOL_VERSION
 
-    def to_json(self) -> dict[str, Any]:
-        return {"protocol": PROTOCOL_VERSION, "grant_id": self.grant_id,
+    def to_json(self, version: int = PROTOCOL_VERSION) -> dict[str, Any]:
+        return {"protocol": version, "grant_id": self.grant_id,
                 "office_day": self.office_day.isoformat(), "lane": self.lane,
                 "numbers": list(self.numbers)}
 
 
-def parse_lease_return(data: Any) -> LeaseReturn:
-    check_version(data)
+def parse_lease_return(data: Any, accepted: tuple[int, ...] = SUPPORTED) -> LeaseReturn:
+    version = check_version(data, accepted)
     grant_id = _need(data, "grant_id", str, "a grant id")
     lane = _need(data, "lane", str, "a lane code")
     if not isinstance(lane, str) or not SERVICE_CODE.match(lane):
@@ -366,7 +384,7 @@ def parse_lease_return(data: Any) -> LeaseReturn:
             isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in numbers):
         raise ProtocolError("'numbers' must be 1 to 1000 positive whole numbers")
     return LeaseReturn(grant_id, _day(data.get("office_day"), "office_day"), lane,
-                       tuple(numbers))
+                       tuple(numbers), version)
 
 
 # --- releasing a dead kiosk's numbers (central) -----------------------------------
@@ -378,13 +396,13 @@ class ReleaseRequest:
     office_day: date | None  # None: today at the office
     lane: str
     force: bool  # even if the kiosk talked to the hub a moment ago
+    version: int = 1  # "protocol" is optional here: a bare request is answered in 1
 
 
-def parse_release_request(data: Any) -> ReleaseRequest:
+def parse_release_request(data: Any, accepted: tuple[int, ...] = SUPPORTED) -> ReleaseRequest:
     if not isinstance(data, dict):
         raise ProtocolError('send {"device_id": "KUP-K2", "day": "YYYY-MM-DD", "lane": "A"}')
-    if "protocol" in data:
-        check_version(data)
+    version = check_version(data, accepted) if "protocol" in data else 1
     device = _need(data, "device_id", str, "the kiosk's device id")
     if not _DEVICE.fullmatch(device):
         raise ProtocolError("'device_id' must be 2-16 capitals, digits or '-'")
@@ -395,7 +413,7 @@ def parse_release_request(data: Any) -> ReleaseRequest:
     force = data.get("force", False)
     if not isinstance(force, bool):
         raise ProtocolError("'force' must be true or false")
-    return ReleaseRequest(device, day, lane, force)
+    return ReleaseRequest(device, day, lane, force, version)
 
 
 @dataclass(frozen=True)

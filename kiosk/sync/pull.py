@@ -18,6 +18,7 @@ from kiosk.checkin.bookings import (
     load_booking,
 )
 from kiosk.config import Config
+from kiosk.queue.leases import leased_lanes
 from kiosk.queue.schedule import Schedule
 from kiosk.store.events import append_event
 from kiosk.sync.protocol import ProtocolError, PulledBooking
@@ -63,6 +64,8 @@ def apply_to_appliance(appliance: Any, config: Config) -> None:
     service = appliance.service
     with service.lock:
         service.config = config
+        # The sync worker may have leased another service for a cap the hub set.
+        service.numbering.leased_lanes = leased_lanes(service.db)
         service.schedule = Schedule.of(config)
         checkin = getattr(appliance, "checkin", None)
         if checkin is not None:

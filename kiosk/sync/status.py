@@ -12,7 +12,7 @@ from kiosk.clock import utc_now
 from kiosk.config import Config
 from kiosk.queue import leases
 from kiosk.queue.schedule import Schedule
-from kiosk.sync.records import LEASED_LANE, META_PUSHED, META_STATUS, read_meta
+from kiosk.sync.records import META_PUSHED, META_STATUS, read_meta
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -30,7 +30,10 @@ class SyncStatus:
     last_attempt: datetime | None = None
     clock_skew_s: float | None = None  # kiosk clock minus hub clock at the last push
     warning: str | None = None  # e.g. the NIK salt differs from the hub's
-    leased_free: int | None = None  # walk-in numbers this kiosk still holds today
+    leased_free: int | None = None  # leased numbers this kiosk still holds today, all services
+    protocol: int | None = None  # the sync protocol version spoken at the last round
+    protocol_fallback: str | None = None  # e.g. "hub speaks protocol 1"
+    leased_by_lane: dict[str, int] | None = None  # the same per leased service, e.g. {"A": 7}
 
     def to_json(self) -> dict[str, Any]:
         return {"enabled": self.enabled, "online": self.online,
@@ -38,7 +41,9 @@ class SyncStatus:
                 "last_attempt": self.last_attempt.isoformat() if self.last_attempt else None,
                 "pending_events": self.pending_events, "last_error": self.last_error,
                 "clock_skew_s": self.clock_skew_s, "warning": self.warning,
-                "leased_free": self.leased_free}
+                "leased_free": self.leased_free, "protocol": self.protocol,
+                "protocol_fallback": self.protocol_fallback,
+                "leased_by_lane": self.leased_by_lane}
 
 
 def pending_events(db: sqlite_utils.Database) -> int:
@@ -58,12 +63,15 @@ def read_status(db: sqlite_utils.Database, config: Config,
     grace = max(3 * config.sync.interval_s, ONLINE_GRACE_S)
     online = (config.sync.enabled and error is None and success is not None
               and now - success <= timedelta(seconds=grace))
-    free = None
+    free, by_lane = None, None
     if config.sync.enabled and config.sync.leases:
         day = Schedule(config.timezone, config.hours, config.holidays).office_day(now)
-        free = leases.free_count(db.conn, day, LEASED_LANE)
+        by_lane = {lane: leases.free_count(db.conn, day, lane)
+                   for lane in sorted(leases.leased_lanes(db))}
+        free = sum(by_lane.values())
     return SyncStatus(config.sync.enabled, online, success, pending_events(db), error, attempt,
-                      state.get("clock_skew_s"), state.get("warning"), free)
+                      state.get("clock_skew_s"), state.get("warning"), free,
+                      state.get("protocol"), state.get("protocol_fallback"), by_lane)
 
 
 def _when(text: str | None) -> datetime | None:

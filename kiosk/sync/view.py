@@ -27,6 +27,10 @@ def sync_line(status: SyncStatus, zone: ZoneInfo, now: datetime, language: str) 
     key = "sync.online" if status.online else "sync.offline"
     line = t(key, language, last=_when(status.last_success, zone, now, language),
              pending=status.pending_events)
-    if status.leased_free is not None:
+    by_lane = status.leased_by_lane or {}
+    if by_lane and set(by_lane) != {"A"}:  # only A: the words staff already know
+        held = ", ".join(f"{lane} {free}" for lane, free in by_lane.items())
+        line += t("sync.leased_lanes", language, held=held)
+    elif status.leased_free is not None:
         line += t("sync.leased", language, free=status.leased_free)
     return line

@@ -9,11 +9,15 @@ so issuing never waits on the network. Each round:
 2. pull the office settings (cap, hours, holidays, booking QR keys) and
    hand them to ``on_settings``, which applies them under the issuing lock:
    between two tickets, never in the middle of one;
-3. with leases on, top up this kiosk's walk-in numbers, give back what
-   the hub asks for, and stop using numbers staff released at the hub while
-   this kiosk was away (kiosk/queue/leases.py);
+3. with leases on, for each capped service top up this kiosk's numbers, give
+   back what the hub asks for, and stop using numbers staff released at the
+   hub while this kiosk was away (kiosk/queue/leases.py);
 4. pull bookings changed since the saved cursor, applied with the same
    rules as a file import (cancelled and checked-in are final).
+
+The client speaks the newest protocol version the hub knows (an older hub
+gets version 1 and stores newer event kinds as plain events); the round's
+status records the version, and why it is older, for `kiosk sync status`.
 
 Every request is safe to repeat, so a connection that dies at any moment
 (before or after the hub committed) is simply retried, with exponential
@@ -54,12 +58,13 @@ from kiosk.sync.protocol import (
 )
 from kiosk.sync.pull import apply_booking, apply_to_appliance, settings_config, stored_settings
 from kiosk.sync.records import (
-    LEASED_LANE,
     META_CURSOR,
     META_LEASE_REQUEST,
     META_PUSHED,
     META_SETTINGS,
     META_STATUS,
+    lease_lanes,
+    lease_requests,
     read_meta,
     write_meta,
 )
@@ -137,7 +142,7 @@ class SyncWorker:
         self.base, self.db, self.clock = config, db, clock
         self.sync = config.sync
         self.client = client or HubClient(config.sync.hub_url, config.sync.token,
-                                          config.sync.timeout_s)
+                                          config.sync.timeout_s, clock=clock)
         self.on_settings = on_settings
         self.rng = rng or random.Random()
         saved = stored_settings(db)
@@ -181,6 +186,9 @@ class SyncWorker:
                     state["clock_skew_s"] = report.clock_skew_s
                 if report.settings_checked:
                     state["warning"] = report.warning
+                # The version spoken with the hub, and why it is older than ours if it is.
+                state["protocol"] = getattr(self.client, "protocol", None)
+                state["protocol_fallback"] = getattr(self.client, "fallback", None)
                 write_meta(conn, META_STATUS, json.dumps(state, sort_keys=True))
         except Exception:  # noqa: BLE001 - status is a courtesy; never stop the worker for it
             log.exception("could not record the sync status")
@@ -197,6 +205,7 @@ class SyncWorker:
                 return
             events = [Event(r[1], r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
             sent_at = self.clock()
+            # The client stamps the version it speaks with this hub (kiosk/sync/hub_client.py).
             result = parse_push_result(self.client.call(
                 "POST", "/events", push_request_json(device, sent_at, events)))
             acked = set(result.acked)
@@ -230,6 +239,7 @@ class SyncWorker:
         if saved != read_meta(self.db, META_SETTINGS):
             with immediate(self.db) as conn:
                 write_meta(conn, META_SETTINGS, saved)
+            prepare_store(self.base, self.db)  # a cap the hub sets: that service is leased too
             self.config = settings_config(self.base, reply.settings)
             report.settings_changed = True
             if self.on_settings is not None:
@@ -241,10 +251,14 @@ class SyncWorker:
         return Schedule(config.timezone, config.hours, config.holidays).office_day(self.clock())
 
     def _leases(self, report: RoundReport) -> None:
-        lane, device = LEASED_LANE, self.base.office.device_id
         self._send_returns(report)
         day = self._office_day()
-        pending = json.loads(read_meta(self.db, META_LEASE_REQUEST) or "null")
+        for lane in sorted(leases.leased_lanes(self.db)):  # each capped service on its own
+            self._lease_lane(report, day, lane)
+
+    def _lease_lane(self, report: RoundReport, day: date, lane: str) -> None:
+        device = self.base.office.device_id
+        pending = lease_requests(self.db).get(lane)
         if pending is not None and pending["office_day"] != day.isoformat():
             pending = None  # a past day's request: its numbers are of no use any more
         free = leases.free_count(self.db.conn, day, lane)
@@ -255,9 +269,9 @@ class SyncWorker:
             request = LeaseRequest(f"{device}-{time_ordered_hex()}", day, lane, want, free)
             if want:  # remembered first: a lost answer is asked again under the same id
                 with immediate(self.db) as conn:
-                    write_meta(conn, META_LEASE_REQUEST, json.dumps(
-                        {"request_id": request.request_id, "office_day": day.isoformat(),
-                         "want": want}))
+                    self._remember_request(conn, lane, {
+                        "request_id": request.request_id, "office_day": day.isoformat(),
+                        "want": want})
         grant = parse_lease_grant(self.client.call("POST", "/leases", request.to_json()))
         conflicts: list[tuple[int, str, str]] = []
         with immediate(self.db) as conn:
@@ -265,7 +279,7 @@ class SyncWorker:
                 report.leased += leases.add_grant(conn, day, lane, grant.grant_id, grant.numbers)
             if grant.released:
                 conflicts = self._revoke(conn, day, lane, grant.released, report)
-            write_meta(conn, META_LEASE_REQUEST, None)
+            self._remember_request(conn, lane, None)
             if grant.remaining is not None:  # for the start screen's "numbers left"
                 leases.note_unleased(conn, day, lane, grant.remaining, grant.cap)
             free = leases.free_count(conn, day, lane)
@@ -278,6 +292,16 @@ class SyncWorker:
             log.warning("ticket %s was issued here while the hub had released number %d of this"
                         " kiosk (kiosk hub release): the ticket is kept, another kiosk may"
                         " issue the same number; recorded as lease_conflict", label, number)
+
+    @staticmethod
+    def _remember_request(conn: Any, lane: str, pending: dict[str, Any] | None) -> None:
+        requests = lease_requests(conn)
+        if pending is None:
+            requests.pop(lane, None)
+        else:
+            requests[lane] = pending
+        write_meta(conn, META_LEASE_REQUEST, json.dumps(requests, sort_keys=True)
+                   if requests else None)
 
     def _revoke(self, conn: Any, day: date, lane: str, numbers: tuple[int, ...],
                 report: RoundReport) -> list[tuple[int, str, str]]:
@@ -322,10 +346,14 @@ class SyncWorker:
         if not self.sync.leases:
             return False
         try:
-            free = leases.free_count(self.db.conn, self._office_day(), LEASED_LANE)
+            day = self._office_day()
+            # A service whose numbers the hub has all lent out (C is used up by 10:00) waits
+            # for the regular round: asking every 2 s would go on all day for nothing.
+            return any(leases.free_count(self.db.conn, day, lane) < self.sync.lease_low_water
+                       and leases.hub_may_lend(self.db.conn, day, lane)
+                       for lane in leases.leased_lanes(self.db))
         except Exception:  # noqa: BLE001 - a busy store: the regular round will look
             return False
-        return free < self.sync.lease_low_water
 
     def run(self) -> None:
         delay = 0.0
@@ -376,8 +404,12 @@ class SyncWorker:
 
 
 def prepare_store(config: Config, db: sqlite_utils.Database) -> frozenset[str]:
-    """Switch the walk-in lane to leased numbers (or back), for every process on the store."""
-    wanted = LEASED_LANE if config.sync.enabled and config.sync.leases else ""
+    """Switch the capped services to leased numbers (or back), for every process on the store.
+
+    ``config`` is the file's; the hub's last settings add the caps it sets.
+    """
+    settings = stored_settings(db) if config.sync.enabled else None
+    wanted = lease_lanes(config, settings.caps if settings is not None else None)
     if "".join(sorted(leases.leased_lanes(db))) != wanted:
         leases.set_leased_lanes(db, wanted)
     return frozenset(wanted)

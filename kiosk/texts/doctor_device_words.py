@@ -99,13 +99,24 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "kiosk."),
     "doctor.gpio.title": ("Tombol dan lampu (GPIO)", "Buttons and lamp (GPIO)"),
     "doctor.gpio.mock_ok": ("Pin tiruan gpiozero (simulasi): tombol {walkin} dan {priority}, "
-                            "lampu {led} bisa dipakai.",
+                            "lampu {led} bisa dipakai.{more}",
                             "gpiozero mock pins (simulation): buttons {walkin} and {priority}, "
-                            "lamp {led} can be used."),
+                            "lamp {led} can be used.{more}"),
     "doctor.gpio.ok": ("{factory}: pin tombol {walkin} dan {priority} serta lampu {led} bisa "
-                       "dipakai.",
+                       "dipakai.{more}",
                        "{factory}: button pins {walkin} and {priority} and lamp pin {led} can "
-                       "be used."),
+                       "be used.{more}"),
+    "doctor.gpio.more_buttons": (" Tombol lain juga bisa dipakai: {buttons}.",
+                                 " Other buttons can be used too: {buttons}."),
+    "doctor.gpio.reserved_pin": ("{setting} = {pin}: GPIO {pin} milik EEPROM identitas HAT "
+                                 "(ID_SD/ID_SC), bukan pin tombol/lampu biasa (BCM 2-27).",
+                                 "{setting} = {pin}: GPIO {pin} belongs to the HAT identification "
+                                 "EEPROM (ID_SD/ID_SC), not an ordinary button/lamp pin "
+                                 "(BCM 2-27)."),
+    "doctor.gpio.reserved_pin.fix": ("Pindahkan kabelnya ke pin BCM 2-27 yang belum dipakai dan "
+                                     "ubah {setting} di config.",
+                                     "Move the wire to a free BCM pin 2-27 and change {setting} in "
+                                     "the config."),
     "doctor.gpio.not_pi": ("Bukan Raspberry Pi: pin_factory \"auto\" memakai pin tiruan, tombol "
                            "fisik tidak berfungsi.",
                            "Not a Raspberry Pi: pin_factory \"auto\" uses mock pins, the physical "

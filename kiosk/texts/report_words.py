@@ -52,6 +52,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.col.hour": ("Jam", "Hour"),
     "report.col.minutes": ("Menit", "Minutes"),
     "report.col.count": ("Jumlah", "Count"),
+    "report.col.stage": ("Tahap", "Stage"),
+    "report.col.reached": ("Sampai di tahap", "Reached"),
+    "report.col.sent_on": ("Dikirim lanjut", "Sent on"),
+    "report.col.finished": ("Selesai di sini", "Finished here"),
+    "report.col.from_stage": ("Dari tahap", "From stage"),
+    "report.col.to_stage": ("Ke tahap", "To stage"),
+    "report.stages": ("Per tahap layanan", "Per stage"),
+    "report.transfers": ("Perpindahan antar tahap", "Transfers between stages"),
+    "report.chart.stages": ("Median waktu tunggu per tahap (menit)",
+                            "Median wait per stage (minutes)"),
     "report.note": ("Tunggu: dari ambil nomor sampai panggilan pertama. Layanan: dari panggilan"
                     " sampai selesai. P90: 9 dari 10 pemohon tidak lebih lama dari angka ini."
                     " Ditolak: orang yang datang setelah kuota habis (permintaan yang tidak"

@@ -137,15 +137,24 @@ def label_words(label: str, language: str = "id") -> str:
     return " ".join([*letters, *words])
 
 
-def call_text(label: str, counter: int, language: str = "id") -> str:
-    """The sentence spoken when a ticket is called to a counter (loket)."""
+def call_text(label: str, counter: int, language: str = "id", stage: str | None = None) -> str:
+    """The sentence spoken when a ticket is called to a counter (loket); ``stage`` is the
+    name of a visit's stage, as config names it ("..., silakan ke loket lima, untuk foto
+    dan wawancara")."""
     if isinstance(counter, bool) or not isinstance(counter, int) or counter < 1:
         raise ValueError(f"counter must be a positive int, got {counter!r}")
     if _language(language) == "en":
+        purpose = f", for {_spoken_stage(stage, 'and')}" if stage else ""
         return (f"Number {label_words(label, 'en')}, "
-                f"please go to counter {_counter_words(counter, 'en')}")
+                f"please go to counter {_counter_words(counter, 'en')}{purpose}")
+    purpose = f", untuk {_spoken_stage(stage, 'dan')}" if stage else ""
     return (f"Nomor antrian {label_words(label, 'id')}, "
-            f"silakan ke loket {_counter_words(counter, 'id')}")
+            f"silakan ke loket {_counter_words(counter, 'id')}{purpose}")
+
+
+def _spoken_stage(name: str, and_word: str) -> str:
+    """ "Foto & wawancara" -> "foto dan wawancara": a symbol espeak-ng would spell out."""
+    return name.replace("&", and_word).lower()
 
 
 def _counter_words(counter: int, language: str) -> str:

@@ -41,6 +41,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "staff.label": ("Nomor tiket, mis. A012", "Ticket number, e.g. A012"),
     "staff.call": ("Panggil nomor ini", "Call this number"),
     "staff.bring_back": ("Hadir lagi", "Back again"),
+    "staff.send": ("Kirim ke tahap berikut", "Send to next stage"),
+    "staff.stage": ("tahap {stage}", "stage: {stage}"),
     "staff.queue.label": ("Nomor", "Number"),
     "staff.queue.status": ("Status", "Status"),
     "staff.queue.counter": ("Loket", "Counter"),
@@ -57,8 +59,21 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "Calling {label} to {counter} (out of order)"),
     "staff.done.bring_back": ("{label} menunggu lagi, di depan antrian jalurnya",
                               "{label} is waiting again, at the front of its lane"),
+    "staff.done.send": ("{label} dikirim ke tahap {stage}: menunggu dipanggil lagi",
+                        "{label} sent on to {stage}: waiting to be called again"),
     "staff.nobody_waiting": ("Tidak ada yang menunggu untuk {counter}",
                              "Nobody is waiting for {counter}"),
+    # Keys n and r in a simulation: counter 1's mock buttons, when a press does nothing.
+    "sim.counter.no_button": ("{counter} tidak punya tombol '{action}' di config "
+                              "(counters: next_button, recall_button)",
+                              "{counter} has no '{action}' button in the config "
+                              "(counters: next_button, recall_button)"),
+    "sim.counter.ignored": ("Tombol {counter} ditekan lagi terlalu cepat: diabaikan "
+                            "([gpio] cooldown_s)",
+                            "{counter}'s button pressed again too soon: ignored "
+                            "([gpio] cooldown_s)"),
+    "sim.counter.failed": ("Tombol {counter} gagal (lihat log)",
+                           "{counter}'s button failed (see the log)"),
     "call.refused.no_current": ("{counter} belum memanggil siapa pun",
                                 "{counter} has not called anyone"),
     "call.refused.recall_first": ("Panggil ulang {label} dulu sebelum menandai tidak hadir:"
@@ -74,6 +89,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                               "{label} came back too late: the time limit has passed"),
     "call.refused.lane_not_served": ("{counter} tidak melayani jalur tiket {label}",
                                      "{counter} does not serve the lane of {label}"),
+    "call.refused.stage_not_served": ("{counter} tidak melayani tahap yang ditunggu {label}",
+                                      "{counter} does not serve the stage {label} waits for"),
+    "call.refused.no_next_stage": ("{label} sudah di tahap terakhir: tekan Selesai",
+                                   "{label} is at the last stage: press Served"),
+    "call.refused.unknown_stage": ("Tahap itu tidak ada untuk {label}, atau {label} sudah di"
+                                   " sana", "No such stage for {label}, or it is already there"),
     "staff.figures.head": ("Jalur", "Lane"),
     "staff.figures.row": ("{name} ({lane}): {issued}/{cap} diambil, {waiting} menunggu,"
                           " {called} dipanggil, {served} selesai, {no_show} tidak hadir,"
@@ -131,6 +152,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sync.never": ("belum pernah", "never"),
     "sync.leased": (" \u00b7 {free} nomor umum dipegang kiosk ini",
                     " \u00b7 {free} walk-in numbers held by this kiosk"),
+    # Several services leased (issue 13): "A 7, C 3".
+    "sync.leased_lanes": (" \u00b7 nomor dipegang kiosk ini: {held}",
+                          " \u00b7 numbers held by this kiosk: {held}"),
     "home.paused": ("Pengambilan nomor dihentikan sementara oleh petugas",
                     "Issuing numbers is paused by staff"),
     "notice.paused.title": ("Pengambilan Nomor Dihentikan Sementara", "Issuing Is Paused"),

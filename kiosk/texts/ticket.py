@@ -19,6 +19,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slip.ahead": ("Menunggu sebelum Anda: {ahead}", "Waiting before you: {ahead}"),
     "slip.instruction": ("Tunggu nomor Anda dipanggil.", "Wait for your number to be called."),
     "slip.keep": ("Simpan tiket ini sampai selesai.", "Keep this ticket until you are done."),
+    "slip.track": ("Pindai QR untuk memantau antrian di ponsel (Wi-Fi kantor).",
+                   "Scan the QR to follow your number on your phone (office Wi-Fi)."),
+    "slip.track_code": ("Kode pantau: {code}", "Tracking code: {code}"),
     # Estimated wait (kiosk/texts/wait.py): on the ticket and on screen. Minutes in 5-min steps.
     "wait.range": ("Perkiraan tunggu: {low}-{high} menit",
                    "Estimated wait: about {low}-{high} min"),

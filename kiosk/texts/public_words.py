@@ -1,0 +1,35 @@
+"""The public "quota left today" page (kiosk/public/; merged into ``kiosk.texts.TEXTS``),
+for applicants at home and on the lobby Wi-Fi, Indonesian first."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "public.title": ("Sisa Kuota Antrian Hari Ini", "Queue Numbers Left Today"),
+    "public.switch": ("English", "Bahasa Indonesia"),
+    "public.open_now": ("Buka sekarang", "Open now"),
+    "public.open_until": ("Buka sekarang, sampai {time}", "Open now, until {time}"),
+    "public.closed_now": ("Tutup sekarang", "Closed now"),
+    "public.holiday": ("Hari ini libur", "Closed today: public holiday"),
+    "public.closed_today": ("Hari ini tidak ada layanan", "No service today"),
+    "public.next_opening": ("Buka lagi {when}", "Opens again {when}"),
+    "public.hours_unknown": ("Jam layanan belum diumumkan di sini",
+                             "Opening hours are not published here"),
+    "public.left": ("Sisa {left} dari {cap}", "{left} of {cap} left"),
+    "public.no_cap": ("Tanpa batas kuota ({issued} nomor diambil)",
+                      "No daily limit ({issued} numbers taken)"),
+    "public.cap_unknown": ("{issued} nomor diambil, kuota belum diumumkan",
+                           "{issued} numbers taken, limit not published"),
+    "public.ran_out": ("Kuota habis sejak pukul {time}", "Quota used up at {time}"),
+    "public.used_up": ("Kuota habis", "Quota used up"),
+    "public.no_services": ("Belum ada data layanan hari ini.", "No service figures yet today."),
+    "public.last_data": ("Data terakhir diterima pukul {time}", "Last data received at {time}"),
+    "public.last_data_day": ("Data terakhir diterima {when}", "Last data received {when}"),
+    "public.no_data": ("Belum ada data dari kantor hari ini.",
+                       "No data from the office yet today."),
+    "public.stale": ("Data mungkin sudah tidak terbaru: kantor belum mengirim data sejak itu.",
+                     "These figures may be out of date: the office has sent nothing since."),
+    "public.live": ("Langsung dari kios antrian kantor ini.",
+                    "Live from this office's queue kiosk."),
+    "public.note": ("Angka ini hanya perkiraan; nomor antrian diberikan di kantor.",
+                    "A guide only: queue numbers are given at the office."),
+}
