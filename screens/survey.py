@@ -38,6 +38,7 @@ from kiosk.survey.responses import (
     SurveyDesk,
     SurveyRefused,
     SurveyTicket,
+    last_stages,
 )
 from kiosk.texts import t
 from screens.guard import KeepRunning
@@ -355,7 +356,7 @@ def run_survey(config: Config, mode: str | None = None) -> int:
     db = store.connect(config.database)
     try:
         desk = SurveyDesk(db, config.office.code, config.office.device_id, utc_now,
-                          schedule=Schedule.of(config))
+                          schedule=Schedule.of(config), stages=last_stages(config))
         SurveyApp(config, desk, mode).run()
     finally:
         db.close()

@@ -177,3 +177,23 @@ def test_two_desks_on_one_store_record_a_ticket_once(config, clock) -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_a_visit_with_stages_may_answer_only_at_its_last_stage(db, clock) -> None:
+    from kiosk.queue.stages import StagePlan
+
+    plan = StagePlan({"A": ("berkas", "foto")})
+    numbering = Numbering(db, "KUP", "KUP-K1")
+    numbering.take("A", DAY, None, clock())
+    counters = {1: Counter(1, "Loket 1", frozenset("A"), stages=frozenset({"berkas"})),
+                5: Counter(5, "Loket 5", frozenset("A"), stages=frozenset({"foto"}))}
+    calling = CallingService(db, "KUP", "KUP-C1", counters, CallPolicy(), clock,
+                             office_day=DAY, stages=plan)
+    survey = SurveyDesk(db, "KUP", "KUP-S1", clock, office_day=DAY,
+                        stages={"A": ("berkas", "foto")})
+    calling.call_next(1)  # at the document check
+    assert survey.find("A001") == SurveyRefused("not_served", "A001")
+    calling.send(1)  # documents complete: waits for the photo room
+    assert survey.find("A001") == SurveyRefused("not_served", "A001")
+    calling.call_next(5)  # at the last stage: the visit is ending
+    assert isinstance(survey.record("A001", FULL), Recorded)

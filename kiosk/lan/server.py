@@ -45,7 +45,7 @@ from kiosk.lan.api import (
 from kiosk.queue.calling import CallingService, CallRefused
 from kiosk.queue.calling_view import board_state, calling_service, change_marker
 from kiosk.queue.schedule import Schedule
-from kiosk.survey.responses import SurveyDesk
+from kiosk.survey.responses import SurveyDesk, last_stages
 from kiosk.web.bearer import bearer_token
 
 if TYPE_CHECKING:
@@ -87,7 +87,8 @@ class LanApi:
         try:
             self.calling: CallingService = calling_service(config, self.db, clock)
             self.survey = SurveyDesk(self.db, config.office.code, config.office.device_id,
-                                     clock, schedule=Schedule.of(config))
+                                     clock, schedule=Schedule.of(config),
+                                     stages=last_stages(config))
             self.feed = BoardFeed(self._locked(lambda: board_state(self.calling, config)),
                                   self._locked(lambda: change_marker(self.calling)), poll_s)
             streams = BoardStreams(self.feed, stream_s)

@@ -10,7 +10,9 @@ Choices made here (the lead may revisit):
 - "Served" means the ticket was called to a counter (status ``called``) or
   marked ``served``: a counter ends an applicant as served only when it calls
   the next one, so the person walking from the counter to the exit tablet is
-  usually still ``called``. ``waiting`` and ``no_show`` are refused.
+  usually still ``called``. ``waiting`` and ``no_show`` are refused. For a
+  service with stages (kiosk/queue/stages.py) ``called`` counts only at its
+  last stage: after the document check the visit is not over.
 - Only today's tickets: a label names a ticket of the current office day, and a
   scanned ticket of another day is refused (a paper ticket is not a voucher to
   answer again tomorrow).
@@ -30,11 +32,12 @@ from kiosk.survey.index import ANSWERS, InvalidAnswers, check_answers
 
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from datetime import date, datetime
 
     import sqlite_utils
 
+    from kiosk.config import Config
     from kiosk.queue.schedule import Schedule
 
 # The regulation's respondent profile (the form in the annex of PermenPANRB 14/2017).
@@ -119,17 +122,26 @@ def clean_response(response: Response) -> Response:
     return Response(response.mode, answers, quick, comment=comment, **chosen)
 
 
+def last_stages(config: Config) -> dict[str, tuple[str, str]]:
+    """Services with stages: code -> (first stage, last stage)."""
+    return {code: (lane.stages[0], lane.stages[-1])
+            for code, lane in config.lanes.items() if lane.stages}
+
+
 class SurveyDesk:
     """Finds tickets and records their one response, on the office day of ``clock``."""
 
     def __init__(self, db: sqlite_utils.Database, office_code: str, device_id: str,
                  clock: Callable[[], datetime], *, schedule: Schedule | None = None,
-                 office_day: date | None = None) -> None:
-        """Give either ``schedule`` (office day from the local date) or a fixed ``office_day``."""
+                 office_day: date | None = None,
+                 stages: Mapping[str, tuple[str, str]] | None = None) -> None:
+        """Give either ``schedule`` (office day from the local date) or a fixed ``office_day``;
+        ``stages``: ``last_stages(config)`` when services have stages."""
         if (schedule is None) == (office_day is None):
             raise ValueError("give exactly one of schedule= or office_day=")
         self.db, self.office_code, self.device_id, self.clock = db, office_code, device_id, clock
         self.schedule, self.office_day = schedule, office_day
+        self.stages = stages or {}
 
     def today(self, now: datetime | None = None) -> date:
         if self.office_day is not None:
@@ -173,20 +185,22 @@ class SurveyDesk:
         shown = text.upper()[:40]
         if _TICKET_ID.fullmatch(text):
             row = conn.execute(
-                "SELECT id, office_day, lane, number, label, status FROM tickets"
+                "SELECT id, office_day, lane, number, label, status, stage FROM tickets"
                 " WHERE office_code = ? AND id = ?", (self.office_code, text)).fetchone()
             if row is not None and row[1] != day.isoformat():
                 return SurveyRefused("other_day", row[4])
         else:
             label = _LABEL.fullmatch(shown)
             row = None if label is None else conn.execute(
-                "SELECT id, office_day, lane, number, label, status FROM tickets"
+                "SELECT id, office_day, lane, number, label, status, stage FROM tickets"
                 " WHERE office_code = ? AND office_day = ? AND lane = ? AND number = ?",
                 (self.office_code, day.isoformat(), label[1], int(label[2]))).fetchone()
         if row is None:
             return SurveyRefused("unknown_ticket", shown)
-        ticket_id, _, lane, number, label, status = row
-        if status not in SERVED_STATUSES:
+        ticket_id, _, lane, number, label, status, stage = row
+        first_last = self.stages.get(lane)
+        at_last = first_last is None or (stage or first_last[0]) == first_last[1]
+        if status not in SERVED_STATUSES or (status == "called" and not at_last):
             return SurveyRefused("not_served", label)
         answered = conn.execute(
             "SELECT 1 FROM survey_responses WHERE office_code = ? AND office_day = ?"
