@@ -38,6 +38,7 @@ from kiosk.survey.responses import (
     SurveyDesk,
     SurveyRefused,
     SurveyTicket,
+    SurveyUnavailable,
     last_stages,
 )
 from kiosk.texts import t
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from kiosk.config import Config
+    from kiosk.lan.survey_client import RemoteSurveyDesk
 
 log = logging.getLogger(__name__)
 IDLE_S = 90.0  # a respondent who walked away: back to the start, nothing stored
@@ -74,7 +76,7 @@ class SurveyApp(KeepRunning):
     #language { min-width: 0; width: auto; }
     .panel { height: 1fr; padding: 0 1; }
     .big { text-style: bold; margin: 1 0 0 0; }
-    #message { color: $warning; text-style: bold; margin: 1 0; }
+    #message, #profile-message { color: $warning; text-style: bold; margin: 1 0 0 0; }
     #ticket-input { width: 60; }
     #choices { height: auto; margin: 1 0; }
     #choices Button { width: 1fr; height: 3; margin-right: 1; text-style: bold; }
@@ -92,7 +94,8 @@ class SurveyApp(KeepRunning):
     #thanks-title { text-style: bold; color: $success; margin-top: 2; }
     """
 
-    def __init__(self, config: Config, desk: SurveyDesk, mode: str | None = None,
+    def __init__(self, config: Config, desk: SurveyDesk | RemoteSurveyDesk,
+                 mode: str | None = None,
                  idle_s: float = IDLE_S, thanks_s: float = THANKS_S) -> None:
         super().__init__()
         install_themes(self, config.screen_theme)
@@ -138,6 +141,7 @@ class SurveyApp(KeepRunning):
                         yield Button("", id=f"{name}-{value}", classes="option")
             yield Static("", id="comment-label", classes="label")
             yield Input(id="comment", max_length=COMMENT_MAX)
+            yield Static("", id="profile-message", classes="message")
             with Horizontal(id="send-row"):
                 yield Button("", id="send", variant="success")
                 yield Button("", id="profile-back")
@@ -187,7 +191,13 @@ class SurveyApp(KeepRunning):
             self._idle = self.set_timer(self.idle_s, self.restart)
 
     def enter_ticket(self, typed: str) -> None:
-        found = self.desk.find(typed)
+        try:
+            found = self.desk.find(typed)
+        except (SurveyUnavailable, sqlite3.Error) as exc:
+            log.warning("a survey ticket could not be checked: %s", exc)
+            self.message = t("survey.unavailable", self.language)
+            self.redraw()
+            return
         if isinstance(found, SurveyRefused):
             self.message = t(f"survey.refused.{found.reason}", self.language,
                              label=found.label or "-")
@@ -236,8 +246,8 @@ class SurveyApp(KeepRunning):
                                 **self.profile)
         try:
             result = self.desk.record(self.ticket.label, response)
-        except sqlite3.Error:  # e.g. the store locked for longer than its timeout
-            log.exception("a survey response could not be stored")
+        except (SurveyUnavailable, sqlite3.Error) as exc:  # the kiosk away, the store locked
+            log.warning("a survey response could not be stored: %s", exc)
             self.message = t("survey.store_failed", self.language)
             self.redraw()
             return
@@ -275,6 +285,8 @@ class SurveyApp(KeepRunning):
         self.query_one("#ticket-prompt", Static).update(escape(t("survey.ticket_prompt", lang)))
         self.query_one("#start", Button).label = t("survey.start", lang)
         self.query_one("#message", Static).update(escape(self.message))
+        self.query_one("#profile-message", Static).update(escape(self.message))
+        self.query_one("#profile-message").display = bool(self.message)
         total = len(self.answers)
         question = ("survey.quick.question" if self.mode == "quick"
                     else f"survey.u{self.index + 1}")
@@ -348,11 +360,21 @@ class SurveyApp(KeepRunning):
             self.restart()
 
 
-def run_survey(config: Config, mode: str | None = None) -> int:
+def run_survey(config: Config, mode: str | None = None, url: str | None = None) -> int:
+    """On the kiosk's store, or (``url``) through the kiosk's LAN server on another machine."""
     from kiosk import store
     from kiosk.clock import utc_now
     from kiosk.queue.schedule import Schedule
 
+    if url:
+        from kiosk.lan.survey_client import RemoteSurveyDesk
+
+        remote = RemoteSurveyDesk(url)
+        try:
+            SurveyApp(config, remote, mode).run()
+        finally:
+            remote.close()
+        return 0
     db = store.connect(config.database)
     try:
         desk = SurveyDesk(db, config.office.code, config.office.device_id, utc_now,
@@ -372,13 +394,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "config/kiosk.toml)")
     parser.add_argument("--mode", choices=("full", "quick"),
                         help="override [survey] mode")
+    parser.add_argument("--url", help="the kiosk's LAN server, e.g. http://192.168.1.20:8470,"
+                        " for a station on another machine (default: this machine's store)")
     args = parser.parse_args(argv)
     try:
         config = load_config(config_path(args.config))
     except ConfigError as exc:
         print(f"Konfigurasi salah / bad configuration: {exc}", file=sys.stderr)
         return 1
-    return run_survey(config, args.mode)
+    return run_survey(config, args.mode, args.url)
 
 
 if __name__ == "__main__":

@@ -188,4 +188,37 @@ def test_kiosk_survey_starts_the_survey_app_as_its_own_program(config: Config,
     assert cli_survey.dispatch(parser.parse_args(["survey", "--mode", "quick"]), config) == 0
     assert started.pop()[1:] == ["-m", "screens.survey", "--config",
                                  str(config.path.resolve()), "--mode", "quick"]
+    args = parser.parse_args(["survey", "--url", "http://192.168.1.20:8470"])
+    assert cli_survey.dispatch(args, config) == 0
+    assert started.pop()[-2:] == ["--url", "http://192.168.1.20:8470"]
     assert cli_survey.dispatch(argparse.Namespace(command="board"), config) is None
+
+
+async def test_a_station_on_another_machine_answers_through_the_kiosk(
+        config: Config, db, clock: MovableClock) -> None:
+    from kiosk.lan.server import LanApi
+    from kiosk.lan.survey_client import RemoteSurveyDesk
+
+    served_tickets(db, config, clock)
+    with LanApi(config, clock=clock, port=0) as api:
+        remote = RemoteSurveyDesk(api.url)
+        app = SurveyApp(config, remote)
+        try:
+            async with app.run_test(size=(80, 24)) as pilot:
+                await pilot.press(*"A002", "enter")
+                assert "belum dilayani" in text_of(app, "#message")
+                await pilot.press(*"A001", "enter")
+                for _ in range(9):
+                    await pilot.press("4")
+                await pilot.click("#send")
+                assert app.step == "thanks" and "A001" in text_of(app, "#thanks-body")
+                api.close()  # the kiosk goes away: the station says so and carries on
+                await pilot.press("enter")
+                await pilot.press(*"A001", "enter")
+                assert app.step == "ticket" and app.is_running
+                assert text_of(app, "#message") == (
+                    "Survei belum bisa diisi sekarang. Silakan coba lagi sebentar lagi.")
+        finally:
+            remote.close()
+    [kept] = stored_responses(db, config.office.code, clock().date(), clock().date())
+    assert kept.answers == (4,) * 9

@@ -147,3 +147,38 @@ def test_quick_mode_on_the_page(config: Config, db, clock, served) -> None:
     assert (kept.mode, kept.quick) == ("quick", 4)
     event = db.execute("SELECT payload FROM events WHERE kind = 'survey_answered'").fetchone()
     assert json.loads(event[0])["quick"] == 4
+
+
+def test_a_station_on_another_machine_through_the_json_api(config: Config, db, clock,
+                                                            served) -> None:
+    from kiosk.lan.survey_client import RemoteSurveyDesk
+    from kiosk.survey.responses import (
+        Recorded,
+        Response,
+        SurveyRefused,
+        SurveyTicket,
+        SurveyUnavailable,
+    )
+
+    with LanApi(config, clock=clock, port=0) as api:
+        remote = RemoteSurveyDesk(api.url)
+        try:
+            assert remote.find("A002") == SurveyRefused("not_served", "A002")
+            found = remote.find(" a001")
+            assert isinstance(found, SurveyTicket) and (found.label, found.office_day) == (
+                "A001", served)
+            done = remote.record("A001", Response(answers=(2,) * 9, education="sma"))
+            assert isinstance(done, Recorded) and done.ticket.label == "A001"
+            assert remote.record("A001", Response(answers=(2,) * 9)) == SurveyRefused(
+                "already_answered", "A001")
+            status, page = post(api, "/survey/api/answers", {"ticket": "A001"})
+            assert status == 400  # not JSON: a clear refusal, nothing stored
+        finally:
+            remote.close()
+        port = api.port
+    [kept] = stored_responses(db, config.office.code, served, served)
+    assert (kept.answers, kept.education) == ((2,) * 9, "sma")
+    gone = RemoteSurveyDesk(f"http://127.0.0.1:{port}", timeout_s=1)
+    with pytest.raises(SurveyUnavailable):
+        gone.find("A001")  # the kiosk is off: said, never a crash
+    gone.close()

@@ -18,6 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     survey.add_argument("--mode", choices=("full", "quick"),
                         help="override [survey] mode: full = nine elements (the IKM), "
                         "quick = one question, reported apart")
+    survey.add_argument("--url", help="on another machine: the kiosk's LAN server, e.g. "
+                        "http://192.168.1.20:8470 (default: this machine's store)")
 
 
 def dispatch(args: argparse.Namespace, config: Config) -> int | None:
@@ -26,5 +28,6 @@ def dispatch(args: argparse.Namespace, config: Config) -> int | None:
         return None
     from kiosk.cli.calling import _exec_module
 
-    extra = ["--mode", args.mode] if args.mode else []
+    extra = (["--mode", args.mode] if args.mode else []) + (
+        ["--url", args.url] if args.url else [])
     return _exec_module("screens.survey", ["--config", str(config.path.resolve()), *extra])

@@ -13,14 +13,17 @@ The ticket travels in a hidden field: it is checked again when answers arrive.
 from __future__ import annotations
 
 import html
+import json
+from dataclasses import asdict
 from http import HTTPStatus
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kiosk.lan.api import ApiError
 from kiosk.survey.index import ELEMENTS, InvalidAnswers
 from kiosk.survey.responses import (
     COMMENT_MAX,
@@ -239,6 +242,49 @@ def survey_routes(api: LanApi, read_body: Callable, guarded: Callable) -> list[R
             return page(ticket_page(lang, refusal(done, lang)), HTTPStatus.CONFLICT)
         return page(thanks_page(lang, done.ticket.label))
 
+    # The same two steps as JSON, for `kiosk survey --url` on another machine
+    # (kiosk/lan/survey_client.py).
+    async def body(request: Request) -> dict[str, Any]:
+        try:
+            data = json.loads(await read_body(request) or b"{}")
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("ticket", ""), str):
+            raise ApiError(HTTPStatus.BAD_REQUEST, "send a JSON object with \"ticket\"")
+        return data
+
+    def refused(found: SurveyRefused) -> JSONResponse:
+        return JSONResponse({"reason": found.reason, "label": found.label,
+                             "error": refusal(found, "id")}, HTTPStatus.CONFLICT, NO_STORE)
+
+    async def check(request: Request) -> Response:
+        data = await body(request)
+        found = await run_in_threadpool(api.survey_call, "find", data.get("ticket", ""))
+        if isinstance(found, SurveyRefused):
+            return refused(found)
+        return JSONResponse({"ticket": {**asdict(found), "office_day": found.office_day
+                                        .isoformat()}, "mode": mode}, headers=NO_STORE)
+
+    async def record(request: Request) -> Response:
+        data = await body(request)
+        answers = data.get("answers")
+        try:
+            response = Answers(
+                mode=str(data.get("mode", "full")),
+                answers=tuple(answers) if isinstance(answers, list) else None,
+                quick=data.get("quick"), sex=data.get("sex"), education=data.get("education"),
+                occupation=data.get("occupation"), comment=data.get("comment"))
+            done = await run_in_threadpool(api.survey_call, "record", data.get("ticket", ""),
+                                           response)
+        except InvalidAnswers as exc:
+            raise ApiError(HTTPStatus.BAD_REQUEST, str(exc)) from None
+        if isinstance(done, SurveyRefused):
+            return refused(done)
+        return JSONResponse({"response_id": done.id, "label": done.ticket.label,
+                             "mode": done.mode}, headers=NO_STORE)
+
     return [Route("/survey", guarded(start_page), methods=["GET"]),
             Route("/survey/start", guarded(start), methods=["POST"]),
-            Route("/survey/answers", guarded(answers), methods=["POST"])]
+            Route("/survey/answers", guarded(answers), methods=["POST"]),
+            Route("/survey/api/check", guarded(check), methods=["POST"]),
+            Route("/survey/api/answers", guarded(record), methods=["POST"])]

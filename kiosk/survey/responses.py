@@ -55,6 +55,11 @@ _LABEL = re.compile(r"^([A-Z])0*([0-9]{1,6})$")  # "A012" as printed; "a12 " typ
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
+class SurveyUnavailable(Exception):
+    """The answers cannot be checked or kept now (the kiosk out of reach, the store
+    locked): nothing was stored, the respondent may try again."""
+
+
 @dataclass(frozen=True)
 class Response:
     """What a respondent gave: nine answers (full) or one face (quick), and the optional rest."""
@@ -116,6 +121,8 @@ def clean_response(response: Response) -> Response:
         if value is not None and value not in allowed:
             raise InvalidAnswers(f"{name}: {value!r} is not one of {', '.join(allowed)}")
         chosen[name] = value
+    if response.comment is not None and not isinstance(response.comment, str):
+        raise InvalidAnswers("comment: not a text")
     comment = _CONTROL.sub(" ", response.comment or "").strip() or None
     if comment is not None and len(comment) > COMMENT_MAX:
         raise InvalidAnswers(f"comment: at most {COMMENT_MAX} characters, got {len(comment)}")

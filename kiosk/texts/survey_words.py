@@ -22,6 +22,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "survey.done": ("Selesai", "Done"),
     "survey.store_failed": ("Jawaban belum tersimpan. Silakan tekan Kirim sekali lagi.",
                             "Your answers were not saved yet. Please press Send again."),
+    "survey.unavailable": ("Survei belum bisa diisi sekarang. Silakan coba lagi sebentar lagi.",
+                           "The survey cannot be answered right now. Please try again shortly."),
     "survey.quick.question": ("Bagaimana pelayanan kami hari ini?",
                               "How was our service today?"),
     # The nine elements (unsur), in the regulation's order, asked as questions.
