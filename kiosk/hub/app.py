@@ -267,7 +267,8 @@ class HubApp:
             Route(f"{PREFIX}/offices/{{office}}/leases/release",
                   g("central", self.release_leases), methods=["POST"]),
             *self.public.routes(),
-            *TrackingRoutes(self).routes(),
+            *TrackingRoutes(self.store, self.clock, self.versions, self._json,
+                            self.guarded).routes(),
         ]
 
 

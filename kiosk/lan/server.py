@@ -68,8 +68,9 @@ class LanApi:
                  stream_s: float = STREAM_S, request_timeout_s: float | None = None,
                  public_limit: RateLimit | None = None, public_cache_s: float | None = None
                  ) -> None:
-        from kiosk.lan.app import BoardStreams, create_app
+        from kiosk.lan.app import create_app
         from kiosk.lan.public import quota_source
+        from kiosk.lan.streams import BoardStreams
         from kiosk.public import ratelimit
         from kiosk.public.web import CACHE_S, PublicQuota
         from kiosk.web.server import REQUEST_TIMEOUT_S, BackgroundServer
