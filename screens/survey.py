@@ -40,6 +40,7 @@ from kiosk.survey.responses import (
     SurveyTicket,
     SurveyUnavailable,
     last_stages,
+    ticket_key,
 )
 from kiosk.texts import t
 from screens.guard import KeepRunning
@@ -120,7 +121,7 @@ class SurveyApp(KeepRunning):
             yield Button("", id="language")
         with Vertical(id="ticket-panel", classes="panel"):
             yield Static("", id="ticket-prompt", classes="big")
-            yield Input(id="ticket-input", max_length=60)
+            yield Input(id="ticket-input", max_length=200)  # a scanned tracking link
             yield Button("", id="start", variant="primary")
             yield Static("", id="message")
         with Vertical(id="question-panel", classes="panel"):
@@ -378,7 +379,8 @@ def run_survey(config: Config, mode: str | None = None, url: str | None = None) 
     db = store.connect(config.database)
     try:
         desk = SurveyDesk(db, config.office.code, config.office.device_id, utc_now,
-                          schedule=Schedule.of(config), stages=last_stages(config))
+                          schedule=Schedule.of(config), stages=last_stages(config),
+                          link_key=ticket_key(config))
         SurveyApp(config, desk, mode).run()
     finally:
         db.close()

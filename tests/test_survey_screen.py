@@ -155,12 +155,13 @@ async def test_quick_mode_asks_one_question_and_is_stored_apart(config: Config, 
 async def test_a_respondent_who_walks_away_leaves_nothing_and_the_screen_resets(
         config: Config, db, clock: MovableClock, survey) -> None:
     served_tickets(db, config, clock)
-    app = survey(idle_s=0.3, thanks_s=0.3)
+    # Seconds, not tenths: a loaded machine must not time out the respondent mid-test.
+    app = survey(idle_s=2.0, thanks_s=2.0)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"A001", "enter")
         await pilot.press("4", "4")
         assert app.step == "question"
-        await pilot.pause(0.6)
+        await pilot.pause(3.0)
         assert app.step == "ticket" and app.query_one("#ticket-input", Input).has_focus
         assert db.execute("SELECT count(*) FROM survey_responses").fetchone()[0] == 0
         await pilot.press(*"A001", "enter")  # still allowed: nothing was stored
@@ -168,7 +169,7 @@ async def test_a_respondent_who_walks_away_leaves_nothing_and_the_screen_resets(
             await pilot.press("1")
         await pilot.click("#send")
         assert app.step == "thanks"
-        await pilot.pause(0.6)
+        await pilot.pause(3.0)
         assert app.step == "ticket"
 
 

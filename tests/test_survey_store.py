@@ -197,3 +197,23 @@ def test_a_visit_with_stages_may_answer_only_at_its_last_stage(db, clock) -> Non
     assert survey.find("A001") == SurveyRefused("not_served", "A001")
     calling.call_next(5)  # at the last stage: the visit is ending
     assert isinstance(survey.record("A001", FULL), Recorded)
+
+
+def test_a_tickets_tracking_link_or_short_code_names_it(db, clock) -> None:
+    from kiosk.tracking.links import link_maker, tracking_key
+
+    salt = bytes.fromhex("84bd82cfdd485cd08ff4dbe29f96c54b")
+    served(db, clock, "AA").call_next(1)
+    ids = [r[0] for r in db.execute("SELECT id FROM tickets ORDER BY number")]
+    links = link_maker("http://192.168.1.20:8470", salt)
+    survey = SurveyDesk(db, "KUP", "KUP-S1", clock, office_day=DAY,
+                        link_key=tracking_key(salt))
+    url, code = links(ids[0])
+    assert survey.find(url).label == "A001"  # the QR, read by a scanner
+    assert survey.find(code.lower()).label == "A001"  # the short code, typed
+    assert survey.find(links(ids[1])[1]) == SurveyRefused("not_served", "A002")
+    assert survey.find("http://192.168.1.20:8470/t/0000000000") == SurveyRefused(
+        "unknown_ticket", "00000-00000")
+    assert isinstance(survey.record(url, FULL), Recorded)
+    # Without the key (no links on this office's tickets) a code names nothing.
+    assert desk(db, clock).find(code) == SurveyRefused("unknown_ticket", code)

@@ -107,6 +107,10 @@ def load_config(path: Path | str) -> Config:
     if nik_services and parts["checkin"] is not None and len(parts["checkin"].nik_salt) < 16:
         root.report(f"services.{nik_services[0]}.nik", "[checkin] nik_salt to be set first "
                     "(32+ hex digits, `openssl rand -hex 16`) when a service needs a NIK", True)
+    tracking, sync = parts["tracking"], parts["sync"]
+    if tracking is not None and tracking.hub and sync is not None and not sync.enabled:
+        root.report("tracking.hub", "[sync] hub_url to be set: the pages go through the hub",
+                    True)
     if problems:
         raise ConfigError.every(problems)
     pin_hash, members, idle_seconds = staff

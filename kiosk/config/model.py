@@ -152,6 +152,7 @@ class TrackingConfig:
     """[tracking]: the ticket's QR opens ``base_url``/t/<token> (docs/tracking.md)."""
 
     base_url: str = ""  # "" = no tracking link: the QR holds the ticket id as before
+    hub: bool = False  # also send the pages' states to the hub, for phones on the internet
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,7 @@ def parse_tracking(root: _Reader, nik_salt: bytes | None) -> TrackingConfig:
     """[tracking] base_url: where phones open a ticket's page (the kiosk's LAN address
     for the lobby Wi-Fi, or the hub's public address)."""
     sub = root.table("tracking", required=False)
-    sub.unknown_keys({"base_url"})
+    sub.unknown_keys({"base_url", "hub"})
     base = sub._get("base_url", "", str, 'an address such as "http://192.168.1.20:8470"')
     base = base.strip().rstrip("/")
     if base and not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~\-/]*)?", base):
@@ -146,7 +146,7 @@ def parse_tracking(root: _Reader, nik_salt: bytes | None) -> TrackingConfig:
         sub.report("base_url", "[checkin] nik_salt to be set first: tracking links are keyed "
                    "with it (`openssl rand -hex 16`)", base)
         base = ""
-    return TrackingConfig(base)
+    return TrackingConfig(base, sub.boolean("hub", False))
 
 
 SURVEY_MODES = ("full", "quick")

@@ -31,6 +31,7 @@ from starlette.routing import Route
 from kiosk.clock import utc_now
 from kiosk.hub.skm import office_skm
 from kiosk.hub.store import HubError, HubStore, Principal
+from kiosk.hub.tracking_web import TrackingRoutes
 from kiosk.public.ratelimit import DEFAULT_LIMIT, RateLimit
 from kiosk.public.web import CACHE_S, PublicQuota
 from kiosk.sync.protocol import (
@@ -282,6 +283,8 @@ class HubApp:
             Route(f"{PREFIX}/offices/{{office}}/leases/release",
                   g("central", self.release_leases), methods=["POST"]),
             *self.public.routes(),
+            *TrackingRoutes(self.store, self.clock, self.versions, self._json,
+                            self.guarded).routes(),
         ]
 
 

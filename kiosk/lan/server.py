@@ -45,7 +45,7 @@ from kiosk.lan.api import (
 from kiosk.queue.calling import CallingService, CallRefused
 from kiosk.queue.calling_view import board_state, calling_service, change_marker
 from kiosk.queue.schedule import Schedule
-from kiosk.survey.responses import SurveyDesk, last_stages
+from kiosk.survey.responses import SurveyDesk, last_stages, ticket_key
 from kiosk.web.bearer import bearer_token
 
 if TYPE_CHECKING:
@@ -72,8 +72,9 @@ class LanApi:
                  stream_s: float = STREAM_S, request_timeout_s: float | None = None,
                  public_limit: RateLimit | None = None, public_cache_s: float | None = None
                  ) -> None:
-        from kiosk.lan.app import BoardStreams, create_app
+        from kiosk.lan.app import create_app
         from kiosk.lan.public import quota_source
+        from kiosk.lan.streams import BoardStreams
         from kiosk.public import ratelimit
         from kiosk.public.web import CACHE_S, PublicQuota
         from kiosk.web.server import REQUEST_TIMEOUT_S, BackgroundServer
@@ -88,7 +89,7 @@ class LanApi:
             self.calling: CallingService = calling_service(config, self.db, clock)
             self.survey = SurveyDesk(self.db, config.office.code, config.office.device_id,
                                      clock, schedule=Schedule.of(config),
-                                     stages=last_stages(config))
+                                     stages=last_stages(config), link_key=ticket_key(config))
             self.feed = BoardFeed(self._locked(lambda: board_state(self.calling, config)),
                                   self._locked(lambda: change_marker(self.calling)), poll_s)
             streams = BoardStreams(self.feed, stream_s)

@@ -128,7 +128,7 @@ def ticket_page(lang: str, message: str = "") -> str:
         shown, '<form method="post" action="/survey/start" id="ticket-form">',
         f'<input type="hidden" name="lang" value="{lang}">',
         f'<p><label for="ticket">{html.escape(t("survey.ticket_prompt", lang))}</label></p>',
-        '<input type="text" id="ticket" name="ticket" maxlength="60" autofocus'
+        '<input type="text" id="ticket" name="ticket" maxlength="200" autofocus'
         ' autocomplete="off" autocapitalize="characters" required>',
         f'<button class="start" id="start">{html.escape(t("survey.start", lang))}</button>',
         "</form>"]), toggle=toggle)

@@ -32,6 +32,7 @@ from kiosk.reports.event_figures import (
     priority_tickets,
     refused_presses,
 )
+from kiosk.reports.event_kinds import TRACKING_OPENED
 from kiosk.reports.figures import Figures, Report
 from kiosk.reports.queue_figures import (
     counter_figures,
@@ -86,6 +87,7 @@ def _figures(rows: Rows, first: date, last: date, days: Sequence[date], config: 
         nik_mistakes=nik_mistakes(rows),
         stages=stages,
         transfers=transfers,
+        tracked=len({e.ticket_id for e in rows.events if e.kind == TRACKING_OPENED}),
     )
 
 

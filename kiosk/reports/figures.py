@@ -217,6 +217,7 @@ class Figures:
     nik_mistakes: tuple[NikMistake, ...] = ()  # NIK entry on: only the problems seen
     stages: tuple[StageFigures, ...] = ()  # services with stages only
     transfers: tuple[Transfer, ...] = ()
+    tracked: int = 0  # tickets whose tracking page was opened on the lobby Wi-Fi
 
     @property
     def issued(self) -> int:

@@ -279,7 +279,7 @@ def render_html(report: Report, language: str = "id") -> str:
     cards = [("issued", total.issued), ("served", total.served), ("no_show", total.no_show),
              ("turned_away", total.turned_away), ("refused_all", total.refused),
              ("wait_median", number(total.wait.median, language)),
-             ("wait_p90", number(total.wait.p90, language))]
+             ("wait_p90", number(total.wait.p90, language)), ("tracked", total.tracked)]
     parts.append('<div class="cards">' + "".join(
         f'<div class="card" data-figure="{key}"><b>{html.escape(str(value))}</b>'
         f'{html.escape(t(f"report.col.{key}", language))}</div>' for key, value in cards)
@@ -378,6 +378,8 @@ def render_table(report: Report, language: str = "id") -> str:
              ""]
     if not report.days:
         lines += [t("report.no_data", language), ""]
+    if total.tracked:  # offices with [tracking] only
+        lines += [f"{t('report.col.tracked', language)}: {total.tracked}", ""]
     if total.lease_conflicts:  # first, so it is not missed; absent when there are none
         lines += [t("report.conflicts", language),
                   *_text_table(*conflict_table(total, language, report.single_day)),

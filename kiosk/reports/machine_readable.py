@@ -79,6 +79,7 @@ def report_rows(report: Report) -> list[tuple[str, str, str, str, object]]:
         add(day, "overall", "all", "served", figures.served)
         add(day, "overall", "all", "no_show", figures.no_show)
         add(day, "overall", "all", "turned_away", figures.turned_away)
+        add(day, "overall", "all", "tracked", figures.tracked)
         for name, stat in (("wait", figures.wait), ("service", figures.service)):
             add(day, "overall", "all", f"{name}_count", stat.count)
             add(day, "overall", "all", f"{name}_median_min", stat.median)

@@ -17,6 +17,9 @@ Choices made here (the lead may revisit):
   scanned ticket of another day is refused (a paper ticket is not a voucher to
   answer again tomorrow).
 - A quick (four faces) answer takes the ticket's one response too.
+- With tracking links (docs/tracking.md) the ticket's QR holds its page address,
+  ``.../t/<token>``, and a short code is printed under it: both name the ticket
+  too, found among today's tickets by the same keyed token.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from kiosk.store import immediate
 from kiosk.store.events import append_event
 from kiosk.store.ids import new_id
 from kiosk.survey.index import ANSWERS, InvalidAnswers, check_answers
+from kiosk.tracking.links import normalize_token, short_code, track_token, tracking_key
 
 if TYPE_CHECKING:
     import sqlite3
@@ -129,6 +133,11 @@ def clean_response(response: Response) -> Response:
     return Response(response.mode, answers, quick, comment=comment, **chosen)
 
 
+def ticket_key(config: Config) -> bytes | None:
+    """The key of the tracking links printed on tickets (None: tickets carry no link)."""
+    return tracking_key(config.checkin.nik_salt) if config.tracking.base_url else None
+
+
 def last_stages(config: Config) -> dict[str, tuple[str, str]]:
     """Services with stages: code -> (first stage, last stage)."""
     return {code: (lane.stages[0], lane.stages[-1])
@@ -141,14 +150,17 @@ class SurveyDesk:
     def __init__(self, db: sqlite_utils.Database, office_code: str, device_id: str,
                  clock: Callable[[], datetime], *, schedule: Schedule | None = None,
                  office_day: date | None = None,
-                 stages: Mapping[str, tuple[str, str]] | None = None) -> None:
+                 stages: Mapping[str, tuple[str, str]] | None = None,
+                 link_key: bytes | None = None) -> None:
         """Give either ``schedule`` (office day from the local date) or a fixed ``office_day``;
-        ``stages``: ``last_stages(config)`` when services have stages."""
+        ``stages``: ``last_stages(config)`` when services have stages; ``link_key``:
+        ``ticket_key(config)`` when tickets carry tracking links."""
         if (schedule is None) == (office_day is None):
             raise ValueError("give exactly one of schedule= or office_day=")
         self.db, self.office_code, self.device_id, self.clock = db, office_code, device_id, clock
         self.schedule, self.office_day = schedule, office_day
         self.stages = stages or {}
+        self.link_key = link_key
 
     def today(self, now: datetime | None = None) -> date:
         if self.office_day is not None:
@@ -190,7 +202,12 @@ class SurveyDesk:
                ) -> SurveyTicket | SurveyRefused:
         text = typed.strip()
         shown = text.upper()[:40]
-        if _TICKET_ID.fullmatch(text):
+        link = text.rsplit("/t/", 1)[-1] if "/t/" in text else text
+        token = normalize_token(link) if self.link_key is not None else None
+        if token is not None and not _LABEL.fullmatch(shown):
+            shown = short_code(token)
+            row = self._by_token(conn, token, day)
+        elif _TICKET_ID.fullmatch(text):
             row = conn.execute(
                 "SELECT id, office_day, lane, number, label, status, stage FROM tickets"
                 " WHERE office_code = ? AND id = ?", (self.office_code, text)).fetchone()
@@ -216,6 +233,16 @@ class SurveyDesk:
         if answered:
             return SurveyRefused("already_answered", label)
         return SurveyTicket(ticket_id, day, lane, number, label)
+
+    def _by_token(self, conn: sqlite3.Connection, token: str, day: date) -> tuple | None:
+        """Today's ticket whose tracking link is ``token`` (a day holds a few hundred)."""
+        assert self.link_key is not None
+        for row in conn.execute(
+                "SELECT id, office_day, lane, number, label, status, stage FROM tickets"
+                " WHERE office_code = ? AND office_day = ?", (self.office_code, day.isoformat())):
+            if track_token(self.link_key, row[0]) == token:
+                return row
+        return None
 
 
 def event_payload(response_id: str, ticket: SurveyTicket, response: Response) -> dict:
