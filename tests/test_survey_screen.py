@@ -4,6 +4,7 @@ smallest supported terminal (80x24) and a big lobby screen (160x50)."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 
@@ -193,6 +194,12 @@ def test_kiosk_survey_starts_the_survey_app_as_its_own_program(config: Config,
     assert cli_survey.dispatch(args, config) == 0
     assert started.pop()[-2:] == ["--url", "http://192.168.1.20:8470"]
     assert cli_survey.dispatch(argparse.Namespace(command="board"), config) is None
+    # A station on a second Pi: [survey] kiosk_url says where the kiosk is (the unit
+    # systemd/kiosk-survey.service runs plain `kiosk survey`).
+    station = dataclasses.replace(config, survey=dataclasses.replace(
+        config.survey, kiosk_url="http://192.168.1.20:8470"))
+    assert cli_survey.dispatch(parser.parse_args(["survey"]), station) == 0
+    assert started.pop()[-2:] == ["--url", "http://192.168.1.20:8470"]
 
 
 async def test_a_station_on_another_machine_answers_through_the_kiosk(

@@ -19,7 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="override [survey] mode: full = nine elements (the IKM), "
                         "quick = one question, reported apart")
     survey.add_argument("--url", help="on another machine: the kiosk's LAN server, e.g. "
-                        "http://192.168.1.20:8470 (default: this machine's store)")
+                        "http://192.168.1.20:8470 (default: [survey] kiosk_url, else this "
+                        "machine's store)")
 
 
 def dispatch(args: argparse.Namespace, config: Config) -> int | None:
@@ -28,6 +29,6 @@ def dispatch(args: argparse.Namespace, config: Config) -> int | None:
         return None
     from kiosk.cli.calling import _exec_module
 
-    extra = (["--mode", args.mode] if args.mode else []) + (
-        ["--url", args.url] if args.url else [])
+    url = args.url or config.survey.kiosk_url  # [survey] kiosk_url: a station on another Pi
+    extra = (["--mode", args.mode] if args.mode else []) + (["--url", url] if url else [])
     return _exec_module("screens.survey", ["--config", str(config.path.resolve()), *extra])

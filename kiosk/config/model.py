@@ -145,6 +145,8 @@ class SurveyConfig:
     """[survey]: the satisfaction survey station (kiosk/survey/, docs/operation.md)."""
 
     mode: str = "full"  # full (nine elements, the IKM) | quick (one question, four faces)
+    # A station on another Pi: the kiosk's LAN server ("" = this machine's store).
+    kiosk_url: str = ""
 
 
 @dataclass(frozen=True)

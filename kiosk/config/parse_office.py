@@ -154,5 +154,11 @@ SURVEY_MODES = ("full", "quick")
 
 def parse_survey(root: _Reader) -> SurveyConfig:
     sub = root.table("survey", required=False)
-    sub.unknown_keys({"mode"})
-    return SurveyConfig(sub.choice("mode", SURVEY_MODES, "full"))
+    sub.unknown_keys({"mode", "kiosk_url"})
+    url = sub._get("kiosk_url", "", str, 'an address such as "http://192.168.1.20:8470"')
+    url = url.strip().rstrip("/")
+    if url and not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", url):
+        sub.report("kiosk_url", 'the kiosk\'s LAN server, such as "http://192.168.1.20:8470"',
+                   url)
+        url = ""
+    return SurveyConfig(sub.choice("mode", SURVEY_MODES, "full"), url)
