@@ -78,9 +78,10 @@ def _command_modules() -> list:
     from kiosk.cli import calling as cli_calling
     from kiosk.cli import doctor as cli_doctor
     from kiosk.cli import report as cli_report
+    from kiosk.cli import survey as cli_survey
     from kiosk.cli import sync as cli_sync
 
-    return [cli_bookings, cli_calling, cli_admin, cli_doctor, cli_report, cli_sync]
+    return [cli_bookings, cli_calling, cli_admin, cli_doctor, cli_report, cli_sync, cli_survey]
 
 
 def _refusal_text(refused: Refused, language: str) -> str:

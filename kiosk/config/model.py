@@ -141,10 +141,20 @@ class BoardConfig:
 
 
 @dataclass(frozen=True)
+class SurveyConfig:
+    """[survey]: the satisfaction survey station (kiosk/survey/, docs/operation.md)."""
+
+    mode: str = "full"  # full (nine elements, the IKM) | quick (one question, four faces)
+    # A station on another Pi: the kiosk's LAN server ("" = this machine's store).
+    kiosk_url: str = ""
+
+
+@dataclass(frozen=True)
 class TrackingConfig:
     """[tracking]: the ticket's QR opens ``base_url``/t/<token> (docs/tracking.md)."""
 
     base_url: str = ""  # "" = no tracking link: the QR holds the ticket id as before
+    hub: bool = False  # also send the pages' states to the hub, for phones on the internet
 
 
 NOTIFY_GATEWAYS = ("webhook", "whatsapp", "sms")
@@ -265,6 +275,7 @@ class Config:
     spoken_prompts: bool = False  # say short prompts after a press or scan
     sync: SyncConfig = SyncConfig()
     walkin: WalkinConfig = WalkinConfig()
+    survey: SurveyConfig = SurveyConfig()
     # [stages.NAME] name_id / name_en: names of the services' stages (DEFAULT_STAGE_NAMES).
     stage_names: dict[str, tuple[str, str]] = field(default_factory=dict)
 

@@ -2,7 +2,8 @@
 
 Offices (with their settings and booking change counter), kiosk and central
 tokens (hashes only), pushed events, bookings, and the number leases: grants,
-numbers held, kiosks waiting for numbers, and releases of a dead kiosk's numbers.
+numbers held, kiosks waiting for numbers, and releases of a dead kiosk's numbers;
+the tracking pages kiosks relay.
 Every statement is ``IF NOT EXISTS``: starting the hub on an existing store
 changes nothing.
 """
@@ -96,6 +97,17 @@ TABLES = [
         forced INTEGER NOT NULL,
         released_by TEXT NOT NULL,
         PRIMARY KEY (office_code, office_day, lane, device_id, released_at))""",
+    # Tracking pages relayed for phones on the internet (kiosk/hub/tracking.py).
+    """CREATE TABLE IF NOT EXISTS tracking (
+        office_code TEXT NOT NULL,
+        token TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        office_day TEXT NOT NULL,
+        state TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        opened_at TEXT,
+        PRIMARY KEY (office_code, token))""",
 ]
 
 
