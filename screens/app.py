@@ -94,6 +94,7 @@ class KioskApp(KeepRunning):
         self._desk, self._own_desk = desk, desk is None
         self.last_input = time.monotonic()  # the staff screen closes itself when idle
         self.busy = False
+        self.notifier: Any = None  # kiosk.notify.worker.NotifyWorker ([notify], `kiosk run`)
         self.camera_ok = scanner is not None
         self.scan_buffer = ScanBuffer()
         self._held_keys: deque[events.Key] = deque()

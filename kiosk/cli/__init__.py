@@ -79,9 +79,10 @@ def _command_modules() -> list:
     from kiosk.cli import calling as cli_calling
     from kiosk.cli import doctor as cli_doctor
     from kiosk.cli import report as cli_report
+    from kiosk.cli import survey as cli_survey
     from kiosk.cli import sync as cli_sync
 
-    return [cli_bookings, cli_calling, cli_admin, cli_doctor, cli_report, cli_sync]
+    return [cli_bookings, cli_calling, cli_admin, cli_doctor, cli_report, cli_sync, cli_survey]
 
 
 def _refusal_text(refused: Refused, language: str) -> str:
@@ -282,7 +283,13 @@ def _start_after_first_frame(config, appliance, app) -> None:
 
         load_screens()
 
-    steps = [drivers, screens, calling, *([sync] if config.sync.enabled else []), camera]
+    def notify() -> None:  # opt-in messages: after calling, so calls wake the worker
+        from kiosk.appliance import start_notify
+
+        app.notifier = start_notify(config, appliance)
+
+    steps = [drivers, screens, calling, *([sync] if config.sync.enabled else []),
+             *([notify] if config.notify.enabled else []), camera]
     for step in steps:
         try:
             step()

@@ -69,6 +69,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                              help="import a bookings JSON file for an office")
     imp.add_argument("office")
     imp.add_argument("file")
+    skm = actions.add_parser("skm", parents=[common],
+                             help="an office's satisfaction survey index (IKM) across its kiosks")
+    skm.add_argument("office")
+    skm.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
+    skm.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="default: --from")
     status = actions.add_parser("status", parents=[common], help="offices and their kiosks")
     status.add_argument("--json", action="store_true")
     release = actions.add_parser(
@@ -235,6 +240,13 @@ def _hub(args: argparse.Namespace) -> int:
             return 0 if report.ok else EXIT_BAD_INPUT
         elif command == "release":
             return _release(args, store)
+        elif command == "skm":
+            from kiosk.hub.skm import office_skm
+
+            first = date.fromisoformat(args.date_from)
+            last = date.fromisoformat(args.date_to) if args.date_to else first
+            print(json.dumps(office_skm(store, args.office.upper(), first, last),
+                             ensure_ascii=False, indent=2))
         elif command == "status":
             offices = store.offices()
             if args.json:

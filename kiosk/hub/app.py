@@ -28,7 +28,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from kiosk.clock import utc_now
+from kiosk.hub.skm import office_skm
 from kiosk.hub.store import HubError, HubStore, Principal
+from kiosk.hub.tracking_web import TrackingRoutes
 from kiosk.public.ratelimit import DEFAULT_LIMIT, RateLimit
 from kiosk.public.web import CACHE_S, PublicQuota
 from kiosk.sync.protocol import (
@@ -233,6 +235,19 @@ class HubApp:
         return _ok({"office": office, "day": day.isoformat(), "events": events},
                    self._asked(request))
 
+    async def office_skm(self, request: Request, who: Principal) -> JSONResponse:
+        """The office's satisfaction survey index across its kiosks (kiosk/hub/skm.py)."""
+        office = request.path_params["office"]
+        try:
+            first = date.fromisoformat(request.query_params.get("from", ""))
+            last = date.fromisoformat(request.query_params.get("to", "") or first.isoformat())
+        except ValueError:
+            raise ProtocolError("'from' (and 'to') must be dates YYYY-MM-DD") from None
+        if last < first or (last - first).days >= 366:
+            raise ProtocolError("'to' must be from 'from' to 365 days after it")
+        return _ok(await run_in_threadpool(office_skm, self.store, office, first, last),
+                   self._asked(request))
+
     async def office_leases(self, request: Request, who: Principal) -> JSONResponse:
         office = request.path_params["office"]
         try:
@@ -268,11 +283,15 @@ class HubApp:
                   methods=["GET", "PUT"]),
             Route(f"{PREFIX}/offices/{{office}}/events", g("central", self.office_events),
                   methods=["GET"]),
+            Route(f"{PREFIX}/offices/{{office}}/skm", g("central", self.office_skm),
+                  methods=["GET"]),
             Route(f"{PREFIX}/offices/{{office}}/leases", g("central", self.office_leases),
                   methods=["GET"]),
             Route(f"{PREFIX}/offices/{{office}}/leases/release",
                   g("central", self.release_leases), methods=["POST"]),
             *self.public.routes(),
+            *TrackingRoutes(self.store, self.clock, self.versions, self._json,
+                            self.guarded).routes(),
         ]
 
 

@@ -166,3 +166,13 @@ class Events(Database):
         return [{"id": r[0], "seq": r[1], "at": r[2], "office_code": r[3], "office_day": r[4],
                  "device_id": r[5], "kind": r[6], "ticket_id": r[7], "payload": json.loads(r[8]),
                  "received_at": r[9]} for r in rows]
+
+    def survey_answers(self, office: str, first: date, last: date) -> list[tuple[str, str, str]]:
+        """The office's ``survey_answered`` events of days ``first``..``last``, from every
+        kiosk: (office day, ticket id, payload JSON), oldest first (kiosk/hub/skm.py)."""
+        with self._tx(read=True) as tx:
+            rows = tx.all("SELECT office_day, ticket_id, payload FROM events"
+                          " WHERE office_code = ? AND office_day >= ? AND office_day <= ?"
+                          " AND kind = ? ORDER BY id",
+                          (office, first.isoformat(), last.isoformat(), "survey_answered"))
+        return [(r[0], r[1] or "", r[2]) for r in rows]

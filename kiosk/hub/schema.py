@@ -3,7 +3,7 @@
 Offices (with their settings and booking change counter), kiosk and central
 tokens (hashes only), pushed events (and those refused or in conflict), bookings,
 and the number leases: grants, numbers held, kiosks waiting for numbers, and
-releases of a dead kiosk's numbers.
+releases of a dead kiosk's numbers; the tracking pages kiosks relay.
 Every statement is ``IF NOT EXISTS``: starting the hub on an existing store
 changes nothing.
 """
@@ -121,6 +121,17 @@ TABLES = [
         last_at TEXT NOT NULL,
         times INTEGER NOT NULL,
         PRIMARY KEY (id, sent_sha256))""",
+    # Tracking pages relayed for phones on the internet (kiosk/hub/tracking.py).
+    """CREATE TABLE IF NOT EXISTS tracking (
+        office_code TEXT NOT NULL,
+        token TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        office_day TEXT NOT NULL,
+        state TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        opened_at TEXT,
+        PRIMARY KEY (office_code, token))""",
 ]
 
 

@@ -10,12 +10,9 @@ loop too: 20 lobby TVs cost no thread.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -23,20 +20,21 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kiosk.lan.api import (
     _COUNTER_PATH,
     ACTIONS,
-    KEEPALIVE_S,
     MAX_BODY,
     PREFIX,
     ApiError,
-    BoardFeed,
 )
 from kiosk.lan.board_page import board_page
+from kiosk.lan.streams import BoardStreams
+from kiosk.lan.survey_page import survey_routes
+from kiosk.lan.tracking import Tracker
 from kiosk.lan.tracking import routes as tracking_routes
 from kiosk.web.bearer import unauthorized
 from kiosk.web.body import BodyRefused, loads, read_capped
@@ -84,7 +82,7 @@ def misdirected(request: Request) -> ApiError:
     if match and match.group(2) and match.group(2) not in ACTIONS:
         return ApiError(HTTPStatus.NOT_FOUND, f"Perintah tidak dikenal: {match.group(2)} / "
                         f"unknown action; use one of {', '.join(ACTIONS)}")
-    if match or path.startswith((PREFIX, "/board", "/public/")) or path == "/health":
+    if match or path.startswith((PREFIX, "/board", "/public/", "/survey")) or path == "/health":
         return ApiError(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} tidak bisa di sini / "
                         f"{method} is not allowed here")
     return ApiError(HTTPStatus.NOT_FOUND, "Tidak ada di sini / not found")
@@ -154,70 +152,6 @@ def guarded(endpoint: Endpoint) -> Endpoint:
                                         "coba lagi / kiosk error, try again"))
 
     return run
-
-
-class BoardStreams:
-    """The board's server-sent event streams, woken on the server's loop by the feed."""
-
-    def __init__(self, feed: BoardFeed, stream_s: float) -> None:
-        self.feed, self.stream_s = feed, stream_s
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._changed: asyncio.Event | None = None
-        self._closed = False
-        feed.listen(self._news)
-
-    def _news(self) -> None:  # the feed's thread, or whoever closes the feed
-        loop = self._loop
-        if loop is not None:
-            with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits
-                loop.call_soon_threadsafe(self._wake)
-
-    def _wake(self) -> None:
-        if self._changed is not None:
-            self._changed.set()
-            self._changed = asyncio.Event()
-
-    def close(self) -> None:
-        """End every stream now (the server is stopping); runs on the server's loop."""
-        self._closed = True
-        self._wake()
-
-    async def ready(self) -> None:
-        """Bind to the server's loop (the first stream does; later ones find it bound)."""
-        if self._loop is None:
-            self._loop, self._changed = asyncio.get_running_loop(), asyncio.Event()
-
-    async def newer(self, version: int, timeout: float) -> tuple[int, str] | None:
-        """The next snapshot after ``version``; the same one on timeout; None once closed."""
-        assert self._changed is not None
-        changed = self._changed  # taken before looking: a change after this wakes it
-        if not self._closed and not self.feed.closed and self.feed.current()[0] == version:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), timeout)
-        if self._closed or self.feed.closed:
-            return None
-        return self.feed.current()
-
-    async def events(self) -> AsyncIterator[bytes]:
-        """The board state now and after every change, until the stream's time is up."""
-        version, payload = self.feed.current()
-        yield f"retry: 2000\nid: {version}\ndata: {payload}\n\n".encode()
-        end = time.monotonic() + self.stream_s
-        while (left := end - time.monotonic()) > 0:
-            newer = await self.newer(version, min(KEEPALIVE_S, left))
-            if newer is None:
-                return
-            if newer[0] == version:
-                yield b": keep-alive\n\n"
-            else:
-                version, payload = newer
-                yield f"id: {version}\ndata: {payload}\n\n".encode()
-
-    async def response(self, request: Request) -> Response:
-        await self.ready()
-        headers = {**NO_STORE, "Connection": "close", "X-Accel-Buffering": "no"}
-        return StreamingResponse(self.events(), headers=headers,
-                                 media_type="text/event-stream; charset=utf-8")
 
 
 class ConventionalHeaderCase:
@@ -299,8 +233,10 @@ def create_app(api: LanApi, streams: BoardStreams) -> Starlette:
         Route("/board/events", guarded(streams.response), methods=get),
         Route(f"{PREFIX}/queue", guarded(queue), methods=get),
         Route(f"{PREFIX}/counters/{{rest:path}}", guarded(counters), methods=get_post),
-        *tracking_routes(api, streams, guarded),
+        *tracking_routes(Tracker(api.config, api.db, api.calling, api.lock), streams,
+                         api.stream_s, guarded),
         *api.public.routes(),
+        *survey_routes(api, read_body, guarded),
     ]
     return Starlette(routes=routes, middleware=[Middleware(ConventionalHeaderCase)],
                      exception_handlers={404: not_routed, 405: not_routed})

@@ -38,6 +38,8 @@ LEASE_CONFLICT = "lease_conflict"
 # Every event kind the report reads (kiosk/reports/rows.py): one scan, filtered to these.
 # A multi-stage visit sent on to another stage (kiosk/queue/calling.py).
 STAGE_SENT = "sent"
+# A ticket's tracking page opened for the first time (kiosk/lan/tracking.py), once a ticket.
+TRACKING_OPENED = "tracking_opened"
 EVENT_KINDS = ("refused_cap", "checkin_refused", "booking_checked_in", "priority_reason",
                *REFUSAL_EVENTS.values(), *STAFF_EVENTS, LEASE_CONFLICT, NIK_MISTAKE,
-               STAGE_SENT)
+               STAGE_SENT, TRACKING_OPENED)

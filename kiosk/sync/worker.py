@@ -74,6 +74,7 @@ from kiosk.sync.settings_wire import (
     parse_settings_reply,
     salt_fingerprint,
 )
+from kiosk.sync.tracking_relay import TrackingRelay
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -110,6 +111,7 @@ class RoundReport:
     clock_skew_s: float | None = None
     warning: str | None = None
     settings_checked: bool = False
+    tracked: int = 0  # tracking pages sent to the hub this round ([tracking] hub)
 
     @property
     def ok(self) -> bool:
@@ -150,6 +152,8 @@ class SyncWorker:
         saved = stored_settings(db)
         self.config = config if saved is None else settings_config(config, saved)
         self.failures = 0
+        # [tracking] hub: today's tracking pages go to the hub too (kiosk/sync/tracking_relay.py).
+        self.relay = TrackingRelay(config, db, clock) if TrackingRelay.wanted(config) else None
         self._round = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -163,6 +167,8 @@ class SyncWorker:
             started = self.clock()
             try:
                 self._push(report)
+                if self.relay is not None:
+                    report.tracked = self.relay.push(self.client)
                 self._settings(report)
                 if self.sync.leases:
                     self._leases(report)

@@ -53,6 +53,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.col.minutes": ("Menit", "Minutes"),
     "report.col.count": ("Jumlah", "Count"),
     "report.col.stage": ("Tahap", "Stage"),
+    "report.col.tracked": ("Dipantau di ponsel", "Followed on a phone"),
     "report.col.reached": ("Sampai di tahap", "Reached"),
     "report.col.sent_on": ("Dikirim lanjut", "Sent on"),
     "report.col.finished": ("Selesai di sini", "Finished here"),
