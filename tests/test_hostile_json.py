@@ -98,6 +98,8 @@ TEMPLATES = [
     [{"code": "AB12CD34", "office": "KUP", "date": DAY, "slot_start": "09:00",
       "slot_end": "10:00", "applicants": [{"nickname": "Budi", "nik": "5371010101010003"}]}],
     {"label": "A001"}, {"to": "foto"},
+    {"protocol": 2, "device_id": "KUP-K1", "states": {"ABCDEFGHJK": {"state": "ticket"}}},
+    {"ticket": "A001", "mode": "full", "answers": [4, 4, 3, 4, 4, 4, 4, 4, 4]},
 ]
 
 
@@ -164,6 +166,11 @@ HUB_ROUTES = [  # (method, path, token: kiosk | central | None)
     ("GET", "/public/v1/offices/{v}/today", None),
     ("GET", "/public/v1/offices/{v}?lang={v}", None),
     ("POST", "/public/v1/offices/KUP/today", None),
+    ("POST", "/sync/v1/tracking", "kiosk"),
+    ("GET", "/sync/v1/offices/KUP/skm?from={v}&to={v}", "central"),
+    ("GET", "/public/v1/offices/KUP/t/{v}", None),
+    ("GET", "/public/v1/offices/KUP/t/{v}/state", None),
+    ("GET", "/public/v1/offices/{v}/t/ABCDEFGHJK/events", None),
 ]
 LAN_ROUTES = [
     ("GET", "/health", None), ("GET", "/", None), ("GET", "/board?x={v}", None),
@@ -175,6 +182,9 @@ LAN_ROUTES = [
     ("GET", "/t/{v}/state", None), ("GET", "/public/v1/offices/{v}/today", None),
     ("GET", "/board/events?x={v}", None), ("GET", "/t/{v}/events", None),
     ("POST", "/board", None), ("GET", "/{v}", None),
+    ("GET", "/survey?lang={v}", None), ("POST", "/survey/start", None),
+    ("POST", "/survey/answers", None), ("POST", "/survey/api/check", None),
+    ("POST", "/survey/api/answers", None),
 ]
 
 

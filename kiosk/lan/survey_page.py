@@ -13,7 +13,6 @@ The ticket travels in a hidden field: it is checked again when answers arrive.
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import asdict
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -36,6 +35,7 @@ from kiosk.survey.responses import (
     Response as Answers,
 )
 from kiosk.texts import t
+from kiosk.web.body import BodyRefused, loads
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -245,9 +245,9 @@ def survey_routes(api: LanApi, read_body: Callable, guarded: Callable) -> list[R
     # The same two steps as JSON, for `kiosk survey --url` on another machine
     # (kiosk/lan/survey_client.py).
     async def body(request: Request) -> dict[str, Any]:
-        try:
-            data = json.loads(await read_body(request) or b"{}")
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        try:  # the shared reader: bounded depth, strings and numbers (kiosk/web/body.py)
+            data = loads(await read_body(request) or b"{}")
+        except BodyRefused:
             data = None
         if not isinstance(data, dict) or not isinstance(data.get("ticket", ""), str):
             raise ApiError(HTTPStatus.BAD_REQUEST, "send a JSON object with \"ticket\"")
