@@ -33,7 +33,7 @@ from kiosk.sync.protocol import LeaseRequest
 from kiosk.sync.status import pending_events
 from kiosk.sync.worker import SyncWorker, prepare_store
 from tests.conftest import MovableClock
-from tests.sync_harness import SALT_HEX, FaultProxy, synced
+from tests.sync_harness import HUB_KEY, SALT_HEX, FaultProxy, synced
 from tests.test_sync_push import add_events, kiosk_events
 
 psycopg = pytest.importorskip("psycopg")
@@ -101,7 +101,7 @@ def pg_url(pg_server: str):
 
 @pytest.fixture
 def pg_hub(pg_url: str):
-    hub_store = HubStore.open(pg_url)
+    hub_store = HubStore.open(pg_url, HUB_KEY)
     assert hub_store.kind == "postgresql"
     hub_store.add_office("KUP", "Kupang", "Asia/Makassar", bytes.fromhex(SALT_HEX))
     server = HubServer(hub_store).start()

@@ -89,13 +89,13 @@ def load_config(path: Path | str) -> Config:
         "ticket_screen_seconds": screen.number("ticket_seconds", 8.0, lo=2, hi=120),
         "screen_theme": screen.choice("theme", SCREEN_THEMES, "standard"),
         "spoken_prompts": screen.boolean("spoken_prompts", False),
-        "checkin": root.checked(lambda: parse_checkin(root)),
+        "checkin": root.checked(lambda: parse_checkin(root, base)),
         "camera": root.checked(lambda: parse_camera(root, base)),
         "calling": root.checked(lambda: parse_calling(root)),
         "lan_api": root.checked(lambda: parse_lan_api(root)),
         "board": root.checked(lambda: parse_board(root)),
         "display": root.checked(lambda: parse_display(root, counters if counters_ok else None)),
-        "sync": root.checked(lambda: parse_sync(root)),
+        "sync": root.checked(lambda: parse_sync(root, base)),
         "stage_names": root.checked(lambda: parse_stage_names(root, lanes), {}),
     }
     parts["walkin"] = root.checked(lambda: parse_walkin(root, parts["checkin"]))

@@ -105,6 +105,7 @@ class CheckinConfig:
     late_minutes: int
     nik_salt: bytes
     public_keys: dict[str, str]  # key id -> base64 Ed25519 public key
+    nik_salt_file: Path | None = None  # where nik_salt came from (None: the config itself)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ class SyncConfig:
 
     hub_url: str = ""
     token: str = ""
+    token_file: Path | None = None  # where the token came from (None: the config itself)
     interval_s: float = 30.0
     timeout_s: float = 10.0
     batch_size: int = 500
