@@ -259,3 +259,11 @@ def test_public_quota_figures_on_postgresql(pg_hub, clock: MovableClock) -> None
     # Served too (the server's day is the machine's: only that it answers is checked here).
     answer = httpx.get(f"{server.url}/public/v1/offices/KUP/today", timeout=10)
     assert answer.status_code == 200 and answer.json()["office"]["code"] == "KUP"
+
+
+def test_the_postgresql_store_keeps_the_nik_salt_sealed(pg_hub, pg_url: str) -> None:
+    hub_store, _ = pg_hub
+    with psycopg.connect(pg_url) as conn:
+        stored = conn.execute("SELECT nik_salt FROM offices WHERE code = 'KUP'").fetchone()[0]
+    assert stored.startswith("v1:") and SALT_HEX not in stored.lower()
+    assert hub_store.settings("KUP")[2] == bytes.fromhex(SALT_HEX)

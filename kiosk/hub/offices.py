@@ -17,7 +17,7 @@ from kiosk.clock import utc_now
 from kiosk.config.model import CODE_PATTERN, OFFICE_TIMEZONES
 from kiosk.hub.database import Database
 from kiosk.hub.errors import HubError
-from kiosk.hub.salts import SaltBox
+from kiosk.hub.salts import SEALED_PREFIX, SaltBox
 from kiosk.sync.settings_wire import parse_settings
 from kiosk.web.bearer import hash_token
 
@@ -58,7 +58,7 @@ class Offices(Database):
             return 0
         with self._tx() as tx:
             rows = tx.all("SELECT code, nik_salt FROM offices WHERE nik_salt <> ''"
-                          " AND nik_salt NOT LIKE 'v1:%'")
+                          " AND nik_salt NOT LIKE ?", (SEALED_PREFIX + "%",))
             for code, plain in rows:
                 tx.run("UPDATE offices SET nik_salt = ? WHERE code = ?",
                        (self.salts.seal(code, bytes.fromhex(plain)), code))
@@ -74,8 +74,8 @@ class Offices(Database):
     def sealed_offices(self) -> list[str]:
         """Offices whose NIK salt is sealed: a hub serving them needs its key."""
         with self._tx(read=True) as tx:
-            return [r[0] for r in tx.all("SELECT code FROM offices WHERE nik_salt LIKE 'v1:%'"
-                                         " ORDER BY code")]
+            return [r[0] for r in tx.all("SELECT code FROM offices WHERE nik_salt LIKE ?"
+                                         " ORDER BY code", (SEALED_PREFIX + "%",))]
 
     def add_office(self, code: str, name: str, timezone: str, nik_salt: bytes = b"",
                    now: datetime | None = None) -> None:
