@@ -124,7 +124,7 @@ def prepare_store(target: str, kiosks: int, offices: int, bookings_per_office: i
 
 @contextlib.contextmanager
 def hub_processes(target: str, key_file: Path, workers: int):
-    """`kiosk hub serve` × ``workers``, each on its own port; yields their URLs."""
+    """`kiosk hub serve` × ``workers``, each on its own port; yields URLs and processes."""
     procs, urls = [], []
     env = {**os.environ, "KIOSK_HUB_DB": target}
     try:
@@ -146,7 +146,7 @@ def hub_processes(target: str, key_file: Path, workers: int):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"hub did not start: {proc.stderr.read()[-500:]}")
                 time.sleep(0.1)
-        yield urls
+        yield urls, procs
     finally:
         for proc in procs:
             proc.terminate()
@@ -188,32 +188,83 @@ def events_batch(device: str, office: str, start_seq: int, count: int) -> list[E
     return batch
 
 
+class Connection:
+    """One kiosk's keep-alive HTTP/1.1 connection, the bytes httpx would send.
+
+    Written on asyncio streams rather than with httpx.AsyncClient: a thousand httpx
+    clients cost this 2-core machine as much CPU as the hub under test, and the
+    load generator must not be what is measured.
+    """
+
+    def __init__(self, url: str, token: str) -> None:
+        host_port = url.split("://", 1)[1]
+        self.host, port = host_port.rsplit(":", 1)
+        self.port = int(port)
+        self.head = (f"Host: {host_port}\r\nAuthorization: Bearer {token}\r\n"
+                     "User-Agent: antrian-kiosk-sync/1\r\nAccept: */*\r\n")
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, body: bytes | None = None
+                      ) -> tuple[int, bytes]:
+        if self.writer is None or self.writer.is_closing():
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        extra = (f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                 if body is not None else "")
+        self.writer.write(f"{method} {PREFIX}{path} HTTP/1.1\r\n{self.head}{extra}\r\n"
+                          .encode("ascii") + (body or b""))
+        try:
+            head = await self.reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError:
+            self.close()
+            raise ConnectionResetError("the hub closed the connection") from None
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        length, close = 0, False
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            name = name.strip().lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "connection" and value.strip().lower() == "close":
+                close = True
+        data = await self.reader.readexactly(length)
+        if close:
+            self.close()
+        return status, data
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.writer = None
+
+
 async def one_kiosk(url: str, device: str, token: str, start_at: float, stop_at: float,
                     pull_every: float, push_every: float, batch: int, tally: Tally,
                     push_offset: float) -> None:
     office = device.split("-")[0]
-    headers = {"Authorization": f"Bearer {token}", "User-Agent": "antrian-kiosk-sync/1"}
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async with httpx.AsyncClient(base_url=url + PREFIX, headers=headers, limits=limits,
-                                 timeout=httpx.Timeout(10.0)) as client:
-        cursor, seq = 0, 1
-        # Pushes spread over their own period too, by the kiosk's place in the fleet.
-        next_pull, next_push = start_at, start_at + push_offset
+    conn = Connection(url, token)
+    cursor, seq = 0, 1
+    # Pushes spread over their own period too, by the kiosk's place in the fleet.
+    next_pull, next_push = start_at, start_at + push_offset
 
-        async def timed(kind: str, method: str, path: str, **kwargs) -> dict | None:
-            began = time.perf_counter()
-            try:
-                answer = await client.request(method, path, **kwargs)
-            except httpx.HTTPError as exc:
-                tally.error(kind, type(exc).__name__)
-                return None
-            ms = (time.perf_counter() - began) * 1000
-            if answer.status_code != 200:
-                tally.error(kind, str(answer.status_code))
-                return None
-            tally.ok(kind, ms)
-            return answer.json()
+    async def timed(kind: str, method: str, path: str, body: bytes | None = None
+                    ) -> dict | None:
+        began = time.perf_counter()
+        try:
+            status, data = await asyncio.wait_for(conn.request(method, path, body), 10.0)
+        except (TimeoutError, OSError, asyncio.IncompleteReadError) as exc:
+            conn.close()
+            tally.error(kind, type(exc).__name__)
+            return None
+        ms = (time.perf_counter() - began) * 1000
+        if status != 200:
+            tally.error(kind, str(status))
+            return None
+        tally.ok(kind, ms)
+        return json.loads(data)
 
+    try:
         while True:
             now = time.monotonic()
             due = min(next_pull, next_push)
@@ -225,19 +276,20 @@ async def one_kiosk(url: str, device: str, token: str, start_at: float, stop_at:
                 tally.late += 1
             if next_pull <= next_push:
                 next_pull += pull_every
-                params = {"protocol": PROTOCOL_VERSION}
-                await timed("settings", "GET", "/settings", params=params)
-                page = await timed("bookings", "GET", "/bookings",
-                                   params={**params, "cursor": cursor, "limit": BOOKINGS_PAGE})
+                await timed("settings", "GET", f"/settings?protocol={PROTOCOL_VERSION}")
+                page = await timed("bookings", "GET", f"/bookings?protocol={PROTOCOL_VERSION}"
+                                   f"&cursor={cursor}&limit={BOOKINGS_PAGE}")
                 if page is not None:
                     cursor = max(cursor, int(page.get("cursor", cursor)))
             else:
                 next_push += push_every
-                body = push_request_json(device, utc_now(),
-                                         events_batch(device, office, seq, batch))
-                if await timed("push", "POST", "/events", json=body) is not None:
+                body = json.dumps(push_request_json(device, utc_now(), events_batch(
+                    device, office, seq, batch)), separators=(",", ":")).encode("utf-8")
+                if await timed("push", "POST", "/events", body) is not None:
                     seq += batch
                     tally.events += batch
+    finally:
+        conn.close()
 
 
 async def fleet_load(urls: list[str], fleet: Fleet, duration: float, pull_every: float,
@@ -259,22 +311,28 @@ async def idle_baseline(url: str, fleet: Fleet, rounds: int) -> dict[str, float]
     device, token = fleet.kiosks[0]
     office = device.split("-")[0]
     times: dict[str, list[float]] = {"settings": [], "bookings": [], "push": []}
-    headers = {"Authorization": f"Bearer {token}", "User-Agent": "antrian-kiosk-sync/1"}
-    params = {"protocol": PROTOCOL_VERSION}
-    async with httpx.AsyncClient(base_url=url + PREFIX, headers=headers) as client:
-        for n in range(rounds):
-            body = push_request_json(device, utc_now(),
-                                     events_batch(device, office, 10_000 + n * 10, 10))
-            for kind, method, path, kwargs in (
-                    ("settings", "GET", "/settings", {"params": params}),
-                    ("bookings", "GET", "/bookings",
-                     {"params": {**params, "cursor": 0, "limit": BOOKINGS_PAGE}}),
-                    ("push", "POST", "/events", {"json": body})):
-                began = time.perf_counter()
-                answer = await client.request(method, path, **kwargs)
-                answer.raise_for_status()
-                times[kind].append((time.perf_counter() - began) * 1000)
+    conn = Connection(url, token)
+    for n in range(rounds):
+        body = json.dumps(push_request_json(device, utc_now(), events_batch(
+            device, office, 10_000 + n * 10, 10))).encode("utf-8")
+        for kind, method, path, data in (
+                ("settings", "GET", f"/settings?protocol={PROTOCOL_VERSION}", None),
+                ("bookings", "GET", f"/bookings?protocol={PROTOCOL_VERSION}&cursor=0"
+                                    f"&limit={BOOKINGS_PAGE}", None),
+                ("push", "POST", "/events", body)):
+            began = time.perf_counter()
+            status, _ = await conn.request(method, path, data)
+            if status != 200:
+                raise RuntimeError(f"idle {kind}: HTTP {status}")
+            times[kind].append((time.perf_counter() - began) * 1000)
+    conn.close()
     return {kind: round(statistics.median(v), 2) for kind, v in times.items()}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -295,12 +353,16 @@ def summary(tally: Tally, elapsed: float) -> dict:
 
 def run_one(name: str, target: str, workers: int, args, key_file: Path) -> dict:
     fleet = prepare_store(target, args.kiosks, args.offices, args.bookings)
-    with hub_processes(target, key_file, workers) as urls:
+    with hub_processes(target, key_file, workers) as (urls, procs):
         baseline = asyncio.run(idle_baseline(urls[0], fleet, 30))
+        cpu_before = sum(cpu_seconds(p.pid) for p in procs)
         tally, elapsed = asyncio.run(fleet_load(urls, fleet, args.duration, args.pull_every,
                                                 args.push_every, args.batch))
+        hub_cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu_before
     result = {"store": name, "workers": workers, "kiosks": args.kiosks,
               "duration_s": args.duration, "idle_median_ms": baseline, **summary(tally, elapsed)}
+    result["hub_cpu_ms_per_request"] = round(hub_cpu * 1000 / max(1, result["requests"]), 2)
+    result["hub_cores_busy"] = round(hub_cpu / elapsed, 2)
     idle = statistics.median(baseline.values()) if baseline else 0
     result["p50_vs_idle"] = round(result["p50_ms"] / idle, 1) if idle else None
     result["meets_aim"] = result["p99_ms"] < 100 and result["errors"] == 0
@@ -308,7 +370,10 @@ def run_one(name: str, target: str, workers: int, args, key_file: Path) -> dict:
           f"{result['requests_per_s']:.0f} req/s, p50 {result['p50_ms']} ms, p95 "
           f"{result['p95_ms']} ms, p99 {result['p99_ms']} ms, max {result['max_ms']} ms, "
           f"errors {result['errors']}, late {result['late']}; idle medians {baseline} "
-          f"(p50 under load = {result['p50_vs_idle']}x idle)", flush=True)
+          f"(p50 under load = {result['p50_vs_idle']}x idle); hub CPU "
+          f"{result['hub_cpu_ms_per_request']} ms/request, {result['hub_cores_busy']} cores",
+          flush=True)
+    print(f"           by kind: {result['by_kind']}", flush=True)
     if result["errors"]:
         print(f"           errors: {result['error_kinds']}", flush=True)
     return result
