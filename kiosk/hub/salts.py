@@ -17,7 +17,12 @@ import hashlib
 import os
 from pathlib import Path
 
-from kiosk.config.secrets import CREDENTIALS_ENV, SecretFileError, read_secret
+from kiosk.config.secrets import (
+    CREDENTIAL_PREFIXES,
+    CREDENTIALS_ENV,
+    SecretFileError,
+    read_secret,
+)
 from kiosk.hub.errors import HubError
 
 SEALED_PREFIX = "v1:"
@@ -34,8 +39,10 @@ def hub_key_path(cli_value: str | None) -> Path | None:
     if os.environ.get(KEY_FILE_ENV):
         return Path(os.environ[KEY_FILE_ENV])
     folder = os.environ.get(CREDENTIALS_ENV)
-    if folder and (Path(folder) / CREDENTIAL_NAME).is_file():
-        return Path(folder) / CREDENTIAL_NAME
+    for prefix in CREDENTIAL_PREFIXES if folder else ():
+        # kiosk-hub.service loads the credentials folder as "hub": hub_hub_key.
+        if (Path(folder) / f"{prefix}{CREDENTIAL_NAME}").is_file():
+            return Path(folder) / f"{prefix}{CREDENTIAL_NAME}"
     return None
 
 
