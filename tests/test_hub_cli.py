@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -161,3 +162,14 @@ def test_the_openapi_document_lists_every_hub_route() -> None:
     documented = {(path, method) for path, ops in spec["paths"].items() for method in ops
                   if method in ("get", "post", "put")}
     assert routes == documented
+
+
+def test_the_hub_store_reuses_connections_across_threads(tmp_path: Path) -> None:
+    store = HubStore.open(tmp_path / "hub.db")
+    store.add_office("KUP", "Kupang", "Asia/Makassar")
+    for _ in range(30):  # threads come and go, as the server's pool does
+        thread = threading.Thread(target=lambda: store.settings("KUP"))
+        thread.start()
+        thread.join()
+    assert len(store._conns) == 1
+    store.close()

@@ -267,3 +267,18 @@ def test_the_postgresql_store_keeps_the_nik_salt_sealed(pg_hub, pg_url: str) -> 
         stored = conn.execute("SELECT nik_salt FROM offices WHERE code = 'KUP'").fetchone()[0]
     assert stored.startswith("v1:") and SALT_HEX not in stored.lower()
     assert hub_store.settings("KUP")[2] == bytes.fromhex(SALT_HEX)
+
+
+def test_worker_threads_coming_and_going_do_not_leak_connections(pg_hub, pg_url) -> None:
+    # uvicorn's thread pool retires idle threads; one connection per thread ever seen
+    # exhausted PostgreSQL's max_connections under bench/hub_load.py.
+    hub_store, _ = pg_hub
+    token = hub_store.add_token("kiosk", "KUP", "KUP-PG9")
+    for _ in range(60):
+        thread = threading.Thread(target=lambda: hub_store.identify(token))
+        thread.start()
+        thread.join()
+    with psycopg.connect(pg_url) as conn:
+        open_here = conn.execute("SELECT count(*) FROM pg_stat_activity"
+                                 " WHERE datname = current_database()").fetchone()[0]
+    assert open_here <= 3  # the pool's one or two, and this check's own

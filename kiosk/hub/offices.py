@@ -66,9 +66,9 @@ class Offices(Database):
             # The old row stays in the file's free pages and the WAL until rewritten:
             # VACUUM rewrites the file, the checkpoint empties the WAL. (PostgreSQL keeps
             # dead rows until its own VACUUM: docs/install.md says to run one.)
-            conn = self._conn()
-            conn.execute("VACUUM")
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            with self._borrow() as conn:
+                conn.execute("VACUUM")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return len(rows)
 
     def sealed_offices(self) -> list[str]:
@@ -141,11 +141,12 @@ class Offices(Database):
 
     def identify(self, token: str) -> Principal | None:
         digest = hash_token(token)
-        row = self._conn().cursor().execute(
-            ("SELECT role, office_code, device_id FROM tokens WHERE token_hash = %s"
-             " AND revoked_at IS NULL") if self.postgres else
-            ("SELECT role, office_code, device_id FROM tokens WHERE token_hash = ?"
-             " AND revoked_at IS NULL"), (digest,)).fetchone()
+        with self._borrow() as conn:
+            row = conn.cursor().execute(
+                ("SELECT role, office_code, device_id FROM tokens WHERE token_hash = %s"
+                 " AND revoked_at IS NULL") if self.postgres else
+                ("SELECT role, office_code, device_id FROM tokens WHERE token_hash = ?"
+                 " AND revoked_at IS NULL"), (digest,)).fetchone()
         return None if row is None else Principal(row[0], row[1], row[2], digest)
 
     def set_settings(self, office: str, settings: dict[str, Any]) -> int:
