@@ -32,6 +32,7 @@ import json
 import os
 import pwd
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -127,13 +128,16 @@ def hub_processes(target: str, key_file: Path, workers: int):
     """`kiosk hub serve` × ``workers``, each on its own port; yields URLs and processes."""
     procs, urls = [], []
     env = {**os.environ, "KIOSK_HUB_DB": target}
+    # A file, not a pipe nobody reads: a hub logging many errors would block on a full pipe.
+    log = key_file.parent / f"hub-{time.monotonic_ns()}.log"
     try:
         for _ in range(workers):
             port = free_port()
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "kiosk.cli", "hub", "serve", "--listen",
-                 f"127.0.0.1:{port}", "--key-file", str(key_file)], cwd=ROOT, env=env,
-                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+            with log.open("a") as sink:
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-m", "kiosk.cli", "hub", "serve", "--listen",
+                     f"127.0.0.1:{port}", "--key-file", str(key_file)], cwd=ROOT, env=env,
+                    stdout=subprocess.DEVNULL, stderr=sink))
             urls.append(f"http://127.0.0.1:{port}")
         deadline = time.monotonic() + 60
         for url, proc in zip(urls, procs, strict=True):
@@ -144,9 +148,13 @@ def hub_processes(target: str, key_file: Path, workers: int):
                 except httpx.TransportError:
                     pass
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"hub did not start: {proc.stderr.read()[-500:]}")
+                    raise RuntimeError(f"hub did not start: {log.read_text()[-500:]}")
                 time.sleep(0.1)
         yield urls, procs
+        errors = [line for line in log.read_text().splitlines() if "Error" in line]
+        if errors:
+            print(f"           hub log: {len(errors)} error lines, e.g. {errors[-1][:200]}",
+                  flush=True)
     finally:
         for proc in procs:
             proc.terminate()
@@ -384,6 +392,7 @@ def run_one(name: str, target: str, workers: int, args, key_file: Path) -> dict:
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(3))  # run the clean-up below
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kiosks", type=int, default=1000)
     parser.add_argument("--offices", type=int, default=125)
