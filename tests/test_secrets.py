@@ -18,7 +18,7 @@ from kiosk.doctor.secret_checks import secrets_check
 from kiosk.hub.errors import HubError
 from kiosk.hub.store import HubStore
 from kiosk.privacy.nik import hash_nik
-from tests.conftest import SIM_CONFIG
+from tests.conftest import ROOT, SIM_CONFIG
 from tests.sync_harness import HUB_KEY, SALT_HEX, Hub
 from tests.test_sync_pull import Kiosk, import_rows, row
 
@@ -228,3 +228,18 @@ def test_hub_cli_takes_the_salt_from_a_file(tmp_path: Path, capsys, monkeypatch)
     assert HubStore.open(db, HUB_KEY).settings("KUP")[2] == SALT
     assert main(["hub", "status", "--db", db, "--json", "--key-file", str(key)]) == 0
     assert json.loads(capsys.readouterr().out.splitlines()[-1])[0]["code"] == "KUP"
+
+
+def test_make_qr_warns_of_a_signing_key_others_can_read(tmp_path: Path, capsys) -> None:
+    from kiosk.cli import main
+
+    key = secret_file(tmp_path, "booking_key",
+                      (ROOT / "config" / "demo-booking-key.txt").read_text().strip(), 0o644)
+    args = ["--config", str(kiosk_config(tmp_path)), "bookings", "make-qr", "--out",
+            str(tmp_path / "qr"), "--count", "1", "--day", "2026-11-25", "--private-key",
+            str(key)]
+    assert main(args) == 0
+    assert f"chmod 600 {key}" in capsys.readouterr().err
+    key.chmod(0o600)
+    assert main(args) == 0
+    assert "warning" not in capsys.readouterr().err
