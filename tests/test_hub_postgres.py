@@ -282,3 +282,34 @@ def test_worker_threads_coming_and_going_do_not_leak_connections(pg_hub, pg_url)
         open_here = conn.execute("SELECT count(*) FROM pg_stat_activity"
                                  " WHERE datname = current_database()").fetchone()[0]
     assert open_here <= 3  # the pool's one or two, and this check's own
+
+
+def test_refusals_and_conflicts_on_postgresql(pg_hub, clock: MovableClock) -> None:
+    """Issue 16's checks of a push are the same SQL on PostgreSQL (kiosk/hub/event_checks.py)."""
+    import dataclasses
+
+    from kiosk.store.ids import new_id
+    from kiosk.sync.protocol import Event
+
+    hub_store, _ = pg_hub
+    kiosk = hub_store.identify(hub_store.add_token("kiosk", "KUP", "KUP-PGK"))
+
+    def made(kind: str, payload: dict) -> Event:
+        return Event(new_id("KUP-PGK"), 1, clock().isoformat(), "KUP", TODAY.isoformat(),
+                     "KUP-PGK", kind, None, json.dumps(payload, sort_keys=True))
+
+    ticket = made("issued", {"lane": "B", "number": 1, "label": "B001"})
+    backed = made("booking_checked_in", {"code": "AB12CD34", "labels": ["B001"]})
+    forged = made("booking_checked_in", {"code": "ZZ12CD34", "labels": ["B009"]})
+    result = hub_store.ingest(kiosk, [ticket, backed, forged], clock(), clock())
+    assert result.stored == 2 and [i for i, _ in result.refused] == [forged.id]
+    changed = dataclasses.replace(ticket, payload=json.dumps({"lane": "B", "number": 2}))
+    for _ in range(2):
+        result = hub_store.ingest(kiosk, [changed, forged], clock(), clock())
+        assert [c[0] for c in result.conflicts] == [ticket.id] and result.duplicates == 0
+        assert [i for i, _ in result.refused] == [forged.id]
+    with hub_store._tx(read=True) as tx:
+        assert tx.all("SELECT times FROM event_conflicts") == [(2,)]
+        assert tx.one("SELECT count(*) FROM refused_events")[0] == 1
+    office = next(o for o in hub_store.offices() if o["code"] == "KUP")
+    assert (office["refused_events"], office["event_conflicts"]) == (1, 2)

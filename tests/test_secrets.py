@@ -243,3 +243,16 @@ def test_make_qr_warns_of_a_signing_key_others_can_read(tmp_path: Path, capsys) 
     key.chmod(0o600)
     assert main(args) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+def test_the_gateway_token_comes_from_a_file_too(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("CREDENTIALS_DIRECTORY", raising=False)
+    token = secret_file(tmp_path / "credentials", "notify_token", "g" * 40)
+    config = load_config(kiosk_config(tmp_path, extra=f'[notify]\ntoken_file = "{token}"\n'))
+    assert config.notify.token == "g" * 40 and config.notify.token_file == token
+    assert secrets_check(real_office(config)).values["keys"] == "checkin.nik_salt"
+    salt = secret_file(tmp_path, "nik_salt", SALT_HEX)
+    inline = load_config(kiosk_config(tmp_path, f'nik_salt_file = "{salt}"',
+                                      '[notify]\ntoken = "gggggggggggggggg"\n'))
+    found = secrets_check(real_office(inline))
+    assert found.status == "warn" and found.values["keys"] == "notify.token"

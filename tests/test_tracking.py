@@ -120,8 +120,17 @@ def test_the_page_follows_a_ticket_from_waiting_to_called_to_served(
         assert json.loads(get(server, f"{path}/state")[1])["status"] == "served"
         status, page, _ = get(server, path)
         assert status == 200 and "A001" in page and len(page.encode()) < 12_000
+        assert get(server, path)[0] == 200  # opened twice: one ticket tracked
         assert "http" not in page.split("<script>")[0].split("</style>")[1]  # no external file
-        assert p1.id  # (P001's own page is another token)
+    from kiosk.reports.day import build_report
+    from kiosk.reports.html import render_table
+    from kiosk.reports.machine_readable import report_rows
+
+    report = build_report(db, tracked, clock().date(), clock().date(), clock())
+    assert report.total.tracked == 1
+    assert (clock().date().isoformat(), "overall", "all", "tracked", 1) in report_rows(report)
+    assert "Followed on a phone: 1" in render_table(report, "en")
+    assert token_of(tracked, p1.id) not in path  # P001 has a page of its own
 
 
 def test_unknown_guessed_and_expired_links_show_nothing(tracked: Config, db, clock, issue
@@ -231,6 +240,13 @@ def test_the_page_on_a_360_px_phone_in_headless_chromium(tracked: Config, db, cl
         dom = run_chromium(f"{server.url}/t/ZZZZZZZZZZ", tmp_path, "--dump-dom",
                            size=(360, 740))
         assert 'data-status="unknown"' in dom.stdout.decode()
+        assert "Tautan tidak dikenal" in dom.stdout.decode()
+        dom = run_chromium(f"{server.url}/t/A001", tmp_path, "--dump-dom", size=(360, 740))
+        assert 'data-status="unknown"' in dom.stdout.decode()  # a number is not a link
+        clock.now += timedelta(days=1)
+        dom = run_chromium(f"{server.url}{path}", tmp_path, "--dump-dom", size=(360, 740))
+        assert 'data-status="expired"' in dom.stdout.decode()
+        assert "sudah kedaluwarsa" in dom.stdout.decode()
     assert TOKENS  # the counters' demo tokens are not needed by a phone
 
 

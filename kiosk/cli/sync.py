@@ -74,6 +74,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                              help="import a bookings JSON file for an office")
     imp.add_argument("office")
     imp.add_argument("file")
+    skm = actions.add_parser("skm", parents=[common],
+                             help="an office's satisfaction survey index (IKM) across its kiosks")
+    skm.add_argument("office")
+    skm.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
+    skm.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="default: --from")
     status = actions.add_parser("status", parents=[common], help="offices and their kiosks")
     status.add_argument("--json", action="store_true")
     release = actions.add_parser(
@@ -162,6 +167,10 @@ def _sync_status(config: Config, as_json: bool) -> int:
         print(f"leased numbers held: {held}")
     if status.warning:
         print(f"warning:        {status.warning}")
+    if status.push_problems and status.last_push_problem:
+        last = status.last_push_problem
+        print(f"hub refused:    {status.push_problems} event(s) not stored (last: {last['status']}"
+              f" {last['id']}: {last['reason']}); see docs/troubleshooting.md")
     return 0
 
 
@@ -251,6 +260,13 @@ def _hub(args: argparse.Namespace) -> int:
             return 0 if report.ok else EXIT_BAD_INPUT
         elif command == "release":
             return _release(args, store)
+        elif command == "skm":
+            from kiosk.hub.skm import office_skm
+
+            first = date.fromisoformat(args.date_from)
+            last = date.fromisoformat(args.date_to) if args.date_to else first
+            print(json.dumps(office_skm(store, args.office.upper(), first, last),
+                             ensure_ascii=False, indent=2))
         elif command == "status":
             offices = store.offices()
             if args.json:
@@ -258,6 +274,9 @@ def _hub(args: argparse.Namespace) -> int:
             for office in [] if args.json else offices:
                 print(f"{office['code']}  {office['name']}  settings v"
                       f"{office['settings_version']}, {office['booking_changes']} booking changes")
+                if office["refused_events"] or office["event_conflicts"]:
+                    print(f"    events refused {office['refused_events']}, id conflicts "
+                          f"{office['event_conflicts']} (docs/troubleshooting.md)")
                 for kiosk in office["kiosks"]:
                     seen = kiosk["last_seen_at"] or "never"
                     print(f"    {kiosk['device_id']:<16} last seen {seen}"

@@ -20,7 +20,13 @@ from kiosk.config.model import (
 )
 from kiosk.config.reader import _REQUIRED, _Reader, resolve_path
 from kiosk.config.secrets import SecretFileError, read_secret
-from kiosk.privacy.pin import DEMO_PIN, is_pin_hash, verify_pin
+from kiosk.privacy.pin import (
+    DEMO_PIN,
+    REAL_OFFICE_MIN_DIGITS,
+    is_pin_hash,
+    pin_digits,
+    verify_pin,
+)
 
 
 def parse_staff(root: _Reader, simulation: bool) -> tuple[str, dict[str, str], float]:
@@ -35,7 +41,20 @@ def parse_staff(root: _Reader, simulation: bool) -> tuple[str, dict[str, str], f
     if not simulation and verify_pin(DEMO_PIN, pin_hash):
         raise staff.fail("pin_hash", f"a real staff PIN, not the demo PIN {DEMO_PIN} "
                          "(make one with `kiosk pin-hash`)")
+    if not simulation:
+        _long_enough(staff, pin_hash)
     return pin_hash, members, idle_seconds
+
+
+def _long_enough(section: _Reader, hashed: str) -> None:
+    """A real office's PINs have 6 digits or more: 4 fall to patience (issue 16)."""
+    digits = pin_digits(hashed)
+    if digits is None or digits < REAL_OFFICE_MIN_DIGITS:
+        made = ("a hash that does not record its PIN's length (made before `kiosk pin-hash`"
+                " recorded it)" if digits is None else f"the hash of a {digits}-digit PIN")
+        raise section.fail("pin_hash", f"the hash of a PIN of at least {REAL_OFFICE_MIN_DIGITS}"
+                           f" digits in a real office (simulation = false), made with `kiosk"
+                           f" pin-hash`; this is {made}")
 
 
 def _parse_staff_members(staff: _Reader, simulation: bool) -> dict[str, str]:
@@ -65,6 +84,8 @@ def _member_pin_hash(sub: _Reader, simulation: bool) -> str:
         raise sub.fail("pin_hash", "a hash made by `kiosk pin-hash` (scrypt$...)", hashed[:24])
     if not simulation and verify_pin(DEMO_PIN, hashed):
         raise sub.fail("pin_hash", f"a real PIN, not the demo PIN {DEMO_PIN}")
+    if not simulation:
+        _long_enough(sub, hashed)
     return hashed
 
 

@@ -1,6 +1,6 @@
-"""The doctor's check of the kiosk's secrets: the NIK key and the hub token kept out of
-the config file in a real office, and neither the config nor a secret file readable by
-more than the service (kiosk/config/secrets.py says where secrets may live)."""
+"""The doctor's check of the kiosk's secrets: the NIK key, the hub and gateway tokens
+kept out of the config file in a real office, and neither the config nor a secret file
+readable by more than the service (kiosk/config/secrets.py says where secrets may live)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ def inline_secrets(config: Config) -> list[str]:
         found.append("checkin.nik_salt")
     if config.sync.token and config.sync.token_file is None:
         found.append("sync.token")
+    if config.notify.token and config.notify.token_file is None:
+        found.append("notify.token")
     return found
 
 
@@ -27,7 +29,8 @@ def secrets_check(config: Config) -> CheckResult:
         return result("secrets", "warn", "doctor.secrets.in_config",
                       "doctor.secrets.in_config.fix", keys=", ".join(inline),
                       path=str(config.path))
-    files = [path for path in (config.checkin.nik_salt_file, config.sync.token_file) if path]
+    files = [path for path in (config.checkin.nik_salt_file, config.sync.token_file,
+                               config.notify.token_file) if path]
     for path in files:
         if (mode := too_wide(path)) is not None:
             return result("secrets", "warn", "doctor.secrets.file_open",

@@ -14,8 +14,8 @@ the grant it names, and releasing a dead kiosk twice frees nothing more.
 ``HubStore`` is the one interface the app, the CLI and the tests use; each
 part lives in its own module: connections and transactions (database.py), the
 tables (schema.py), offices, tokens and settings (offices.py), events
-(events.py), bookings (bookings.py), number leases (leases.py) and the public
-quota figures (quota.py).
+(events.py), bookings (bookings.py), number leases (leases.py), the public
+quota figures (quota.py) and relayed tracking pages (tracking.py).
 """
 
 from __future__ import annotations
@@ -31,12 +31,13 @@ from kiosk.hub.offices import Offices, Principal, hash_token
 from kiosk.hub.quota import PublicQuota
 from kiosk.hub.salts import SaltBox
 from kiosk.hub.schema import create_schema
+from kiosk.hub.tracking import Tracking
 
 __all__ = ["BUSY_TIMEOUT_S", "DEFAULT_LEASE_BLOCK", "MIN_SILENCE", "RECLAIM_WINDOW", "HubError",
            "HubStore", "Principal", "hash_token", "is_postgres_url"]
 
 
-class HubStore(Offices, Events, Bookings, Leases, PublicQuota):
+class HubStore(Offices, Events, Bookings, Leases, PublicQuota, Tracking):
     """The hub's data behind one interface: ``HubStore.open(path_or_url)``."""
 
     def __init__(self, target: str, hub_key: bytes | None = None) -> None:

@@ -29,14 +29,17 @@ NOT_RECORDED = ("clock", "nik_required", "priority_reason", "priority_not_lansia
 # A NIK the keypad refused (kiosk/queue/issuing.py record_nik_mistake): lane and problem only.
 NIK_MISTAKE = "nik_entry_mistake"
 NIK_PROBLEMS = (*NIK_REASONS, "other")  # the order the report lists them
+# "pin_lockout": too many wrong staff PINs locked the prompt (kiosk/staff/pin_memory.py).
 STAFF_EVENTS = ("issuing_paused", "issuing_resumed", "cap_changed", "staff_action",
-                "clock_confirmed")
+                "clock_confirmed", "pin_lockout")
 # With hub leases: a ticket printed from a number staff released at the hub before the
 # ticket reached it (kiosk/sync/worker.py): the same number may be on two tickets.
 LEASE_CONFLICT = "lease_conflict"
 # Every event kind the report reads (kiosk/reports/rows.py): one scan, filtered to these.
 # A multi-stage visit sent on to another stage (kiosk/queue/calling.py).
 STAGE_SENT = "sent"
+# A ticket's tracking page opened for the first time (kiosk/lan/tracking.py), once a ticket.
+TRACKING_OPENED = "tracking_opened"
 EVENT_KINDS = ("refused_cap", "checkin_refused", "booking_checked_in", "priority_reason",
                *REFUSAL_EVENTS.values(), *STAFF_EVENTS, LEASE_CONFLICT, NIK_MISTAKE,
-               STAGE_SENT)
+               STAGE_SENT, TRACKING_OPENED)
