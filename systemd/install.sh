@@ -260,6 +260,9 @@ setup_dirs() {
     step "Folders"
     ensure_dir "$APP/releases" 0755 root:root
     ensure_dir "$ETC" 0755 root:root
+    # Secrets the config names by *_file keys; the units' LoadCredential= loads this
+    # folder (it must exist, or they would not start) and only root reads it.
+    ensure_dir "$ETC/credentials" 0700 root:root
     ensure_dir "$DATA" 0750 "$SERVICE_USER:$SERVICE_USER"
     ensure_dir "$DATA/backups" 0750 "$SERVICE_USER:$SERVICE_USER"
     if live; then

@@ -33,7 +33,7 @@ from kiosk.sync.protocol import LeaseRequest
 from kiosk.sync.status import pending_events
 from kiosk.sync.worker import SyncWorker, prepare_store
 from tests.conftest import MovableClock
-from tests.sync_harness import SALT_HEX, FaultProxy, synced
+from tests.sync_harness import HUB_KEY, SALT_HEX, FaultProxy, synced
 from tests.test_sync_push import add_events, kiosk_events
 
 psycopg = pytest.importorskip("psycopg")
@@ -101,7 +101,7 @@ def pg_url(pg_server: str):
 
 @pytest.fixture
 def pg_hub(pg_url: str):
-    hub_store = HubStore.open(pg_url)
+    hub_store = HubStore.open(pg_url, HUB_KEY)
     assert hub_store.kind == "postgresql"
     hub_store.add_office("KUP", "Kupang", "Asia/Makassar", bytes.fromhex(SALT_HEX))
     server = HubServer(hub_store).start()
@@ -259,6 +259,29 @@ def test_public_quota_figures_on_postgresql(pg_hub, clock: MovableClock) -> None
     # Served too (the server's day is the machine's: only that it answers is checked here).
     answer = httpx.get(f"{server.url}/public/v1/offices/KUP/today", timeout=10)
     assert answer.status_code == 200 and answer.json()["office"]["code"] == "KUP"
+
+
+def test_the_postgresql_store_keeps_the_nik_salt_sealed(pg_hub, pg_url: str) -> None:
+    hub_store, _ = pg_hub
+    with psycopg.connect(pg_url) as conn:
+        stored = conn.execute("SELECT nik_salt FROM offices WHERE code = 'KUP'").fetchone()[0]
+    assert stored.startswith("v1:") and SALT_HEX not in stored.lower()
+    assert hub_store.settings("KUP")[2] == bytes.fromhex(SALT_HEX)
+
+
+def test_worker_threads_coming_and_going_do_not_leak_connections(pg_hub, pg_url) -> None:
+    # uvicorn's thread pool retires idle threads; one connection per thread ever seen
+    # exhausted PostgreSQL's max_connections under bench/hub_load.py.
+    hub_store, _ = pg_hub
+    token = hub_store.add_token("kiosk", "KUP", "KUP-PG9")
+    for _ in range(60):
+        thread = threading.Thread(target=lambda: hub_store.identify(token))
+        thread.start()
+        thread.join()
+    with psycopg.connect(pg_url) as conn:
+        open_here = conn.execute("SELECT count(*) FROM pg_stat_activity"
+                                 " WHERE datname = current_database()").fetchone()[0]
+    assert open_here <= 3  # the pool's one or two, and this check's own
 
 
 def test_refusals_and_conflicts_on_postgresql(pg_hub, clock: MovableClock) -> None:

@@ -77,6 +77,17 @@ def test_every_unit_exists_and_no_placeholder_hub_unit() -> None:
     assert not (SYSTEMD / "kiosk-hub.service").exists() or "hub" in cli_commands()
 
 
+def test_units_that_read_the_config_get_its_secrets_as_credentials(units) -> None:
+    # A config naming nik_salt_file/token_file must load in every unit running `kiosk`;
+    # the hub gets its own key the same way (docs/install.md, "Secrets").
+    for name in ("kiosk.service", "kiosk-tty.service", "kiosk-board.service",
+                 "kiosk-backup.service", "kiosk-survey.service"):
+        assert values(units[name], "Service", "LoadCredential") == [
+            "kiosk:/etc/antrian-kiosk/credentials"], name
+    assert values(units["kiosk-hub.service"], "Service", "LoadCredential") == [
+        "hub:/etc/antrian-kiosk/credentials"]
+
+
 def test_kiosk_service_runs_the_ui_under_cage_with_the_watchdog(units) -> None:
     unit = units["kiosk.service"]
     assert one(unit, "Service", "Type") == "notify"
@@ -295,6 +306,10 @@ def test_install_into_a_staging_root_builds_the_tree(source: Path, tmp_path: Pat
     assert stat.S_IMODE(config.stat().st_mode) == 0o640  # holds the PIN hash and the salt
     data = root / "var/lib/antrian-kiosk"
     assert (data / "backups").is_dir() and stat.S_IMODE(data.stat().st_mode) == 0o750
+    # The secrets folder the units' LoadCredential= loads: there (or they would not
+    # start) and root's alone.
+    credentials = root / "etc/antrian-kiosk/credentials"
+    assert credentials.is_dir() and stat.S_IMODE(credentials.stat().st_mode) == 0o700
     for name in UNITS:
         assert (root / "etc/systemd/system" / name).read_bytes() == \
             (source / "systemd" / name).read_bytes()

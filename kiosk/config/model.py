@@ -105,6 +105,7 @@ class CheckinConfig:
     late_minutes: int
     nik_salt: bytes
     public_keys: dict[str, str]  # key id -> base64 Ed25519 public key
+    nik_salt_file: Path | None = None  # where nik_salt came from (None: the config itself)
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ class NotifyConfig:
     gateway: str = "webhook"  # webhook | whatsapp | sms (NOTIFY_GATEWAYS)
     url: str = ""  # webhook and sms: where to POST
     token: str = ""  # never logged; read only by kiosk/notify/gateways.py gateway_token()
+    token_file: Path | None = None  # where the token came from (None: the config itself)
     near: int = 3  # "N before you" once the forecast first drops to this
     timeout_s: float = 10.0
     backoff_s: float = 5.0  # first retry after this, doubling
@@ -194,6 +196,7 @@ class SyncConfig:
 
     hub_url: str = ""
     token: str = ""
+    token_file: Path | None = None  # where the token came from (None: the config itself)
     interval_s: float = 30.0
     timeout_s: float = 10.0
     batch_size: int = 500

@@ -5,19 +5,21 @@ is a config error at start-up rather than messages that silently never leave."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from kiosk.config.model import NOTIFY_GATEWAYS, NotifyConfig
+from kiosk.config.parse_access import secret_value
 from kiosk.config.reader import _Reader
 
 _URL = re.compile(r"^https?://[^\s/?#]+(/[^\s#]*)?$")
 _FIELD = re.compile(r"^[A-Za-z0-9_.\-\[\]]{1,40}$")
-KEYS = {"enabled", "gateway", "url", "token", "near", "timeout_s", "backoff_s", "backoff_max_s",
-        "stale_after_s", "poll_s", "offer_seconds", "api_base", "api_version",
+KEYS = {"enabled", "gateway", "url", "token", "token_file", "near", "timeout_s", "backoff_s",
+        "backoff_max_s", "stale_after_s", "poll_s", "offer_seconds", "api_base", "api_version",
         "phone_number_id", "sms_format", "sms_to_field", "sms_text_field", "sms_token_field",
         "sms_number", "sms_extra"}
 
 
-def parse_notify(root: _Reader, nik_salt: bytes | None) -> NotifyConfig:
+def parse_notify(root: _Reader, nik_salt: bytes | None, base: Path) -> NotifyConfig:
     sub = root.table("notify", required=False)
     sub.unknown_keys(KEYS)
     if not sub.data:
@@ -25,7 +27,11 @@ def parse_notify(root: _Reader, nik_salt: bytes | None) -> NotifyConfig:
     enabled = sub.boolean("enabled", False)
     gateway = sub.choice("gateway", NOTIFY_GATEWAYS, "webhook")
     url = sub._get("url", "", str, 'an address such as "https://sms.example.id/send"').strip()
-    token = sub._get("token", "", str, "the gateway's token in quotes").strip()
+    token_file = None
+    if "token_file" in sub.data:  # a file only the service reads (kiosk/config/secrets.py)
+        token, token_file = sub.checked(lambda: secret_value(sub, base, "token"), ("", None))
+    else:
+        token = sub._get("token", "", str, "the gateway's token in quotes").strip()
     api_base = sub._get("api_base", "https://graph.facebook.com", str,
                         'an address such as "https://graph.facebook.com"').strip().rstrip("/")
     version = sub._get("api_version", "v23.0", str, 'a Graph API version such as "v23.0"')
@@ -41,7 +47,7 @@ def parse_notify(root: _Reader, nik_salt: bytes | None) -> NotifyConfig:
         if value and not _FIELD.match(value):
             sub.report(name, "a field name of letters, digits, _ . -", value)
     config = NotifyConfig(
-        enabled=enabled, gateway=gateway, url=url, token=token,
+        enabled=enabled, gateway=gateway, url=url, token=token, token_file=token_file,
         near=sub.integer("near", 3, lo=0, hi=50),
         timeout_s=sub.number("timeout_s", 10.0, lo=0.5, hi=120),
         backoff_s=sub.number("backoff_s", 5.0, lo=0.1, hi=3600),

@@ -325,6 +325,9 @@ def create_app(store: HubStore, clock: Clock = utc_now,
                                    public_cache_s).routes())
 
 
+HUB_KEEP_ALIVE_S = 75  # longer than a kiosk's sync interval (nginx's default too)
+
+
 class HubServer(BackgroundServer):
     """uvicorn in a background thread: for tests, the benchmark and embedding.
 
@@ -337,8 +340,11 @@ class HubServer(BackgroundServer):
                  public_limit: RateLimit = DEFAULT_LIMIT, public_cache_s: float = CACHE_S
                  ) -> None:
         self.store = store
+        # Kiosks come back every interval_s (30 s by default, 5 s in bench/hub_load.py):
+        # a keep-alive longer than that keeps one connection per kiosk instead of a new
+        # one each round, and no request races the server closing an idle connection.
         super().__init__(create_app(store, clock, versions, public_limit, public_cache_s),
-                         host, port, name="kiosk-hub")
+                         host, port, name="kiosk-hub", timeout_keep_alive=HUB_KEEP_ALIVE_S)
 
     @property
     def url(self) -> str:

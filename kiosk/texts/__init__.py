@@ -22,6 +22,7 @@ from kiosk.texts import (
     checkin_words,
     clock_words,
     doctor_device_words,
+    doctor_secret_words,
     doctor_words,
     home,
     notify_words,
@@ -54,7 +55,7 @@ ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jaya
 
 AREAS = (home, ticket, refusal_screens, clock_words, checkin_words, walkin_words,
          priority_words, prompt_words, staff, report_words, doctor_words, doctor_device_words,
-         public_words, survey_words, notify_words)
+         doctor_secret_words, public_words, survey_words, notify_words)
 
 
 def _merged(areas: tuple[ModuleType, ...]) -> dict[str, tuple[str, str]]:
