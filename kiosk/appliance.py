@@ -56,6 +56,7 @@ class Appliance:
     # its one queue, so a prompt never talks over a call.
     announcer: Any = None
     counter_buttons: Any = None  # hardware.counter_buttons.CounterButtons | None
+    notifier: Any = None  # kiosk.notify.worker.NotifyWorker ([notify] enabled) | None
     notices: list[str] = field(default_factory=list)
 
     def close(self) -> None:
@@ -317,6 +318,25 @@ def _make_counter_buttons(config: Config, appliance: Appliance, feed: CallFeed,
         log.exception("counter buttons did not start")
         return
     appliance.closers.append(appliance.counter_buttons.close)
+
+
+def start_notify(config: Config, appliance: Appliance,
+                 clock: Callable[[], datetime] | None = None) -> Any:
+    """The opt-in message worker ([notify] enabled), woken by every call on the feed;
+    None when off. Offices without it never import the gateways (or httpx). Its clock
+    is the issuing service's unless given: one office day for tickets and messages."""
+    if not config.notify.enabled:
+        return None
+    clock = clock or appliance.service.clock
+    from kiosk.notify.gateways import make_gateway
+    from kiosk.notify.worker import NotifyWorker
+
+    worker = NotifyWorker(config, config.database, make_gateway(config.notify), clock=clock)
+    appliance.notifier = worker
+    appliance.closers.append(worker.close)
+    if appliance.call_feed is not None:
+        appliance.call_feed.subscribe(lambda call: worker.poke())
+    return worker.start()
 
 
 def load_deferred_drivers(appliance: Appliance) -> None:

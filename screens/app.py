@@ -12,8 +12,9 @@ from textual import events, work
 from textual.binding import Binding
 
 from kiosk.checkin.scan_burst import ScanBuffer
+from kiosk.clock import utc_now
 from kiosk.ops.watchdog import notify, ping_interval_s
-from kiosk.privacy.pin import PinGuard
+from kiosk.staff.pin_memory import store_pin_guard
 from kiosk.texts import t
 from screens.guard import KeepRunning
 from screens.home import HomeScreen
@@ -88,10 +89,12 @@ class KioskApp(KeepRunning):
         self.config, self.service, self.simulation = config, service, simulation
         self.checkin, self.scanner = checkin, scanner
         self.language = config.language
-        self.pin_guard = PinGuard(config.staff_pin_hash, members=config.staff_members)
+        self.pin_guard = store_pin_guard(config, lambda: (  # the services' clock (tests move it)
+            self.service.clock() if self.service is not None else utc_now()))
         self._desk, self._own_desk = desk, desk is None
         self.last_input = time.monotonic()  # the staff screen closes itself when idle
         self.busy = False
+        self.notifier: Any = None  # kiosk.notify.worker.NotifyWorker ([notify], `kiosk run`)
         self.camera_ok = scanner is not None
         self.scan_buffer = ScanBuffer()
         self._held_keys: deque[events.Key] = deque()

@@ -12,6 +12,7 @@ from kiosk.texts import t
 from kiosk.texts.wait import wait_line
 from screens.bigtext import BigNumber
 from screens.countdown import CountdownScreen
+from screens.notify_offer import OFFER_KEY, offer_button, offer_from, offered
 from screens.ticket import UNPRINTED_FACTOR
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ def _key(button: Button) -> Button:
 
 class CheckedInScreen(CountdownScreen):
     """One ticket per applicant; nicknames on screen only, never on paper."""
+
+    BINDINGS = [OFFER_KEY]
 
     def __init__(self, result: CheckedIn, seconds: float) -> None:
         super().__init__()
@@ -55,7 +58,16 @@ class CheckedInScreen(CountdownScreen):
             yield Static(t("ticket.take", lang), classes="hint", id="take")
         else:
             yield Static(t("ticket.not_printed", lang), classes="error", id="not-printed")
+        if offered(self.app):  # one number gets the messages of the whole family
+            yield offer_button(self.app)
         yield Static("", classes="countdown", id="countdown")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "notify-offer":
+            self.action_notify_offer()
+
+    def action_notify_offer(self) -> None:
+        offer_from(self, [a.issued.ticket for a in self.result.applicants])
 
 
 class KeypadScreen(ModalScreen[str | None]):

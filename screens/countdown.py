@@ -12,12 +12,15 @@ class CountdownScreen(Screen):
     """Shows "back to the start screen in N seconds" in #countdown, then goes home."""
 
     remaining: int = 8
+    paused: bool = False  # e.g. while the applicant answers the message offer on top
 
     def on_mount(self) -> None:
         self._tick()
         self.set_interval(1.0, self._tick)
 
     def _tick(self) -> None:
+        if self.paused:
+            return
         if self.remaining <= 0:
             self.app.go_home()
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from textual.containers import Vertical
@@ -43,7 +44,11 @@ class PinScreen(ModalScreen[str | None]):
             return
         event.input.value = ""
         message = self.query_one("#pin-message", Static)
-        message.update(t("pin.locked" if guard.locked else "pin.wrong", self.app.language))
+        if guard.locked:  # each lockout is longer: say how long this one is
+            minutes = max(1, math.ceil(guard.seconds_left() / 60))
+            message.update(t("pin.locked", self.app.language, minutes=minutes))
+        else:
+            message.update(t("pin.wrong", self.app.language))
         message.display = True
 
     def action_cancel(self) -> None:

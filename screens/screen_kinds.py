@@ -22,6 +22,7 @@ def load_screens() -> None:
     import screens.clock_confirm
     import screens.nik_entry
     import screens.notice
+    import screens.notify_offer
     import screens.staff
     import screens.ticket  # noqa: F401
 
@@ -35,10 +36,11 @@ def staff_screen(screen: Screen) -> bool:
 
 
 def applicant_entry_screen(screen: Screen) -> bool:
-    """NIK or priority reason being typed: scans wait too."""
+    """NIK, priority reason or a phone number (for messages) being typed: scans wait too."""
     from screens.nik_entry import NikEntryScreen, PriorityReasonScreen
+    from screens.notify_offer import PhoneEntryScreen
 
-    return isinstance(screen, NikEntryScreen | PriorityReasonScreen)
+    return isinstance(screen, NikEntryScreen | PriorityReasonScreen | PhoneEntryScreen)
 
 
 def typing_screen(screen: Screen) -> bool:

@@ -204,6 +204,8 @@ class StaffScreen(Screen[None]):
             lines.append(t("staff.nik_refused", lang, count=figures.nik_refused))
         if figures.sync_line:
             lines.append(figures.sync_line)
+        if figures.notify_line:
+            lines.append(figures.notify_line)
         self.query_one("#figures", Static).update(escape("\n".join(lines)))
         state = self.query_one("#issuing-state", Static)
         if figures.paused is None:

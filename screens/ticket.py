@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Static
+from textual.widgets import Button, Static
 
 from kiosk.texts import t
 from kiosk.texts.wait import wait_line
 from screens.bigtext import BigNumber
 from screens.countdown import CountdownScreen
+from screens.notify_offer import OFFER_KEY, offer_button, offer_from, offered
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -22,6 +23,8 @@ UNPRINTED_FACTOR = 4
 
 
 class TicketScreen(CountdownScreen):
+    BINDINGS = [OFFER_KEY]
+
     def __init__(self, issued: Issued, seconds: float) -> None:
         super().__init__()
         self.issued = issued
@@ -46,7 +49,16 @@ class TicketScreen(CountdownScreen):
                     yield Static(t("ticket.instruction", lang), classes="hint")
                 else:
                     yield Static(t("ticket.not_printed", lang), classes="error", id="not-printed")
+                if offered(self.app):
+                    yield offer_button(self.app)
                 yield Static("", classes="countdown", id="countdown")
             preview = self.app.simulation.ticket_preview() if self.app.simulation else None
             if preview and self.app.size.width >= 100:
                 yield Static(preview, id="preview")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "notify-offer":
+            self.action_notify_offer()
+
+    def action_notify_offer(self) -> None:
+        offer_from(self, [self.issued.ticket])

@@ -4,6 +4,7 @@
 #   sudo systemd/install.sh                  install, or update to this copy of the code
 #   sudo systemd/install.sh --display tty    kiosk on the text console (fallback)
 #   sudo systemd/install.sh --display board  this Pi shows the lobby board instead
+#   sudo systemd/install.sh --display survey this Pi is the satisfaction survey station
 #   sudo systemd/install.sh --uninstall      remove it; keeps the data and the config
 #   systemd/install.sh --root DIR --no-venv  build the file tree under DIR (tests)
 #
@@ -19,9 +20,9 @@ WANTED_GROUPS=(gpio lp dialout video audio)
 # cage + foot show the kiosk full-screen; libpam-systemd gives them a seat.
 DEB_PACKAGES=(python3-venv python3-lgpio libusb-1.0-0 libzbar0 espeak-ng cage foot
               fonts-dejavu-core libpam-systemd sqlite3 polkitd)
-UNITS=(kiosk.service kiosk-tty.service kiosk-board.service kiosk-backup.service
-       kiosk-backup.timer kiosk-hub.service)
-DISPLAY_UNITS=(kiosk.service kiosk-tty.service kiosk-board.service)
+UNITS=(kiosk.service kiosk-tty.service kiosk-board.service kiosk-survey.service
+       kiosk-backup.service kiosk-backup.timer kiosk-hub.service)
+DISPLAY_UNITS=(kiosk.service kiosk-tty.service kiosk-board.service kiosk-survey.service)
 KEEP_PRE_UPDATE_BACKUPS=5
 # Debian's own Python: its dist-packages hold python3-lgpio for gpiozero.
 SYSTEM_PYTHON=/usr/bin/python3
@@ -53,7 +54,7 @@ while (($# > 0)); do
             ;;
         --root=*) ROOT=${1#--root=}; shift ;;
         --display)
-            [[ $# -ge 2 ]] || die "--display needs cage, tty or board"
+            [[ $# -ge 2 ]] || die "--display needs cage, tty, board or survey"
             DISPLAY_MODE=$2
             shift 2
             ;;
@@ -66,8 +67,8 @@ while (($# > 0)); do
 done
 
 case $DISPLAY_MODE in
-    "" | cage | tty | board) ;;
-    *) die "--display must be cage, tty or board, not '$DISPLAY_MODE'" ;;
+    "" | cage | tty | board | survey) ;;
+    *) die "--display must be cage, tty, board or survey, not '$DISPLAY_MODE'" ;;
 esac
 
 if [[ $ROOT != /* ]]; then
@@ -259,6 +260,9 @@ setup_dirs() {
     step "Folders"
     ensure_dir "$APP/releases" 0755 root:root
     ensure_dir "$ETC" 0755 root:root
+    # Secrets the config names by *_file keys; the units' LoadCredential= loads this
+    # folder (it must exist, or they would not start) and only root reads it.
+    ensure_dir "$ETC/credentials" 0700 root:root
     ensure_dir "$DATA" 0750 "$SERVICE_USER:$SERVICE_USER"
     ensure_dir "$DATA/backups" 0750 "$SERVICE_USER:$SERVICE_USER"
     if live; then
@@ -450,6 +454,8 @@ choose_display() {
             DISPLAY_MODE="tty"
         elif systemctl is-enabled --quiet kiosk-board.service 2>/dev/null; then
             DISPLAY_MODE="board"
+        elif systemctl is-enabled --quiet kiosk-survey.service 2>/dev/null; then
+            DISPLAY_MODE="survey"
         fi
     fi
 }
@@ -458,6 +464,7 @@ display_unit() {
     case $DISPLAY_MODE in
         tty) printf 'kiosk-tty.service' ;;
         board) printf 'kiosk-board.service' ;;
+        survey) printf 'kiosk-survey.service' ;;
         *) printf 'kiosk.service' ;;
     esac
 }

@@ -18,7 +18,7 @@ from kiosk.queue.issuing import Issued
 from kiosk.sync.pull import apply_to_appliance
 from kiosk.sync.worker import SyncWorker
 from tests.conftest import MovableClock
-from tests.sync_harness import SALT_HEX, synced
+from tests.sync_harness import HUB_KEY, SALT_HEX, synced
 
 WEEKDAYS = {"mon": "07:30-16:00", "tue": "07:30-16:00", "wed": "07:30-16:00",
             "thu": "07:30-16:00", "fri": "07:30-16:00", "sat": "closed", "sun": "closed"}
@@ -31,7 +31,7 @@ class PublicHub:
 
     def __init__(self, path, clock: MovableClock, limit: RateLimit = NO_LIMIT,
                  cache_s: float = 0.0) -> None:
-        self.store = HubStore.open(path)
+        self.store = HubStore.open(path, HUB_KEY)
         self.store.add_office("KUP", "Kantor Imigrasi Kupang", "Asia/Makassar",
                               bytes.fromhex(SALT_HEX))
         self.server = HubServer(self.store, clock=clock, public_limit=limit,

@@ -33,6 +33,8 @@ from kiosk.sync.worker import SyncWorker, prepare_store
 FAULTS = ("pass", "down", "slow", "http500", "http500_after", "reset_before", "reset_after",
           "truncate", "duplicate")
 SALT_HEX = "84bd82cfdd485cd08ff4dbe29f96c54b"  # config/kiosk.toml's demo salt
+# The hub's own key, sealing the offices' salts in its store (kiosk/hub/salts.py).
+HUB_KEY = bytes.fromhex("5a1c0e7d93b4f2a86c1d0e9f7a3b5c2d4e6f8091a2b3c4d5e6f708192a3b4c5d")
 
 
 class Hub:
@@ -40,7 +42,7 @@ class Hub:
 
     def __init__(self, target: str | Path, clock=None, versions: tuple[int, ...] | None = None
                  ) -> None:
-        self.store = HubStore.open(target)
+        self.store = HubStore.open(target, HUB_KEY)
         self.store.add_office("KUP", "Kupang", "Asia/Makassar", bytes.fromhex(SALT_HEX))
         self.store.add_office("PLB", "Palembang", "Asia/Jakarta", bytes.fromhex(SALT_HEX))
         kwargs: dict = {} if clock is None else {"clock": clock}

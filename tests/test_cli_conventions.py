@@ -15,7 +15,8 @@ from tests.conftest import ROOT
 from tests.test_cli import kiosk, make_config
 
 CLI_MODULES = sorted((ROOT / "kiosk" / "cli").glob("*.py")) + [
-    ROOT / "screens" / "board.py", ROOT / "screens" / "counter_client.py"]  # `kiosk board|counter`
+    ROOT / "screens" / "board.py", ROOT / "screens" / "counter_client.py",  # `kiosk board|counter`
+    ROOT / "screens" / "survey.py"]  # `kiosk survey`
 
 
 def documented_exit_codes() -> dict[int, str]:
@@ -31,6 +32,7 @@ def documented_exit_codes() -> dict[int, str]:
     ["sync", "--once"], ["hub", "serve", "--db", "x.db"], ["hub", "status"],
     ["bookings", "import", "f.json"], ["bookings", "make-qr"], ["report", "--date", "2026-11-25"],
     ["doctor", "--json"], ["call", "--counter", "1"], ["backup"], ["run"],
+    ["survey", "--mode", "quick"],
 ])
 def test_global_options_before_or_after_the_command(command: list[str]) -> None:
     parser = cli._parser()

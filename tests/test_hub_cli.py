@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from kiosk.hub.store import HubStore
 from kiosk.sync.event_payloads import MAX_STAGE_CHARS
 from kiosk.sync.protocol import PREFIX, PROTOCOL_VERSION, SUPPORTED
 from tests.conftest import ROOT, SIM_CONFIG
-from tests.sync_harness import SALT_HEX
+from tests.sync_harness import HUB_KEY, SALT_HEX
 from tests.tcp_printer import free_port
 
 
@@ -49,15 +51,23 @@ def test_sync_config_is_optional_and_checked(tmp_path: Path) -> None:
         assert words in str(caught.value)
 
 
-def test_hub_admin_commands(tmp_path: Path, capsys) -> None:
+def key_file(tmp_path: Path) -> Path:
+    path = tmp_path / "hub_key"
+    path.write_text(HUB_KEY.hex() + "\n")
+    path.chmod(0o600)
+    return path
+
+
+def test_hub_admin_commands(tmp_path: Path, capsys, monkeypatch) -> None:
     db = str(tmp_path / "hub.db")
+    monkeypatch.setenv("KIOSK_HUB_KEY_FILE", str(key_file(tmp_path)))
     assert main(["hub", "add-office", "KUP", "--db", db, "--name", "Kupang",
                  "--timezone", "Asia/Makassar", "--nik-salt", SALT_HEX]) == 0
     assert main(["hub", "token", "--db", db, "--office", "KUP", "--device", "kup-k1"]) == 0
     out, err = capsys.readouterr()
     token = out.strip().splitlines()[-1]
     assert len(token) >= 40 and "[sync] token" in err
-    assert HubStore.open(db).identify(token).device_id == "KUP-K1"
+    assert HubStore.open(db, HUB_KEY).identify(token).device_id == "KUP-K1"
     settings = tmp_path / "settings.json"
     settings.write_text('{"caps": {"A": 40}, "holidays": ["2026-12-25"]}')
     assert main(["hub", "settings", "KUP", "--db", db, "--file", str(settings)]) == 0
@@ -80,13 +90,20 @@ def test_hub_admin_commands(tmp_path: Path, capsys) -> None:
 
 def test_kiosk_sync_once_and_status_against_a_served_hub(tmp_path: Path, capsys) -> None:
     db = str(tmp_path / "hub.db")
-    store = HubStore.open(db)
+    store = HubStore.open(db, HUB_KEY)
     store.add_office("KUP", "Kupang", "Asia/Makassar", bytes.fromhex(SALT_HEX))
     token = store.add_token("kiosk", "KUP", "KUP-SIM1")
     store.close()
     port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("KIOSK_HUB_KEY_FILE",
+                                                            "CREDENTIALS_DIRECTORY")}
+    keyless = subprocess.run([sys.executable, "-m", "kiosk.cli", "hub", "serve", "--db", db,
+                              "--listen", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert keyless.returncode == 2 and "hub key missing" in keyless.stderr
     server = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "hub", "serve", "--db", db,
-                               "--listen", f"127.0.0.1:{port}"], cwd=ROOT,
+                               "--listen", f"127.0.0.1:{port}", "--key-file",
+                               str(key_file(tmp_path))], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = f"http://127.0.0.1:{port}"
@@ -145,3 +162,14 @@ def test_the_openapi_document_lists_every_hub_route() -> None:
     documented = {(path, method) for path, ops in spec["paths"].items() for method in ops
                   if method in ("get", "post", "put")}
     assert routes == documented
+
+
+def test_the_hub_store_reuses_connections_across_threads(tmp_path: Path) -> None:
+    store = HubStore.open(tmp_path / "hub.db")
+    store.add_office("KUP", "Kupang", "Asia/Makassar")
+    for _ in range(30):  # threads come and go, as the server's pool does
+        thread = threading.Thread(target=lambda: store.settings("KUP"))
+        thread.start()
+        thread.join()
+    assert len(store._conns) == 1
+    store.close()

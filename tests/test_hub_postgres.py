@@ -33,7 +33,7 @@ from kiosk.sync.protocol import LeaseRequest
 from kiosk.sync.status import pending_events
 from kiosk.sync.worker import SyncWorker, prepare_store
 from tests.conftest import MovableClock
-from tests.sync_harness import SALT_HEX, FaultProxy, synced
+from tests.sync_harness import HUB_KEY, SALT_HEX, FaultProxy, synced
 from tests.test_sync_push import add_events, kiosk_events
 
 psycopg = pytest.importorskip("psycopg")
@@ -101,7 +101,7 @@ def pg_url(pg_server: str):
 
 @pytest.fixture
 def pg_hub(pg_url: str):
-    hub_store = HubStore.open(pg_url)
+    hub_store = HubStore.open(pg_url, HUB_KEY)
     assert hub_store.kind == "postgresql"
     hub_store.add_office("KUP", "Kupang", "Asia/Makassar", bytes.fromhex(SALT_HEX))
     server = HubServer(hub_store).start()
@@ -259,3 +259,57 @@ def test_public_quota_figures_on_postgresql(pg_hub, clock: MovableClock) -> None
     # Served too (the server's day is the machine's: only that it answers is checked here).
     answer = httpx.get(f"{server.url}/public/v1/offices/KUP/today", timeout=10)
     assert answer.status_code == 200 and answer.json()["office"]["code"] == "KUP"
+
+
+def test_the_postgresql_store_keeps_the_nik_salt_sealed(pg_hub, pg_url: str) -> None:
+    hub_store, _ = pg_hub
+    with psycopg.connect(pg_url) as conn:
+        stored = conn.execute("SELECT nik_salt FROM offices WHERE code = 'KUP'").fetchone()[0]
+    assert stored.startswith("v1:") and SALT_HEX not in stored.lower()
+    assert hub_store.settings("KUP")[2] == bytes.fromhex(SALT_HEX)
+
+
+def test_worker_threads_coming_and_going_do_not_leak_connections(pg_hub, pg_url) -> None:
+    # uvicorn's thread pool retires idle threads; one connection per thread ever seen
+    # exhausted PostgreSQL's max_connections under bench/hub_load.py.
+    hub_store, _ = pg_hub
+    token = hub_store.add_token("kiosk", "KUP", "KUP-PG9")
+    for _ in range(60):
+        thread = threading.Thread(target=lambda: hub_store.identify(token))
+        thread.start()
+        thread.join()
+    with psycopg.connect(pg_url) as conn:
+        open_here = conn.execute("SELECT count(*) FROM pg_stat_activity"
+                                 " WHERE datname = current_database()").fetchone()[0]
+    assert open_here <= 3  # the pool's one or two, and this check's own
+
+
+def test_refusals_and_conflicts_on_postgresql(pg_hub, clock: MovableClock) -> None:
+    """Issue 16's checks of a push are the same SQL on PostgreSQL (kiosk/hub/event_checks.py)."""
+    import dataclasses
+
+    from kiosk.store.ids import new_id
+    from kiosk.sync.protocol import Event
+
+    hub_store, _ = pg_hub
+    kiosk = hub_store.identify(hub_store.add_token("kiosk", "KUP", "KUP-PGK"))
+
+    def made(kind: str, payload: dict) -> Event:
+        return Event(new_id("KUP-PGK"), 1, clock().isoformat(), "KUP", TODAY.isoformat(),
+                     "KUP-PGK", kind, None, json.dumps(payload, sort_keys=True))
+
+    ticket = made("issued", {"lane": "B", "number": 1, "label": "B001"})
+    backed = made("booking_checked_in", {"code": "AB12CD34", "labels": ["B001"]})
+    forged = made("booking_checked_in", {"code": "ZZ12CD34", "labels": ["B009"]})
+    result = hub_store.ingest(kiosk, [ticket, backed, forged], clock(), clock())
+    assert result.stored == 2 and [i for i, _ in result.refused] == [forged.id]
+    changed = dataclasses.replace(ticket, payload=json.dumps({"lane": "B", "number": 2}))
+    for _ in range(2):
+        result = hub_store.ingest(kiosk, [changed, forged], clock(), clock())
+        assert [c[0] for c in result.conflicts] == [ticket.id] and result.duplicates == 0
+        assert [i for i, _ in result.refused] == [forged.id]
+    with hub_store._tx(read=True) as tx:
+        assert tx.all("SELECT times FROM event_conflicts") == [(2,)]
+        assert tx.one("SELECT count(*) FROM refused_events")[0] == 1
+    office = next(o for o in hub_store.offices() if o["code"] == "KUP")
+    assert (office["refused_events"], office["event_conflicts"]) == (1, 2)

@@ -24,7 +24,7 @@ from kiosk.queue.issuing import Issued, Refused
 from kiosk.store.ids import new_id
 from kiosk.sync.protocol import PREFIX, Event, LeaseRequest
 from tests.conftest import MovableClock
-from tests.sync_harness import SALT_HEX, FaultProxy, Hub, LeasingKiosk
+from tests.sync_harness import HUB_KEY, SALT_HEX, FaultProxy, Hub, LeasingKiosk
 
 TODAY = date(2026, 11, 25)
 
@@ -252,7 +252,7 @@ def test_the_release_endpoint(hub: Hub, kiosks, clock: MovableClock) -> None:
 
 def test_kiosk_hub_release_command(tmp_path, capsys) -> None:
     db = str(tmp_path / "hub.db")
-    hub_store = HubStore.open(db)
+    hub_store = HubStore.open(db, HUB_KEY)
     hub_store.add_office("KUP", "Kupang", "Asia/Makassar", bytes.fromhex(SALT_HEX))
     who = hub_store.identify(hub_store.add_token("kiosk", "KUP", "KUP-K2"))
     now = utc_now()

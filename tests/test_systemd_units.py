@@ -33,8 +33,8 @@ pytestmark = pytest.mark.usefixtures("real_clock")
 
 SYSTEMD = ROOT / "systemd"
 INSTALL = SYSTEMD / "install.sh"
-UNITS = ["kiosk.service", "kiosk-tty.service", "kiosk-board.service", "kiosk-backup.service",
-         "kiosk-backup.timer", "kiosk-hub.service"]
+UNITS = ["kiosk.service", "kiosk-tty.service", "kiosk-board.service", "kiosk-survey.service",
+         "kiosk-backup.service", "kiosk-backup.timer", "kiosk-hub.service"]
 APP_BIN = "/opt/antrian-kiosk/current/.venv/bin/kiosk"
 
 
@@ -77,6 +77,17 @@ def test_every_unit_exists_and_no_placeholder_hub_unit() -> None:
     assert not (SYSTEMD / "kiosk-hub.service").exists() or "hub" in cli_commands()
 
 
+def test_units_that_read_the_config_get_its_secrets_as_credentials(units) -> None:
+    # A config naming nik_salt_file/token_file must load in every unit running `kiosk`;
+    # the hub gets its own key the same way (docs/install.md, "Secrets").
+    for name in ("kiosk.service", "kiosk-tty.service", "kiosk-board.service",
+                 "kiosk-backup.service", "kiosk-survey.service"):
+        assert values(units[name], "Service", "LoadCredential") == [
+            "kiosk:/etc/antrian-kiosk/credentials"], name
+    assert values(units["kiosk-hub.service"], "Service", "LoadCredential") == [
+        "hub:/etc/antrian-kiosk/credentials"]
+
+
 def test_kiosk_service_runs_the_ui_under_cage_with_the_watchdog(units) -> None:
     unit = units["kiosk.service"]
     assert one(unit, "Service", "Type") == "notify"
@@ -111,7 +122,8 @@ def test_tty_fallback_is_the_kiosk_itself_on_tty1(units) -> None:
 
 
 def test_screen_units_exclude_each_other_and_the_tty1_getty(units) -> None:
-    screens = ["kiosk.service", "kiosk-tty.service", "kiosk-board.service"]
+    screens = ["kiosk.service", "kiosk-tty.service", "kiosk-board.service",
+               "kiosk-survey.service"]
     for name in screens:
         conflicts = " ".join(values(units[name], "Unit", "Conflicts")).split()
         assert "getty@tty1.service" in conflicts
@@ -255,7 +267,7 @@ def valid_config(root: Path) -> Path:
 
     path = root / "etc/antrian-kiosk/kiosk.toml"
     text = path.read_text()
-    text = re.sub(r'^pin_hash = .*$', f'pin_hash = "{hash_pin("2468")}"', text, flags=re.M)
+    text = re.sub(r'^pin_hash = .*$', f'pin_hash = "{hash_pin("246813")}"', text, flags=re.M)
     text = re.sub(r'^nik_salt = .*$', 'nik_salt = "0123456789abcdef0123456789abcdef"', text,
                   flags=re.M)
     path.write_text(text)
@@ -294,6 +306,10 @@ def test_install_into_a_staging_root_builds_the_tree(source: Path, tmp_path: Pat
     assert stat.S_IMODE(config.stat().st_mode) == 0o640  # holds the PIN hash and the salt
     data = root / "var/lib/antrian-kiosk"
     assert (data / "backups").is_dir() and stat.S_IMODE(data.stat().st_mode) == 0o750
+    # The secrets folder the units' LoadCredential= loads: there (or they would not
+    # start) and root's alone.
+    credentials = root / "etc/antrian-kiosk/credentials"
+    assert credentials.is_dir() and stat.S_IMODE(credentials.stat().st_mode) == 0o700
     for name in UNITS:
         assert (root / "etc/systemd/system" / name).read_bytes() == \
             (source / "systemd" / name).read_bytes()
@@ -412,7 +428,7 @@ def test_uninstall_keeps_data_and_config(source: Path, tmp_path: Path) -> None:
 
 def test_install_script_refuses_bad_options(source: Path, tmp_path: Path) -> None:
     proc = run_install(source, tmp_path / "root", "--display", "hdmi")
-    assert proc.returncode != 0 and "cage, tty or board" in proc.stderr
+    assert proc.returncode != 0 and "cage, tty, board or survey" in proc.stderr
     relative = subprocess.run(["bash", str(source / "systemd/install.sh"), "--root", "rel"],
                               capture_output=True, text=True)
     assert relative.returncode != 0 and "absolute" in relative.stderr

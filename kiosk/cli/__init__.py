@@ -46,7 +46,8 @@ def _parser(with_modules: bool = True) -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true")
     reprint = sub.add_parser("reprint", help="print one of today's tickets again, e.g. A012")
     reprint.add_argument("number")
-    sub.add_parser("pin-hash", help="make a staff PIN hash for the config's [staff] pin_hash")
+    sub.add_parser("pin-hash", help="make a staff PIN hash for the config's [staff] pin_hash"
+                   " (6-12 digits in a real office)")
     sub.add_parser("check-config", help="validate the config file and exit")
     for module in _command_modules() if with_modules else []:
         module.register(sub)
@@ -84,9 +85,10 @@ def _command_modules() -> list:
     from kiosk.cli import calling as cli_calling
     from kiosk.cli import doctor as cli_doctor
     from kiosk.cli import report as cli_report
+    from kiosk.cli import survey as cli_survey
     from kiosk.cli import sync as cli_sync
 
-    return [cli_bookings, cli_calling, cli_admin, cli_doctor, cli_report, cli_sync]
+    return [cli_bookings, cli_calling, cli_admin, cli_doctor, cli_report, cli_sync, cli_survey]
 
 
 def _refusal_text(refused: Refused, language: str) -> str:
@@ -178,9 +180,10 @@ def _cmd_status(args: argparse.Namespace, config) -> int:
 
 
 def _cmd_pin_hash() -> int:
-    from kiosk.privacy.pin import hash_pin
+    from kiosk.privacy.pin import REAL_OFFICE_MIN_DIGITS, hash_pin
 
-    pin = getpass.getpass("New staff PIN (4-12 digits): ")
+    pin = getpass.getpass(f"New staff PIN ({REAL_OFFICE_MIN_DIGITS}-12 digits; "
+                          f"4 or 5 only for a simulation): ")
     if getpass.getpass("Again: ") != pin:
         print("The two PINs differ.", file=sys.stderr)
         return EXIT_FAILED
@@ -189,6 +192,10 @@ def _cmd_pin_hash() -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return EXIT_FAILED
+    if len(pin) < REAL_OFFICE_MIN_DIGITS:
+        print(f"Note: a real office (simulation = false) refuses a PIN of fewer than "
+              f"{REAL_OFFICE_MIN_DIGITS} digits; this hash works only in a simulation.",
+              file=sys.stderr)
     return 0
 
 
@@ -282,7 +289,13 @@ def _start_after_first_frame(config, appliance, app) -> None:
 
         load_screens()
 
-    steps = [drivers, screens, calling, *([sync] if config.sync.enabled else []), camera]
+    def notify() -> None:  # opt-in messages: after calling, so calls wake the worker
+        from kiosk.appliance import start_notify
+
+        app.notifier = start_notify(config, appliance)
+
+    steps = [drivers, screens, calling, *([sync] if config.sync.enabled else []),
+             *([notify] if config.notify.enabled else []), camera]
     for step in steps:
         try:
             step()

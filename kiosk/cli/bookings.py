@@ -77,10 +77,19 @@ def _today(config: Config) -> date:
 
 def _make_qr(args: argparse.Namespace, config: Config) -> int:
     from kiosk.checkin.booking_samples import make_sample_bookings
+    from kiosk.config.secrets import SecretFileError, read_secret, too_wide
 
     key = args.private_key
     if key and Path(key).is_file():
-        key = Path(key).read_text(encoding="utf-8").strip()
+        if (mode := too_wide(Path(key))) is not None:
+            print(f"make-qr: warning: {key} can be read by other users (mode {mode}); "
+                  f"a signing key belongs in a file only its owner reads: chmod 600 {key}",
+                  file=sys.stderr)
+        try:
+            key = read_secret(Path(key))
+        except SecretFileError as exc:
+            print(f"make-qr: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     try:
         day = date.fromisoformat(args.day) if args.day else _today(config)
         made = make_sample_bookings(args.out, config.office.code, day, args.count, key or None,

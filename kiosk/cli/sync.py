@@ -33,6 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help="hub store: a SQLite file or a postgresql:// URL "
                         f"(default: $KIOSK_HUB_DB or {DEFAULT_HUB_DB})")
+    common.add_argument("--key-file", help="the hub key that seals the offices' NIK salts: "
+                        "a file only the hub reads, holding `openssl rand -hex 32` (default: "
+                        "$KIOSK_HUB_KEY_FILE, or systemd's credential hub_key)")
     hub = sub.add_parser("hub", help="the central hub: serve it, add offices, make tokens")
     actions = hub.add_subparsers(dest="hub_command", required=True)
     serve = actions.add_parser("serve", parents=[common], help="run the hub (HTTP)")
@@ -51,7 +54,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     office.add_argument("--timezone", required=True,
                         help="Asia/Jakarta, Asia/Makassar or Asia/Jayapura")
     office.add_argument("--nik-salt", default="", help="the office's checkin.nik_salt (hex); "
-                        "needed to import bookings with NIKs")
+                        "needed to import bookings with NIKs; kept sealed with the hub key")
+    office.add_argument("--nik-salt-file", help="the same, read from a file (stays out of "
+                        "the shell history and the process list)")
     token = actions.add_parser("token", parents=[common],
                                help="make a token (shown once) for a kiosk or the centre")
     token.add_argument("--office", help="the office (required for a kiosk)")
@@ -69,6 +74,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                              help="import a bookings JSON file for an office")
     imp.add_argument("office")
     imp.add_argument("file")
+    skm = actions.add_parser("skm", parents=[common],
+                             help="an office's satisfaction survey index (IKM) across its kiosks")
+    skm.add_argument("office")
+    skm.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
+    skm.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="default: --from")
     status = actions.add_parser("status", parents=[common], help="offices and their kiosks")
     status.add_argument("--json", action="store_true")
     release = actions.add_parser(
@@ -157,6 +167,10 @@ def _sync_status(config: Config, as_json: bool) -> int:
         print(f"leased numbers held: {held}")
     if status.warning:
         print(f"warning:        {status.warning}")
+    if status.push_problems and status.last_push_problem:
+        last = status.last_push_problem
+        print(f"hub refused:    {status.push_problems} event(s) not stored (last: {last['status']}"
+              f" {last['id']}: {last['reason']}); see docs/troubleshooting.md")
     return 0
 
 
@@ -182,6 +196,11 @@ def _serve(args: argparse.Namespace, store) -> int:
         print("--public-burst: 0 or more; --public-per-second: more than 0, at most 1000",
               file=sys.stderr)
         return EXIT_BAD_INPUT
+    if not store.salts.ready and (sealed := store.sealed_offices()):
+        # Else every kiosk of these offices would get an error on each settings pull.
+        print(f"hub key missing: the NIK salts of {', '.join(sealed)} are sealed with it; "
+              "start with --key-file or $KIOSK_HUB_KEY_FILE (docs/install.md)", file=sys.stderr)
+        return EXIT_BAD_INPUT
     limit = RateLimit(burst=args.public_burst, per_second=args.public_per_second)
     try:
         server = HubServer(store, listen.host, listen.port, public_limit=limit)
@@ -194,12 +213,20 @@ def _serve(args: argparse.Namespace, store) -> int:
 
 
 def _hub(args: argparse.Namespace) -> int:
+    from kiosk.config.secrets import SecretFileError, read_secret
+    from kiosk.hub.salts import hub_key_path, load_hub_key
     from kiosk.hub.store import HubError, HubStore
     from kiosk.sync.protocol import ProtocolError
 
     target = _hub_target(args)
+    key_path = hub_key_path(args.key_file)
     try:
-        store = HubStore.open(target)
+        key = load_hub_key(key_path) if key_path else None
+    except SecretFileError as exc:
+        print(f"hub key: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        store = HubStore.open(target, key)
     except Exception as exc:  # noqa: BLE001 - a wrong URL or path: say which, do not trace
         print(f"Hub store {target}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -208,7 +235,9 @@ def _hub(args: argparse.Namespace) -> int:
         if command == "serve":
             return _serve(args, store)
         if command == "add-office":
-            salt = bytes.fromhex(args.nik_salt) if args.nik_salt else b""
+            salt_hex = (read_secret(Path(args.nik_salt_file)) if args.nik_salt_file
+                        else args.nik_salt)
+            salt = bytes.fromhex(salt_hex) if salt_hex else b""
             store.add_office(args.code.upper(), args.name, args.timezone, salt)
             print(f"office {args.code.upper()} ready")
         elif command == "token":
@@ -231,6 +260,13 @@ def _hub(args: argparse.Namespace) -> int:
             return 0 if report.ok else EXIT_BAD_INPUT
         elif command == "release":
             return _release(args, store)
+        elif command == "skm":
+            from kiosk.hub.skm import office_skm
+
+            first = date.fromisoformat(args.date_from)
+            last = date.fromisoformat(args.date_to) if args.date_to else first
+            print(json.dumps(office_skm(store, args.office.upper(), first, last),
+                             ensure_ascii=False, indent=2))
         elif command == "status":
             offices = store.offices()
             if args.json:
@@ -238,12 +274,15 @@ def _hub(args: argparse.Namespace) -> int:
             for office in [] if args.json else offices:
                 print(f"{office['code']}  {office['name']}  settings v"
                       f"{office['settings_version']}, {office['booking_changes']} booking changes")
+                if office["refused_events"] or office["event_conflicts"]:
+                    print(f"    events refused {office['refused_events']}, id conflicts "
+                          f"{office['event_conflicts']} (docs/troubleshooting.md)")
                 for kiosk in office["kiosks"]:
                     seen = kiosk["last_seen_at"] or "never"
                     print(f"    {kiosk['device_id']:<16} last seen {seen}"
                           f"  clock {round(kiosk['clock_skew_s'] or 0) or 0:+d} s")
         return 0
-    except (HubError, ProtocolError, ValueError, OSError) as exc:
+    except (HubError, ProtocolError, ValueError, OSError, SecretFileError) as exc:
         print(f"hub: {getattr(exc, 'message', None) or exc}", file=sys.stderr)
         return EXIT_FAILED
     finally:

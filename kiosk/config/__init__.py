@@ -29,6 +29,7 @@ from kiosk.config.model import (
     Office,
     PrinterConfig,
     Service,
+    SurveyConfig,
     SyncConfig,
     WalkinConfig,
 )
@@ -42,6 +43,6 @@ __all__ = [
     "SERVICE_KINDS", "WEEKDAYS",
     "BoardConfig", "CallingConfig", "CameraConfig", "CheckinConfig", "Config", "ConfigError",
     "CounterConfig", "DayHours", "DisplayConfig", "GpioConfig", "LanApiConfig", "Lane", "Office",
-    "PrinterConfig", "Service", "SyncConfig", "WalkinConfig", "config_path", "demo_token",
-    "gpio_pins_in_use", "load_config", "parse_listen",
+    "PrinterConfig", "Service", "SurveyConfig", "SyncConfig", "WalkinConfig", "config_path",
+    "demo_token", "gpio_pins_in_use", "load_config", "parse_listen",
 ]

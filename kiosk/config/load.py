@@ -25,12 +25,14 @@ from kiosk.config.parse_devices import (
     parse_gpio,
     parse_printer,
 )
+from kiosk.config.parse_notify import parse_notify
 from kiosk.config.parse_office import (
     parse_board,
     parse_calling,
     parse_holidays,
     parse_hours,
     parse_office,
+    parse_survey,
     parse_tracking,
 )
 from kiosk.config.parse_services import (
@@ -61,7 +63,8 @@ def load_config(path: Path | str) -> Config:
     root.unknown_keys({"simulation", "language", "database", "office", "hours", "holidays",
                        "lanes", "printer", "gpio", "staff", "screen", "checkin", "camera",
                        "counters", "calling", "lan_api", "board", "display", "sync",
-                       "walkin", "services", "stages", "tracking"})
+                       "walkin", "services", "stages", "tracking", "survey",
+                       "notify"})
     simulation = root.boolean("simulation", False)
     root.checked(lambda: _check_clock_shift(root, simulation))
     office = root.checked(lambda: parse_office(root))
@@ -89,18 +92,20 @@ def load_config(path: Path | str) -> Config:
         "ticket_screen_seconds": screen.number("ticket_seconds", 8.0, lo=2, hi=120),
         "screen_theme": screen.choice("theme", SCREEN_THEMES, "standard"),
         "spoken_prompts": screen.boolean("spoken_prompts", False),
-        "checkin": root.checked(lambda: parse_checkin(root)),
+        "checkin": root.checked(lambda: parse_checkin(root, base)),
         "camera": root.checked(lambda: parse_camera(root, base)),
         "calling": root.checked(lambda: parse_calling(root)),
         "lan_api": root.checked(lambda: parse_lan_api(root)),
         "board": root.checked(lambda: parse_board(root)),
         "display": root.checked(lambda: parse_display(root, counters if counters_ok else None)),
-        "sync": root.checked(lambda: parse_sync(root)),
+        "sync": root.checked(lambda: parse_sync(root, base)),
         "stage_names": root.checked(lambda: parse_stage_names(root, lanes), {}),
+        "survey": root.checked(lambda: parse_survey(root)),
     }
     parts["walkin"] = root.checked(lambda: parse_walkin(root, parts["checkin"]))
     salt = parts["checkin"].nik_salt if parts["checkin"] is not None else None
     parts["tracking"] = root.checked(lambda: parse_tracking(root, salt))
+    parts["notify"] = root.checked(lambda: parse_notify(root, salt, base))
     nik_services = [code for code, lane in (lanes or {}).items() if lane.nik]
     if nik_services and parts["checkin"] is not None and len(parts["checkin"].nik_salt) < 16:
         root.report(f"services.{nik_services[0]}.nik", "[checkin] nik_salt to be set first "

@@ -105,6 +105,7 @@ class CheckinConfig:
     late_minutes: int
     nik_salt: bytes
     public_keys: dict[str, str]  # key id -> base64 Ed25519 public key
+    nik_salt_file: Path | None = None  # where nik_salt came from (None: the config itself)
 
 
 @dataclass(frozen=True)
@@ -141,11 +142,52 @@ class BoardConfig:
 
 
 @dataclass(frozen=True)
+class SurveyConfig:
+    """[survey]: the satisfaction survey station (kiosk/survey/, docs/operation.md)."""
+
+    mode: str = "full"  # full (nine elements, the IKM) | quick (one question, four faces)
+    # A station on another Pi: the kiosk's LAN server ("" = this machine's store).
+    kiosk_url: str = ""
+
+
+@dataclass(frozen=True)
 class TrackingConfig:
     """[tracking]: the ticket's QR opens ``base_url``/t/<token> (docs/tracking.md)."""
 
     base_url: str = ""  # "" = no tracking link: the QR holds the ticket id as before
     hub: bool = False  # also send the pages' states to the hub, for phones on the internet
+
+
+NOTIFY_GATEWAYS = ("webhook", "whatsapp", "sms")
+
+
+@dataclass(frozen=True)
+class NotifyConfig:
+    """[notify]: opt-in messages when an applicant's turn is near (docs/configuration.md)."""
+
+    enabled: bool = False
+    gateway: str = "webhook"  # webhook | whatsapp | sms (NOTIFY_GATEWAYS)
+    url: str = ""  # webhook and sms: where to POST
+    token: str = ""  # never logged; read only by kiosk/notify/gateways.py gateway_token()
+    token_file: Path | None = None  # where the token came from (None: the config itself)
+    near: int = 3  # "N before you" once the forecast first drops to this
+    timeout_s: float = 10.0
+    backoff_s: float = 5.0  # first retry after this, doubling
+    backoff_max_s: float = 300.0
+    stale_after_s: float = 1800.0  # a message not sent by then is dropped (and counted)
+    poll_s: float = 5.0  # forecasts are looked at this often (calls wake the worker at once)
+    offer_seconds: float = 45.0  # the consent and keypad screens give up after this idle
+    # WhatsApp Business Cloud API
+    api_base: str = "https://graph.facebook.com"
+    api_version: str = "v23.0"
+    phone_number_id: str = ""
+    # SMS gateway over HTTP
+    sms_format: str = "form"  # form | json
+    sms_to_field: str = "to"
+    sms_text_field: str = "message"
+    sms_token_field: str = ""  # "" = token as "Authorization: Bearer"
+    sms_number: str = "e164"  # e164 (+62...) | 62 (62...) | 0 (08...)
+    sms_extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -154,6 +196,7 @@ class SyncConfig:
 
     hub_url: str = ""
     token: str = ""
+    token_file: Path | None = None  # where the token came from (None: the config itself)
     interval_s: float = 30.0
     timeout_s: float = 10.0
     batch_size: int = 500
@@ -226,6 +269,7 @@ class Config:
     lan_api: LanApiConfig = LanApiConfig()
     board: BoardConfig = BoardConfig()
     tracking: TrackingConfig = TrackingConfig()
+    notify: NotifyConfig = NotifyConfig()
     display: DisplayConfig = DisplayConfig()
     # Staff with their own PIN (id -> hash): actions are logged with who did them.
     staff_members: dict[str, str] = field(default_factory=dict)
@@ -234,6 +278,7 @@ class Config:
     spoken_prompts: bool = False  # say short prompts after a press or scan
     sync: SyncConfig = SyncConfig()
     walkin: WalkinConfig = WalkinConfig()
+    survey: SurveyConfig = SurveyConfig()
     # [stages.NAME] name_id / name_en: names of the services' stages (DEFAULT_STAGE_NAMES).
     stage_names: dict[str, tuple[str, str]] = field(default_factory=dict)
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import os
 import re
+from pathlib import Path
 
 from kiosk.config.model import (
     CheckinConfig,
@@ -16,8 +18,15 @@ from kiosk.config.model import (
     SyncConfig,
     WalkinConfig,
 )
-from kiosk.config.reader import _REQUIRED, _Reader
-from kiosk.privacy.pin import DEMO_PIN, is_pin_hash, verify_pin
+from kiosk.config.reader import _REQUIRED, _Reader, resolve_path
+from kiosk.config.secrets import SecretFileError, read_secret
+from kiosk.privacy.pin import (
+    DEMO_PIN,
+    REAL_OFFICE_MIN_DIGITS,
+    is_pin_hash,
+    pin_digits,
+    verify_pin,
+)
 
 
 def parse_staff(root: _Reader, simulation: bool) -> tuple[str, dict[str, str], float]:
@@ -32,7 +41,20 @@ def parse_staff(root: _Reader, simulation: bool) -> tuple[str, dict[str, str], f
     if not simulation and verify_pin(DEMO_PIN, pin_hash):
         raise staff.fail("pin_hash", f"a real staff PIN, not the demo PIN {DEMO_PIN} "
                          "(make one with `kiosk pin-hash`)")
+    if not simulation:
+        _long_enough(staff, pin_hash)
     return pin_hash, members, idle_seconds
+
+
+def _long_enough(section: _Reader, hashed: str) -> None:
+    """A real office's PINs have 6 digits or more: 4 fall to patience (issue 16)."""
+    digits = pin_digits(hashed)
+    if digits is None or digits < REAL_OFFICE_MIN_DIGITS:
+        made = ("a hash that does not record its PIN's length (made before `kiosk pin-hash`"
+                " recorded it)" if digits is None else f"the hash of a {digits}-digit PIN")
+        raise section.fail("pin_hash", f"the hash of a PIN of at least {REAL_OFFICE_MIN_DIGITS}"
+                           f" digits in a real office (simulation = false), made with `kiosk"
+                           f" pin-hash`; this is {made}")
 
 
 def _parse_staff_members(staff: _Reader, simulation: bool) -> dict[str, str]:
@@ -62,6 +84,8 @@ def _member_pin_hash(sub: _Reader, simulation: bool) -> str:
         raise sub.fail("pin_hash", "a hash made by `kiosk pin-hash` (scrypt$...)", hashed[:24])
     if not simulation and verify_pin(DEMO_PIN, hashed):
         raise sub.fail("pin_hash", f"a real PIN, not the demo PIN {DEMO_PIN}")
+    if not simulation:
+        _long_enough(sub, hashed)
     return hashed
 
 
@@ -154,12 +178,31 @@ _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 
 
-def parse_checkin(root: _Reader) -> CheckinConfig:
+def secret_value(sub: _Reader, base: Path, name: str) -> tuple[str, Path | None]:
+    """A secret given in the file (``name``) or in a file only the service reads
+    (``name_file``, kiosk/config/secrets.py): its text and the file it came from."""
+    path_text = sub.text(f"{name}_file", None)
+    if path_text is None:
+        return (sub.text(name, None) or "").strip(), None
+    if name in sub.data:
+        sub.report(name, f"no value when {name}_file is set: keep the secret in one place",
+                   "(hidden)")
+    path = resolve_path(base, os.path.expandvars(path_text))
+    try:
+        return read_secret(path), path
+    except SecretFileError as exc:
+        raise sub.fail(f"{name}_file", f"a readable file holding the secret ({exc})",
+                       str(path)) from None
+
+
+def parse_checkin(root: _Reader, base: Path) -> CheckinConfig:
     sub = root.table("checkin", required=False)
-    sub.unknown_keys({"early_minutes", "late_minutes", "nik_salt", "keys"})
-    salt = sub.text("nik_salt", None) or ""  # no salt: bookings carry no NIKs
+    sub.unknown_keys({"early_minutes", "late_minutes", "nik_salt", "nik_salt_file", "keys"})
+    # No salt: bookings carry no NIKs.
+    salt, salt_file = sub.checked(lambda: secret_value(sub, base, "nik_salt"), ("", None))
     if salt and (not _HEX.match(salt) or len(salt) < 32):
-        sub.report("nik_salt", "at least 32 hex digits (16 random bytes, e.g. from "
+        key = "nik_salt_file" if salt_file else "nik_salt"
+        sub.report(key, "at least 32 hex digits (16 random bytes, e.g. from "
                    "`openssl rand -hex 16`)", salt[:8] + "...")
         salt = ""
     keys_reader = sub.table("keys", required=False)
@@ -172,6 +215,7 @@ def parse_checkin(root: _Reader) -> CheckinConfig:
         late_minutes=sub.integer("late_minutes", 30, lo=0, hi=1440),
         nik_salt=bytes.fromhex(salt) if salt else b"",
         public_keys=keys,
+        nik_salt_file=salt_file,
     )
 
 
@@ -210,25 +254,29 @@ def parse_walkin(root: _Reader, checkin: CheckinConfig | None) -> WalkinConfig:
 _HUB_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
 
 
-def parse_sync(root: _Reader) -> SyncConfig:
+def parse_sync(root: _Reader, base: Path) -> SyncConfig:
     sub = root.table("sync", required=False)
-    sub.unknown_keys({"hub_url", "token", "interval_s", "timeout_s", "batch_size",
+    sub.unknown_keys({"hub_url", "token", "token_file", "interval_s", "timeout_s", "batch_size",
                       "backoff_max_s", "leases", "lease_block", "lease_low_water"})
     if not sub.data:
         return SyncConfig()
     url = (sub.checked(lambda: sub.text("hub_url", _REQUIRED)) or "").strip().rstrip("/")
     if url and not _HUB_URL.match(url):
         sub.report("hub_url", 'the hub address such as "https://hub.example.go.id:8480"', url)
-    token = (sub.checked(lambda: sub.text("token", _REQUIRED)) or "").strip()
+    token, token_file = sub.checked(lambda: secret_value(sub, base, "token"), ("", None))
+    if not token and token_file is None and "token" not in sub.data:
+        sub.report("token", "the kiosk token from `kiosk hub token` (or token_file, a file "
+                   "holding it; the key is missing)")
     if token and len(token) < 16:
-        sub.report("token", "the kiosk token from `kiosk hub token` (43 characters)",
+        sub.report("token_file" if token_file else "token",
+                   "the kiosk token from `kiosk hub token` (43 characters)",
                    token[:4] + "...")
     block = sub.integer("lease_block", 10, lo=1, hi=100)
     low = sub.integer("lease_low_water", 5, lo=0, hi=100)
     if low >= block * 2:
         sub.report("lease_low_water", f"fewer than twice lease_block ({block * 2})", low)
     return SyncConfig(
-        hub_url=url, token=token,
+        hub_url=url, token=token, token_file=token_file,
         interval_s=sub.number("interval_s", 30.0, lo=1, hi=3600),
         timeout_s=sub.number("timeout_s", 10.0, lo=0.5, hi=120),
         batch_size=sub.integer("batch_size", 500, lo=1, hi=1000),

@@ -1,5 +1,6 @@
 """The office and its service day in the config file: [office], [hours] and
-holidays, [calling], the lobby [board]'s notice and [tracking] links."""
+holidays, [calling], the lobby [board]'s notice, [tracking] links and the [survey]
+station's mode."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from kiosk.config.model import (
     CallingConfig,
     DayHours,
     Office,
+    SurveyConfig,
     TrackingConfig,
 )
 from kiosk.config.reader import _REQUIRED, _Reader
@@ -145,3 +147,18 @@ def parse_tracking(root: _Reader, nik_salt: bytes | None) -> TrackingConfig:
                    "with it (`openssl rand -hex 16`)", base)
         base = ""
     return TrackingConfig(base, sub.boolean("hub", False))
+
+
+SURVEY_MODES = ("full", "quick")
+
+
+def parse_survey(root: _Reader) -> SurveyConfig:
+    sub = root.table("survey", required=False)
+    sub.unknown_keys({"mode", "kiosk_url"})
+    url = sub._get("kiosk_url", "", str, 'an address such as "http://192.168.1.20:8470"')
+    url = url.strip().rstrip("/")
+    if url and not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", url):
+        sub.report("kiosk_url", 'the kiosk\'s LAN server, such as "http://192.168.1.20:8470"',
+                   url)
+        url = ""
+    return SurveyConfig(sub.choice("mode", SURVEY_MODES, "full"), url)

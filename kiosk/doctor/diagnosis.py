@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 from kiosk.clock import utc_now
 from kiosk.config import Config, ConfigError, load_config
 from kiosk.doctor.network_checks import hub_check, lan_api_check
+from kiosk.doctor.notify_checks import notify_check
 from kiosk.doctor.runner import CHECK_NAMES, Check, CheckResult, Outcome, check, result, run_checks
+from kiosk.doctor.secret_checks import secrets_check
 from kiosk.doctor.store_checks import DEFAULT_MIN_FREE_MB, FAIL_FREE_MB, database_check, disk_check
 from kiosk.doctor.system_checks import SYSTEMD_DIR, clock_check, services_check
 from kiosk.queue.clock_trust import SyncSource
@@ -52,7 +54,9 @@ def domain_checks(config: Config, options: DoctorOptions) -> list[Check]:
         check("clock", lambda: clock_check(config, options.now(), options.sync)),
         check("lan_api", lambda: lan_api_check(config, options.systemd_dir)),
         check("hub", lambda: hub_check(config)),
+        check("notify", lambda: notify_check(config, options.now())),
         check("services", lambda: services_check(options.systemd_dir)),
+        check("secrets", lambda: secrets_check(config)),
     ]
 
 

@@ -104,4 +104,26 @@ def hub_check(config: Any) -> CheckResult:
     if status != 200:
         return result("hub", "warn", "doctor.hub.error", "doctor.hub.error.fix", url=url,
                       code=status)
+    problems, last = _push_problems(config)
+    if problems and last:
+        return result("hub", "warn", "doctor.hub.push_problems", "doctor.hub.push_problems.fix",
+                      url=url, count=problems, status=last.get("status", "?"),
+                      event=last.get("id", "?"), reason=last.get("reason", "?"))
     return result("hub", "pass", "doctor.hub.ok", url=url)
+
+
+def _push_problems(config: Any) -> tuple[int, dict[str, str] | None]:
+    """Events the hub refused or found in conflict (kept in the store by the sync worker)."""
+    import sqlite3
+
+    from kiosk.doctor.store_checks import open_read_only
+    from kiosk.sync.records import push_problems
+
+    try:
+        conn = open_read_only(Path(config.database))
+        try:
+            return push_problems(conn)
+        finally:
+            conn.close()
+    except (sqlite3.Error, ValueError, OSError):  # no store yet, or an older one: nothing known
+        return 0, None

@@ -24,12 +24,13 @@ STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "skip")
 
 # The order checks are shown in; also the names `--only` accepts.
 CHECK_NAMES = ("config", "database", "disk", "printer", "camera", "gpio", "sound", "clock",
-               "lan_api", "hub", "services")
+               "lan_api", "hub", "notify", "services", "secrets")
 # Seconds each check may take before the runner reports it as hanging. The
 # checks bound their own I/O well below these; this is the backstop.
 TIMEOUTS_S: dict[str, float] = {
     "config": 10, "database": 30, "disk": 5, "printer": 10, "camera": 10, "gpio": 10,
-    "sound": 10, "clock": 8, "lan_api": 6, "hub": 10, "services": 10,
+    "sound": 10, "clock": 8, "lan_api": 6, "hub": 10, "notify": 8, "services": 10,
+    "secrets": 5,
 }
 
 

@@ -16,7 +16,6 @@ keep answering health checks while PostgreSQL is slow).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
@@ -29,6 +28,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from kiosk.clock import utc_now
+from kiosk.hub.skm import office_skm
 from kiosk.hub.store import HubError, HubStore, Principal
 from kiosk.hub.tracking_web import TrackingRoutes
 from kiosk.public.ratelimit import DEFAULT_LIMIT, RateLimit
@@ -47,6 +47,7 @@ from kiosk.sync.protocol import (
 )
 from kiosk.sync.settings_wire import salt_fingerprint
 from kiosk.web.bearer import bearer_token, unauthorized
+from kiosk.web.body import BodyRefused, check_json_text, loads, read_capped
 from kiosk.web.server import BackgroundServer
 
 log = logging.getLogger(__name__)
@@ -93,11 +94,12 @@ class HubApp:
         text = request.query_params.get("protocol")
         if text is None:
             return self.versions[0]
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
             raise ProtocolError("'protocol' must be a protocol version number")
-        usable = [v for v in self.versions if v <= int(text)]
+        asked = int(text)
+        usable = [v for v in self.versions if v <= asked]
         if not usable:
-            check_version({"protocol": int(text)}, self.versions)  # raises with the reason
+            check_version({"protocol": asked}, self.versions)  # raises with the reason
         return usable[-1]
 
     # --- plumbing ----------------------------------------------------------------
@@ -112,16 +114,12 @@ class HubApp:
         return who
 
     async def _json(self, request: Request) -> Any:
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            raise HubError(413, "too_large", f"a request body is at most {MAX_BODY_BYTES} bytes")
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            raise HubError(413, "too_large", f"a request body is at most {MAX_BODY_BYTES} bytes")
-        try:
-            return json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise HubError(400, "bad_json", "the body is not JSON") from None
+        """The body as JSON within kiosk/web/body.py's limits (a refusal is 400 or 413).
+
+        A large body (a full push is ~300 KiB, ~5 ms to check and parse) is read in a
+        worker thread: the loop keeps answering health checks meanwhile."""
+        raw = await read_capped(request, MAX_BODY_BYTES)
+        return loads(raw) if len(raw) < 64 * 1024 else await run_in_threadpool(loads, raw)
 
     def guarded(self, role: str | None, handler: Handler) -> Callable[[Request], Awaitable]:
         """Authenticate, check the role, and turn refusals into JSON errors."""
@@ -136,9 +134,18 @@ class HubApp:
                     raise HubError(403, "not_yours", f"this token cannot reach office {office}")
                 return await handler(request, who)  # type: ignore[arg-type]
             except HubError as exc:
+                if exc.status == 403:  # a token reaching past its device or office: noted
+                    log.warning("hub refused %s %s (403 %s) for %s: %s", request.method,
+                                request.url.path, exc.code, _who(request), exc.message)
                 return _error(exc.status, exc.code, exc.message)
             except ProtocolError as exc:
+                log.info("hub refused %s %s (400 protocol): %s", request.method,
+                         request.url.path, str(exc)[:300])
                 return _error(400, "protocol", str(exc))
+            except BodyRefused as exc:  # never read further: say why, here and in the log
+                log.warning("hub refused %s %s (%s): %s", request.method, request.url.path,
+                            exc.code, exc.reason)
+                return _error(exc.status, exc.code, exc.reason)
             except Exception:  # noqa: BLE001 - a kiosk retries a 500; the log says why
                 log.exception("hub request %s %s failed", request.method, request.url.path)
                 return _error(500, "internal", "the hub failed; the kiosk will retry")
@@ -178,11 +185,13 @@ class HubApp:
 
     async def lease(self, request: Request, who: Principal) -> JSONResponse:
         lease = parse_lease_request(await self._json(request), self.versions)
+        _own(who, lease.request_id, "lease request")
         grant = await run_in_threadpool(self.store.grant_lease, who, lease, self.clock())
         return JSONResponse(grant.to_json(lease.version))
 
     async def lease_return(self, request: Request, who: Principal) -> JSONResponse:
         back = parse_lease_return(await self._json(request), self.versions)
+        _own(who, back.grant_id, "lease grant")
         freed = await run_in_threadpool(self.store.return_lease, who, back)
         return _ok({"grant_id": back.grant_id, "freed": freed}, back.version)
 
@@ -190,11 +199,9 @@ class HubApp:
 
     async def import_bookings(self, request: Request, who: Principal) -> JSONResponse:
         office = request.path_params["office"]
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            raise HubError(413, "too_large", f"a request body is at most {MAX_BODY_BYTES} bytes")
-        report = await run_in_threadpool(self.store.import_bookings, office,
-                                         body.decode("utf-8", "replace"), self.clock())
+        text = (await read_capped(request, MAX_BODY_BYTES)).decode("utf-8", "replace")
+        check_json_text(text)  # the import parses it itself: depth and strings first
+        report = await run_in_threadpool(self.store.import_bookings, office, text, self.clock())
         return _ok({"office": office, "added": report.added, "updated": report.updated,
                     "cancelled": report.cancelled, "unchanged": report.unchanged,
                     "problems": [{"item": p.line, "code": p.code, "reason": p.reason}
@@ -207,8 +214,9 @@ class HubApp:
         protocol = self._asked(request)
         if request.method == "PUT":
             data = await self._json(request)
-            if not isinstance(data, dict) or not isinstance(data.get("settings"), dict):
-                raise ProtocolError("send {\"settings\": {...}}")
+            if not isinstance(data, dict) or not isinstance(data.get("settings"), dict) or (
+                    set(data) - {"protocol", "settings"}):
+                raise ProtocolError("send {\"settings\": {...}} (and \"protocol\", nothing else)")
             if "protocol" in data:
                 protocol = check_version(data, self.versions)
             await run_in_threadpool(self.store.set_settings, office, data["settings"])
@@ -225,6 +233,19 @@ class HubApp:
         events = await run_in_threadpool(self.store.events_of_day, office, day,
                                          request.query_params.get("after", ""), limit)
         return _ok({"office": office, "day": day.isoformat(), "events": events},
+                   self._asked(request))
+
+    async def office_skm(self, request: Request, who: Principal) -> JSONResponse:
+        """The office's satisfaction survey index across its kiosks (kiosk/hub/skm.py)."""
+        office = request.path_params["office"]
+        try:
+            first = date.fromisoformat(request.query_params.get("from", ""))
+            last = date.fromisoformat(request.query_params.get("to", "") or first.isoformat())
+        except ValueError:
+            raise ProtocolError("'from' (and 'to') must be dates YYYY-MM-DD") from None
+        if last < first or (last - first).days >= 366:
+            raise ProtocolError("'to' must be from 'from' to 365 days after it")
+        return _ok(await run_in_threadpool(office_skm, self.store, office, first, last),
                    self._asked(request))
 
     async def office_leases(self, request: Request, who: Principal) -> JSONResponse:
@@ -262,22 +283,39 @@ class HubApp:
                   methods=["GET", "PUT"]),
             Route(f"{PREFIX}/offices/{{office}}/events", g("central", self.office_events),
                   methods=["GET"]),
+            Route(f"{PREFIX}/offices/{{office}}/skm", g("central", self.office_skm),
+                  methods=["GET"]),
             Route(f"{PREFIX}/offices/{{office}}/leases", g("central", self.office_leases),
                   methods=["GET"]),
             Route(f"{PREFIX}/offices/{{office}}/leases/release",
                   g("central", self.release_leases), methods=["POST"]),
             *self.public.routes(),
-            *TrackingRoutes(self).routes(),
+            *TrackingRoutes(self.store, self.clock, self.versions, self._json,
+                            self.guarded).routes(),
         ]
+
+
+def _own(who: Principal, ident: str, what: str) -> None:
+    """A kiosk's request and grant ids start with its device id: another's is not its own."""
+    if not ident.startswith(f"{who.device_id}-"):
+        raise HubError(403, "not_your_device", f"the token of {who.device_id} cannot use "
+                       f"{what} {ident[:80]}")
+
+
+def _who(request: Request) -> str:
+    """The client address, for a refusal in the log (never the token)."""
+    return request.client.host if request.client else "?"
 
 
 def _int_param(request: Request, name: str, default: int, lo: int, hi: int) -> int:
     text = request.query_params.get(name)
     if text is None:
         return default
-    if not text.isdigit() or not lo <= int(text) <= hi:
+    # isdigit alone takes '²' (and int() of it raises): ASCII digits, a bounded count
+    value = int(text) if text.isascii() and text.isdigit() and len(text) <= 19 else None
+    if value is None or not lo <= value <= hi:
         raise ProtocolError(f"'{name}' must be a whole number from {lo} to {hi}")
-    return int(text)
+    return value
 
 
 def create_app(store: HubStore, clock: Clock = utc_now,
@@ -285,6 +323,9 @@ def create_app(store: HubStore, clock: Clock = utc_now,
                public_cache_s: float = CACHE_S) -> Starlette:
     return Starlette(routes=HubApp(store, clock, versions, public_limit,
                                    public_cache_s).routes())
+
+
+HUB_KEEP_ALIVE_S = 75  # longer than a kiosk's sync interval (nginx's default too)
 
 
 class HubServer(BackgroundServer):
@@ -299,8 +340,11 @@ class HubServer(BackgroundServer):
                  public_limit: RateLimit = DEFAULT_LIMIT, public_cache_s: float = CACHE_S
                  ) -> None:
         self.store = store
+        # Kiosks come back every interval_s (30 s by default, 5 s in bench/hub_load.py):
+        # a keep-alive longer than that keeps one connection per kiosk instead of a new
+        # one each round, and no request races the server closing an idle connection.
         super().__init__(create_app(store, clock, versions, public_limit, public_cache_s),
-                         host, port, name="kiosk-hub")
+                         host, port, name="kiosk-hub", timeout_keep_alive=HUB_KEEP_ALIVE_S)
 
     @property
     def url(self) -> str:

@@ -16,6 +16,7 @@ from kiosk.checkin.bookings import ImportReport, RowProblem, _NewBooking
 from kiosk.hub.database import Database
 from kiosk.hub.errors import HubError
 from kiosk.hub.offices import read_settings
+from kiosk.hub.salts import SaltBox
 from kiosk.sync.protocol import PulledApplicant, PulledBooking
 
 if TYPE_CHECKING:
@@ -31,10 +32,12 @@ def next_change(tx: Tx, office: str) -> int:
 class Bookings(Database):
     """An office's bookings: imported from the booking system, pulled by its kiosks."""
 
+    salts: SaltBox  # the offices' NIK keys, sealed (kiosk/hub/salts.py)
+
     def import_bookings(self, office: str, text: str, now: datetime) -> ImportReport:
         """The booking system's JSON list (the kiosk file format): NIKs are hashed here."""
         with self._tx(read=True) as tx:
-            _, _, salt = read_settings(tx, office)
+            _, _, salt = read_settings(tx, office, self.salts)
         if len(salt) < 16:
             raise HubError(409, "no_salt", f"office {office} has no NIK salt on this hub "
                            "(kiosk hub add-office ... --nik-salt HEX)")

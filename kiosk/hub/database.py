@@ -59,8 +59,12 @@ class Database:
         self.target = target
         self.postgres = is_postgres_url(target)
         self.kind = "postgresql" if self.postgres else "sqlite"
-        self._local = threading.local()
-        self._conns: list[Any] = []
+        # A pool, not one connection per thread: the server's worker threads come and
+        # go (anyio retires idle ones), and a connection per thread ever seen leaked
+        # until PostgreSQL refused new clients (bench/hub_load.py found it). At most
+        # one connection per transaction running at once is ever opened.
+        self._idle: list[Any] = []  # free connections, the most recently used last
+        self._conns: list[Any] = []  # every open one, for close()
         self._conns_lock = threading.Lock()
         if not self.postgres and target != ":memory:":
             Path(target).parent.mkdir(parents=True, exist_ok=True)
@@ -82,11 +86,23 @@ class Database:
             self._conns.append(conn)
         return conn
 
-    def _conn(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None or (self.postgres and conn.closed):
-            conn = self._local.conn = self._connect()
-        return conn
+    @contextmanager
+    def _borrow(self) -> Iterator[Any]:
+        """A connection for one transaction or query, given back afterwards."""
+        with self._conns_lock:
+            conn = self._idle.pop() if self._idle else None
+        while conn is not None and self.postgres and conn.closed:  # the server dropped it
+            with self._conns_lock:
+                self._conns.remove(conn)
+                conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            conn = self._connect()
+        try:
+            yield conn
+        finally:
+            with self._conns_lock:
+                if conn in self._conns:  # not closed by close() meanwhile
+                    self._idle.append(conn)
 
     @contextmanager
     def _tx(self, office: str | None = None, read: bool = False) -> Iterator[Tx]:
@@ -94,28 +110,27 @@ class Database:
 
         ``read``: a snapshot for reading, which on SQLite does not take the write lock.
         """
-        conn = self._conn()
-        if self.postgres:
-            with conn.transaction():
-                tx = Tx(conn, True)
-                if office is not None:
-                    tx.run("SELECT 1 FROM offices WHERE code = ? FOR UPDATE", (office,))
-                yield tx
-            return
-        # One writer at a time: offices are serialised too.
-        conn.execute("BEGIN" if read else "BEGIN IMMEDIATE")
-        try:
-            yield Tx(conn, False)
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with self._borrow() as conn:
+            if self.postgres:
+                with conn.transaction():
+                    tx = Tx(conn, True)
+                    if office is not None:
+                        tx.run("SELECT 1 FROM offices WHERE code = ? FOR UPDATE", (office,))
+                    yield tx
+                return
+            # One writer at a time: offices are serialised too.
+            conn.execute("BEGIN" if read else "BEGIN IMMEDIATE")
+            try:
+                yield Tx(conn, False)
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     def close(self) -> None:
         with self._conns_lock:
-            conns, self._conns = self._conns, []
+            conns, self._conns, self._idle = self._conns, [], []
         for conn in conns:
             with contextlib.suppress(Exception):  # shutting down: nothing left to do
                 conn.close()
-        self._local = threading.local()

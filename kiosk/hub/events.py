@@ -1,20 +1,29 @@
 """Events at the hub: storing what kiosks push, once each, and reading them back.
 
 A batch is stored whole or not at all, and an event id only once however
-often it arrives. Storing has two side effects for the other kiosks of the
-office: a checked-in booking is marked used (their next pull), and a pushed
-ticket's number is never lent again.
+often it arrives; who may write what is kiosk/hub/event_checks.py's. Storing
+has two side effects for the other kiosks of the office: a checked-in booking
+is marked used (their next pull), and a pushed ticket's number is never lent again.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from kiosk.hub.bookings import next_change
 from kiosk.hub.database import Database
-from kiosk.hub.errors import HubError
+from kiosk.hub.event_checks import (
+    CheckInBacking,
+    event_hash,
+    record_conflict,
+    record_refusal,
+    refused_before,
+    require_own_device,
+    stored_hashes,
+)
 from kiosk.sync.protocol import PushResult
 
 if TYPE_CHECKING:
@@ -24,30 +33,49 @@ if TYPE_CHECKING:
     from kiosk.hub.offices import Principal
     from kiosk.sync.protocol import Event
 
+log = logging.getLogger(__name__)
+
 
 class Events(Database):
     """The hub's copy of every kiosk's outbox."""
 
     def ingest(self, who: Principal, events: Sequence[Event], kiosk_sent_at: datetime,
                now: datetime) -> PushResult:
-        """Store a batch once, whatever how often it arrives; all or nothing."""
-        # The office comes from the token. The device id inside an event may be an
-        # older name of the same kiosk (renamed in its config): kept, with pushed_by.
-        for event in events:
-            if event.office_code != who.office_code:
-                raise HubError(403, "not_yours", f"kiosk {who.device_id} of office "
-                               f"{who.office_code} cannot write events of office "
-                               f"{event.office_code}")
+        """Store a batch once, whatever how often it arrives; all or nothing.
+
+        Every id of the batch is acknowledged (the kiosk must not send it again),
+        but not every one is stored: a check-in its tickets do not back is refused,
+        and an id held with other content is a conflict (kiosk/hub/event_checks.py).
+        """
+        require_own_device(who, events)  # a 403 for the whole batch: nothing stored
         ids = [e.id for e in events]
         received = now.isoformat()
+        refused: dict[str, str] = {}
+        conflicts: list[tuple[str, str, str]] = []
         with self._tx() as tx:
-            known: set[str] = set()
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                known |= {r[0] for r in tx.all(f"SELECT id FROM events WHERE id IN ({marks})",
-                                                chunk)}
-            new = [e for e in events if e.id not in known]
+            held = stored_hashes(tx, ids)
+            refused |= refused_before(tx, [i for i in ids if i not in held])
+            # Only a batch with a check-in needs to know the kiosk's B tickets of the day.
+            backing = CheckInBacking(tx, who) if any(
+                e.kind == "booking_checked_in" for e in events) else None
+            new = []
+            for event in events:
+                if event.id in held:
+                    sent = event_hash(event)
+                    if sent != held[event.id]:
+                        conflicts.append((event.id, held[event.id], sent))
+                        record_conflict(tx, event, held[event.id], sent, received)
+                    continue
+                if event.id in refused:
+                    continue
+                if backing is not None:
+                    if event.kind == "booking_checked_in" and (
+                            why := backing.problem(event)) is not None:
+                        refused[event.id] = why
+                        record_refusal(tx, who, event, why, received)
+                        continue
+                    backing.see(event)
+                new.append(event)
             stored = tx.many(
                 "INSERT INTO events (id, office_code, device_id, seq, event_at, office_day, kind,"
                 " ticket_id, payload, received_at, pushed_by)"
@@ -60,8 +88,17 @@ class Events(Database):
             self._hold_pushed_numbers(tx, who, [e for e in new if e.kind == "issued"])
             tx.run("UPDATE tokens SET last_seen_at = ?, clock_skew_s = ? WHERE token_hash = ?",
                    (received, (kiosk_sent_at - now).total_seconds(), who.token_hash))
+        for event_id, reason in refused.items():
+            log.warning("hub refused event %s of %s: %s", event_id, who.device_id, reason)
+        for event_id, before, sent in conflicts:
+            log.warning("event id %s pushed by %s again with other content: stored sha256 %s,"
+                        " sent sha256 %s (the stored one stays)", event_id, who.device_id,
+                        before, sent)
         stored = max(stored, 0) if new else 0
-        return PushResult(tuple(ids), stored, len(events) - stored, now)
+        duplicates = len(events) - stored - len(refused) - len(conflicts)
+        return PushResult(tuple(ids), stored, max(duplicates, 0), now,
+                          refused=tuple(refused.items()),
+                          conflicts=tuple(conflicts))
 
     def _hold_pushed_numbers(self, tx: Tx, who: Principal, issued: Sequence[Event]) -> None:
         """A pushed ticket's number is never lent again.
@@ -129,3 +166,13 @@ class Events(Database):
         return [{"id": r[0], "seq": r[1], "at": r[2], "office_code": r[3], "office_day": r[4],
                  "device_id": r[5], "kind": r[6], "ticket_id": r[7], "payload": json.loads(r[8]),
                  "received_at": r[9]} for r in rows]
+
+    def survey_answers(self, office: str, first: date, last: date) -> list[tuple[str, str, str]]:
+        """The office's ``survey_answered`` events of days ``first``..``last``, from every
+        kiosk: (office day, ticket id, payload JSON), oldest first (kiosk/hub/skm.py)."""
+        with self._tx(read=True) as tx:
+            rows = tx.all("SELECT office_day, ticket_id, payload FROM events"
+                          " WHERE office_code = ? AND office_day >= ? AND office_day <= ?"
+                          " AND kind = ? ORDER BY id",
+                          (office, first.isoformat(), last.isoformat(), "survey_answered"))
+        return [(r[0], r[1] or "", r[2]) for r in rows]

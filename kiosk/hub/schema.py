@@ -1,9 +1,9 @@
 """The hub's tables, one statement list for SQLite and PostgreSQL, created on start.
 
 Offices (with their settings and booking change counter), kiosk and central
-tokens (hashes only), pushed events, bookings, and the number leases: grants,
-numbers held, kiosks waiting for numbers, and releases of a dead kiosk's numbers;
-the tracking pages kiosks relay.
+tokens (hashes only), pushed events (and those refused or in conflict), bookings,
+and the number leases: grants, numbers held, kiosks waiting for numbers, and
+releases of a dead kiosk's numbers; the tracking pages kiosks relay.
 Every statement is ``IF NOT EXISTS``: starting the hub on an existing store
 changes nothing.
 """
@@ -97,6 +97,30 @@ TABLES = [
         forced INTEGER NOT NULL,
         released_by TEXT NOT NULL,
         PRIMARY KEY (office_code, office_day, lane, device_id, released_at))""",
+    # Pushed events the hub would not store, and why (a check-in no ticket of its kiosk
+    # backs): acknowledged to the kiosk with the reason, kept here for the office.
+    """CREATE TABLE IF NOT EXISTS refused_events (
+        id TEXT PRIMARY KEY,
+        office_code TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        office_day TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        refused_at TEXT NOT NULL)""",
+    # An id pushed again with other content: the stored one stays; each other version
+    # is kept once, with how often it came.
+    """CREATE TABLE IF NOT EXISTS event_conflicts (
+        id TEXT NOT NULL,
+        office_code TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        stored_sha256 TEXT NOT NULL,
+        sent_sha256 TEXT NOT NULL,
+        sent_event TEXT NOT NULL,
+        first_at TEXT NOT NULL,
+        last_at TEXT NOT NULL,
+        times INTEGER NOT NULL,
+        PRIMARY KEY (id, sent_sha256))""",
     # Tracking pages relayed for phones on the internet (kiosk/hub/tracking.py).
     """CREATE TABLE IF NOT EXISTS tracking (
         office_code TEXT NOT NULL,

@@ -29,6 +29,7 @@ from kiosk.hub.events import Events
 from kiosk.hub.leases import DEFAULT_LEASE_BLOCK, MIN_SILENCE, RECLAIM_WINDOW, Leases
 from kiosk.hub.offices import Offices, Principal, hash_token
 from kiosk.hub.quota import PublicQuota
+from kiosk.hub.salts import SaltBox
 from kiosk.hub.schema import create_schema
 from kiosk.hub.tracking import Tracking
 
@@ -39,11 +40,15 @@ __all__ = ["BUSY_TIMEOUT_S", "DEFAULT_LEASE_BLOCK", "MIN_SILENCE", "RECLAIM_WIND
 class HubStore(Offices, Events, Bookings, Leases, PublicQuota, Tracking):
     """The hub's data behind one interface: ``HubStore.open(path_or_url)``."""
 
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, hub_key: bytes | None = None) -> None:
         super().__init__(target)
+        # The offices' NIK salts are sealed under the hub key (kiosk/hub/salts.py): the
+        # database alone never holds them.
+        self.salts = SaltBox(hub_key)
         with self._tx() as tx:
             create_schema(tx)
+        self.seal_plain_salts()
 
     @classmethod
-    def open(cls, target: str | Path) -> HubStore:
-        return cls(str(target))
+    def open(cls, target: str | Path, hub_key: bytes | None = None) -> HubStore:
+        return cls(str(target), hub_key)

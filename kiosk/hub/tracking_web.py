@@ -29,12 +29,15 @@ from kiosk.tracking.links import normalize_token
 from kiosk.tracking.page import track_page
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Awaitable, Callable
+    from datetime import datetime
 
     from starlette.requests import Request
 
-    from kiosk.hub.app import HubApp
     from kiosk.hub.offices import Principal
+    from kiosk.hub.store import HubStore
+
+    Handler = Callable[[Request, Any], Awaitable[Any]]
 
 PUBLIC = "/public/v1/offices/{office}/t/{token}"
 _OFFICE = re.compile(r"^[A-Z0-9-]{2,16}$")
@@ -45,17 +48,24 @@ LIMIT = RateLimit(burst=20, per_second=0.5)
 
 
 class TrackingRoutes:
-    def __init__(self, app: HubApp, limit: RateLimit = LIMIT, poll_s: float = 3.0,
-                 stream_s: float = 120.0) -> None:
-        self.app, self.poll_s, self.stream_s = app, poll_s, stream_s
+    """The routes over the hub's ``store`` and ``clock``; ``read_json`` and ``guard`` are the
+    hub app's (its body limits, its token checks and error answers)."""
+
+    def __init__(self, store: HubStore, clock: Callable[[], datetime],
+                 versions: tuple[int, ...], read_json: Callable[[Request], Awaitable[Any]],
+                 guard: Callable[[str | None, Handler], Any], limit: RateLimit = LIMIT,
+                 poll_s: float = 3.0, stream_s: float = 120.0) -> None:
+        self.store, self.clock, self.versions = store, clock, versions
+        self.read_json, self.guard = read_json, guard
+        self.poll_s, self.stream_s = poll_s, stream_s
         self.buckets = TokenBuckets(limit)
 
     async def receive(self, request: Request, who: Principal) -> JSONResponse:
-        push = parse_push(await self.app._json(request), self.app.versions)
+        push = parse_push(await self.read_json(request), self.versions)
         if push.device_id != who.device_id:
             raise HubError(403, "not_yours", f"this token belongs to {who.device_id}")
-        stored = await run_in_threadpool(self.app.store.store_tracking, who, push.states,
-                                         self.app.clock())
+        stored = await run_in_threadpool(self.store.store_tracking, who, push.states,
+                                         self.clock())
         return JSONResponse({"protocol": push.version, "stored": stored})
 
     def _read(self, request: Request, opened: bool = False) -> dict[str, Any] | None:
@@ -66,7 +76,7 @@ class TrackingRoutes:
         token = normalize_token(request.path_params["token"][:40])
         if not _OFFICE.match(office) or token is None:
             return {"state": "unknown"}
-        return self.app.store.tracking_state(office, token, self.app.clock(), opened)
+        return self.store.tracking_state(office, token, self.clock(), opened)
 
     @staticmethod
     def _too_many() -> Response:
@@ -107,8 +117,8 @@ class TrackingRoutes:
                 await asyncio.sleep(self.poll_s)
                 office, token = request.path_params["office"], request.path_params["token"]
                 state = await run_in_threadpool(
-                    self.app.store.tracking_state, office, normalize_token(token) or "",
-                    self.app.clock())
+                    self.store.tracking_state, office, normalize_token(token) or "",
+                    self.clock())
 
         headers = {**NO_STORE, "X-Accel-Buffering": "no"}
         return StreamingResponse(stream(), headers=headers,
@@ -117,9 +127,8 @@ class TrackingRoutes:
     def routes(self) -> list[Route]:
         public = [(PUBLIC, self.page), (f"{PUBLIC}/state", self.state),
                   (f"{PUBLIC}/events", self.events)]
-        return [Route(f"{PREFIX}{PATH}", self.app.guarded("kiosk", self.receive),
-                      methods=["POST"]),
-                *(Route(path, self.app.guarded(None, self._public(handler)), methods=["GET"])
+        return [Route(f"{PREFIX}{PATH}", self.guard("kiosk", self.receive), methods=["POST"]),
+                *(Route(path, self.guard(None, self._public(handler)), methods=["GET"])
                   for path, handler in public)]
 
     @staticmethod

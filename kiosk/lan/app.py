@@ -10,12 +10,9 @@ loop too: 20 lobby TVs cost no thread.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -23,22 +20,24 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kiosk.lan.api import (
     _COUNTER_PATH,
     ACTIONS,
-    KEEPALIVE_S,
     MAX_BODY,
     PREFIX,
     ApiError,
-    BoardFeed,
 )
 from kiosk.lan.board_page import board_page
+from kiosk.lan.streams import BoardStreams
+from kiosk.lan.survey_page import survey_routes
+from kiosk.lan.tracking import Tracker
 from kiosk.lan.tracking import routes as tracking_routes
 from kiosk.web.bearer import unauthorized
+from kiosk.web.body import BodyRefused, loads, read_capped
 
 if TYPE_CHECKING:
     from kiosk.lan.server import LanApi
@@ -83,7 +82,7 @@ def misdirected(request: Request) -> ApiError:
     if match and match.group(2) and match.group(2) not in ACTIONS:
         return ApiError(HTTPStatus.NOT_FOUND, f"Perintah tidak dikenal: {match.group(2)} / "
                         f"unknown action; use one of {', '.join(ACTIONS)}")
-    if match or path.startswith((PREFIX, "/board", "/public/")) or path == "/health":
+    if match or path.startswith((PREFIX, "/board", "/public/", "/survey")) or path == "/health":
         return ApiError(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} tidak bisa di sini / "
                         f"{method} is not allowed here")
     return ApiError(HTTPStatus.NOT_FOUND, "Tidak ada di sini / not found")
@@ -91,32 +90,46 @@ def misdirected(request: Request) -> ApiError:
 
 async def read_body(request: Request) -> bytes:
     """At most MAX_BODY bytes, read before anything can refuse (keep-alive stays in step)."""
-    length_text = request.headers.get("content-length") or "0"
-    if not length_text.isdigit():
-        raise ApiError(HTTPStatus.BAD_REQUEST, "Content-Length salah / bad Content-Length")
-    too_large = ApiError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Permintaan terlalu besar / "
-                         "request too large")
-    if int(length_text) > MAX_BODY:
-        raise too_large
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise too_large
-    return body
+    try:
+        return await read_capped(request, MAX_BODY)
+    except BodyRefused as refused:
+        raise _refused(request, refused) from None
 
 
-def parse_json(raw: bytes) -> dict[str, Any]:
+def _refused(request: Request, refused: BodyRefused) -> ApiError:
+    """kiosk/web/body.py's refusal in the API's words, with the reason in the log."""
+    log.warning("LAN API refused %s %s (%s): %s", request.method, request.url.path,
+                refused.code, refused.reason)
+    if refused.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+        return ApiError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Permintaan terlalu besar / "
+                        "request too large")
+    return ApiError(HTTPStatus.BAD_REQUEST, f"Isi permintaan harus JSON yang wajar / the body "
+                    f"must be plain JSON: {refused.reason}")
+
+
+# Every action's body is empty or names a label (call) or a stage (send); nothing else.
+BODY_KEYS = frozenset({"label", "to"})
+
+
+def parse_json(raw: bytes, request: Request | None = None) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ApiError(HTTPStatus.BAD_REQUEST, "Isi permintaan harus JSON / "
-                       "the body must be JSON") from None
+        data = loads(raw)
+    except BodyRefused as refused:
+        if request is None:
+            raise ApiError(HTTPStatus.BAD_REQUEST, "Isi permintaan harus JSON / "
+                           "the body must be JSON") from None
+        raise _refused(request, refused) from None
     if not isinstance(data, dict):
         raise ApiError(HTTPStatus.BAD_REQUEST, "Isi permintaan harus objek JSON / "
                        "the body must be a JSON object")
+    unknown = sorted(set(data) - BODY_KEYS)
+    if unknown:
+        log.warning("LAN API refused %s: unknown field(s) %s",
+                    request.url.path if request else "a body", ", ".join(unknown)[:200])
+        raise ApiError(HTTPStatus.BAD_REQUEST, f"Kolom tidak dikenal / unknown field: "
+                       f"{', '.join(unknown)[:200]}; use {' or '.join(sorted(BODY_KEYS))}")
     return data
 
 
@@ -139,70 +152,6 @@ def guarded(endpoint: Endpoint) -> Endpoint:
                                         "coba lagi / kiosk error, try again"))
 
     return run
-
-
-class BoardStreams:
-    """The board's server-sent event streams, woken on the server's loop by the feed."""
-
-    def __init__(self, feed: BoardFeed, stream_s: float) -> None:
-        self.feed, self.stream_s = feed, stream_s
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._changed: asyncio.Event | None = None
-        self._closed = False
-        feed.listen(self._news)
-
-    def _news(self) -> None:  # the feed's thread, or whoever closes the feed
-        loop = self._loop
-        if loop is not None:
-            with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits
-                loop.call_soon_threadsafe(self._wake)
-
-    def _wake(self) -> None:
-        if self._changed is not None:
-            self._changed.set()
-            self._changed = asyncio.Event()
-
-    def close(self) -> None:
-        """End every stream now (the server is stopping); runs on the server's loop."""
-        self._closed = True
-        self._wake()
-
-    async def ready(self) -> None:
-        """Bind to the server's loop (the first stream does; later ones find it bound)."""
-        if self._loop is None:
-            self._loop, self._changed = asyncio.get_running_loop(), asyncio.Event()
-
-    async def newer(self, version: int, timeout: float) -> tuple[int, str] | None:
-        """The next snapshot after ``version``; the same one on timeout; None once closed."""
-        assert self._changed is not None
-        changed = self._changed  # taken before looking: a change after this wakes it
-        if not self._closed and not self.feed.closed and self.feed.current()[0] == version:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), timeout)
-        if self._closed or self.feed.closed:
-            return None
-        return self.feed.current()
-
-    async def events(self) -> AsyncIterator[bytes]:
-        """The board state now and after every change, until the stream's time is up."""
-        version, payload = self.feed.current()
-        yield f"retry: 2000\nid: {version}\ndata: {payload}\n\n".encode()
-        end = time.monotonic() + self.stream_s
-        while (left := end - time.monotonic()) > 0:
-            newer = await self.newer(version, min(KEEPALIVE_S, left))
-            if newer is None:
-                return
-            if newer[0] == version:
-                yield b": keep-alive\n\n"
-            else:
-                version, payload = newer
-                yield f"id: {version}\ndata: {payload}\n\n".encode()
-
-    async def response(self, request: Request) -> Response:
-        await self.ready()
-        headers = {**NO_STORE, "Connection": "close", "X-Accel-Buffering": "no"}
-        return StreamingResponse(self.events(), headers=headers,
-                                 media_type="text/event-stream; charset=utf-8")
 
 
 class ConventionalHeaderCase:
@@ -261,7 +210,7 @@ def create_app(api: LanApi, streams: BoardStreams) -> Starlette:
         api.authorize(request.headers.get("authorization"), number)
         if action is None:
             return KioskJSON(await run_in_threadpool(api.counter_info, number))
-        body = parse_json(raw)
+        body = parse_json(raw, request)
         return KioskJSON(await run_in_threadpool(api.act, number, action, body))
 
     async def not_routed(request: Request, exc: Exception) -> Response:
@@ -284,8 +233,10 @@ def create_app(api: LanApi, streams: BoardStreams) -> Starlette:
         Route("/board/events", guarded(streams.response), methods=get),
         Route(f"{PREFIX}/queue", guarded(queue), methods=get),
         Route(f"{PREFIX}/counters/{{rest:path}}", guarded(counters), methods=get_post),
-        *tracking_routes(api, streams, guarded),
+        *tracking_routes(Tracker(api.config, api.db, api.calling, api.lock), streams,
+                         api.stream_s, guarded),
         *api.public.routes(),
+        *survey_routes(api, read_body, guarded),
     ]
     return Starlette(routes=routes, middleware=[Middleware(ConventionalHeaderCase)],
                      exception_handlers={404: not_routed, 405: not_routed})

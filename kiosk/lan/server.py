@@ -14,6 +14,8 @@ only as a SHA-256 hash (tokens are random, so a plain hash is enough); a
 token acts only for its own counter. The lobby board and /health need no
 token: they show only what the lobby TV shows anyway, and neither does the
 public quota page (/public/v1/offices/{code}: counts per service for today).
+Nor does the survey page (``/survey``, for a tablet at the exit): it needs a
+served ticket of today that has not answered yet, and shows nothing about anyone.
 
 Hardware-free on purpose: after a call or recall the API calls ``on_call``,
 and the composition root decides what speaks and what lights up.
@@ -42,6 +44,8 @@ from kiosk.lan.api import (
 )
 from kiosk.queue.calling import CallingService, CallRefused
 from kiosk.queue.calling_view import board_state, calling_service, change_marker
+from kiosk.queue.schedule import Schedule
+from kiosk.survey.responses import SurveyDesk, last_stages, ticket_key
 from kiosk.web.bearer import bearer_token
 
 if TYPE_CHECKING:
@@ -68,8 +72,9 @@ class LanApi:
                  stream_s: float = STREAM_S, request_timeout_s: float | None = None,
                  public_limit: RateLimit | None = None, public_cache_s: float | None = None
                  ) -> None:
-        from kiosk.lan.app import BoardStreams, create_app
+        from kiosk.lan.app import create_app
         from kiosk.lan.public import quota_source
+        from kiosk.lan.streams import BoardStreams
         from kiosk.public import ratelimit
         from kiosk.public.web import CACHE_S, PublicQuota
         from kiosk.web.server import REQUEST_TIMEOUT_S, BackgroundServer
@@ -82,6 +87,9 @@ class LanApi:
         self.db = store.connect(config.database)  # our own: never share a transaction
         try:
             self.calling: CallingService = calling_service(config, self.db, clock)
+            self.survey = SurveyDesk(self.db, config.office.code, config.office.device_id,
+                                     clock, schedule=Schedule.of(config),
+                                     stages=last_stages(config), link_key=ticket_key(config))
             self.feed = BoardFeed(self._locked(lambda: board_state(self.calling, config)),
                                   self._locked(lambda: change_marker(self.calling)), poll_s)
             streams = BoardStreams(self.feed, stream_s)
@@ -101,6 +109,11 @@ class LanApi:
             self.db.close()
             raise
         self._closed = False
+
+    def survey_call(self, method: str, *args: Any) -> Any:
+        """``SurveyDesk.find`` or ``.record`` on the API's connection, under its lock."""
+        with self.lock:
+            return getattr(self.survey, method)(*args)
 
     def _locked(self, fn: Callable[[], Any]) -> Callable[[], Any]:
         def run() -> Any:

@@ -30,13 +30,18 @@ from kiosk.tracking.page import entry_page, track_page
 from kiosk.tracking.state import Found, TokenIndex, gone_state, ticket_state
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable
+    import threading
+    from collections.abc import AsyncIterator, Awaitable, Callable
     from datetime import date, datetime
 
+    import sqlite_utils
     from starlette.requests import Request
 
-    from kiosk.lan.app import BoardStreams, Endpoint
-    from kiosk.lan.server import LanApi
+    from kiosk.config import Config
+    from kiosk.lan.streams import BoardStreams
+    from kiosk.queue.calling import CallingService
+
+    Endpoint = Callable[[Request], Awaitable[Response]]
 
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex",
             "Referrer-Policy": "no-referrer"}
@@ -47,16 +52,17 @@ LIMIT = RateLimit(burst=20, per_second=0.5)
 
 
 class Tracker:
-    """One ticket's page state from the LAN server's store (call with its lock held)."""
+    """One ticket's page state from the LAN server's store, under the server's ``lock``
+    (the one that guards its connection ``db`` and its ``calling`` service)."""
 
-    def __init__(self, api: LanApi) -> None:
-        config = api.config
-        self.api = api
+    def __init__(self, config: Config, db: sqlite_utils.Database, calling: CallingService,
+                 lock: threading.Lock) -> None:
+        self.config, self.db, self.calling, self.lock = config, db, calling, lock
         key = tracking_key(config.checkin.nik_salt)
-        self.index = None if key is None else TokenIndex(api.db, config.office.code, key)
+        self.index = None if key is None else TokenIndex(db, config.office.code, key)
         self._opened_day: date | None = None
         self._opened: set[str] = set()
-        self.pace = PaceCache(api.db, config.office.code, api.calling.counters.values(),
+        self.pace = PaceCache(db, config.office.code, calling.counters.values(),
                               policy=call_policy(config), classes=call_classes(config),
                               stages=StagePlan.of(config))
 
@@ -65,39 +71,38 @@ class Tracker:
         token = normalize_token(text)
         if token is None or self.index is None:
             return gone_state(False)
-        with self.api.lock:
-            now = self.api.calling.clock()
-            found, expired = self.index.find(token, self.api.calling.today(now))
+        with self.lock:
+            now = self.calling.clock()
+            found, expired = self.index.find(token, self.calling.today(now))
             if found is None:
                 return gone_state(expired)
             if opened:
                 self._note_opened(found, now)
-            return ticket_state(self.api.config, self.api.calling, self.pace, found, now)
+            return ticket_state(self.config, self.calling, self.pace, found, now)
 
     def _note_opened(self, found: Found, now: datetime) -> None:
         """The first opening of a ticket's page today: one ``tracking_opened`` event (the day
         report counts tracked tickets). Which were noted is read back once a day."""
         if self._opened_day != found.day:
             self._opened_day = found.day
-            self._opened = {ticket for (ticket,) in self.api.db.execute(
+            self._opened = {ticket for (ticket,) in self.db.execute(
                 "SELECT ticket_id FROM events WHERE kind = 'tracking_opened' AND office_code = ?"
-                " AND office_day = ?", (self.api.config.office.code, found.day.isoformat()))}
+                " AND office_day = ?", (self.config.office.code, found.day.isoformat()))}
         if found.ticket_id in self._opened:
             return
-        with immediate(self.api.db) as conn:
-            append_event(conn, office_code=self.api.config.office.code, office_day=found.day,
-                         device_id=self.api.config.office.device_id, kind="tracking_opened",
+        with immediate(self.db) as conn:
+            append_event(conn, office_code=self.config.office.code, office_day=found.day,
+                         device_id=self.config.office.device_id, kind="tracking_opened",
                          at=now, ticket_id=found.ticket_id)
         self._opened.add(found.ticket_id)
 
 
-def routes(api: LanApi, streams: BoardStreams, guard: Callable[[Endpoint], Endpoint],
-           limit: RateLimit = LIMIT) -> list:
+def routes(tracker: Tracker, streams: BoardStreams, stream_s: float,
+           guard: Callable[[Endpoint], Endpoint], limit: RateLimit = LIMIT) -> list:
     """The tracking routes for kiosk/lan/app.py's Starlette app, each under ``guard`` and a
-    per-address rate limit."""
+    per-address rate limit; a stream lasts ``stream_s`` (the browser then reconnects)."""
     from starlette.routing import Route
 
-    tracker = Tracker(api)
     buckets = TokenBuckets(limit)
 
     def limited(endpoint: Endpoint) -> Endpoint:
@@ -142,7 +147,7 @@ def routes(api: LanApi, streams: BoardStreams, guard: Callable[[Endpoint], Endpo
         async def stream() -> AsyncIterator[bytes]:
             last = ""
             version = streams.feed.current()[0]
-            end = time.monotonic() + api.stream_s
+            end = time.monotonic() + stream_s
             while True:
                 state = await run_in_threadpool(tracker.state, token)
                 payload = json.dumps(state, ensure_ascii=False)

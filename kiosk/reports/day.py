@@ -34,6 +34,7 @@ from kiosk.reports.event_figures import (
 )
 from kiosk.reports.event_kinds import TRACKING_OPENED
 from kiosk.reports.figures import Figures, Report
+from kiosk.reports.message_figures import message_figures
 from kiosk.reports.queue_figures import (
     counter_figures,
     first_call_times,
@@ -44,6 +45,7 @@ from kiosk.reports.queue_figures import (
     wait_minutes,
 )
 from kiosk.reports.rows import read_rows
+from kiosk.reports.skm import read_skm
 from kiosk.reports.staff_actions import pauses_and_actions
 from kiosk.reports.stage_figures import stage_figures
 from kiosk.reports.stats import stats
@@ -87,6 +89,7 @@ def _figures(rows: Rows, first: date, last: date, days: Sequence[date], config: 
         stages=stages,
         transfers=transfers,
         tracked=len({e.ticket_id for e in rows.events if e.kind == TRACKING_OPENED}),
+        messages=message_figures(rows),
     )
 
 
@@ -104,7 +107,7 @@ def build_report(db: sqlite_utils.Database, config: Config, first: date, last: d
     total = (days[0] if first == last and days
              else _figures(rows, first, last, span, config, now))
     return Report(config.office.code, config.office.name, config.timezone.key, first, last,
-                  now.astimezone(config.timezone), days, total)
+                  now.astimezone(config.timezone), days, total, read_skm(db, config, first, last))
 
 
 def day_figures(db: sqlite_utils.Database, config: Config, day: date,

@@ -29,8 +29,9 @@ NOT_RECORDED = ("clock", "nik_required", "priority_reason", "priority_not_lansia
 # A NIK the keypad refused (kiosk/queue/issuing.py record_nik_mistake): lane and problem only.
 NIK_MISTAKE = "nik_entry_mistake"
 NIK_PROBLEMS = (*NIK_REASONS, "other")  # the order the report lists them
+# "pin_lockout": too many wrong staff PINs locked the prompt (kiosk/staff/pin_memory.py).
 STAFF_EVENTS = ("issuing_paused", "issuing_resumed", "cap_changed", "staff_action",
-                "clock_confirmed")
+                "clock_confirmed", "pin_lockout")
 # With hub leases: a ticket printed from a number staff released at the hub before the
 # ticket reached it (kiosk/sync/worker.py): the same number may be on two tickets.
 LEASE_CONFLICT = "lease_conflict"

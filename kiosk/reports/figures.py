@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import date, datetime
 
+    from kiosk.reports.message_figures import MessageFigures
+    from kiosk.reports.skm import SkmFigures
+
 
 @dataclass(frozen=True)
 class Stats:
@@ -216,6 +219,7 @@ class Figures:
     stages: tuple[StageFigures, ...] = ()  # services with stages only
     transfers: tuple[Transfer, ...] = ()
     tracked: int = 0  # tickets whose tracking page was opened on the lobby Wi-Fi
+    messages: MessageFigures | None = None  # [notify] opt-ins and messages; None: none
 
     @property
     def issued(self) -> int:
@@ -268,6 +272,7 @@ class Report:
     generated_at: datetime  # office-local
     days: tuple[Figures, ...]  # office days with any activity, in order
     total: Figures
+    skm: SkmFigures | None = None  # the satisfaction survey of the whole period
 
     @property
     def single_day(self) -> bool:

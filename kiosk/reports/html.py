@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from kiosk.reports.chart import Series, bar_chart
 from kiosk.reports.formatting import clock, number, stat_cells
+from kiosk.reports.message_figures import message_table
+from kiosk.reports.skm_forms import report_lanes, skm_html, skm_lines
 from kiosk.reports.stage_tables import stage_chart, stage_table, transfer_table
 from kiosk.texts import TEXTS, ZONE_ABBREVIATIONS, format_date, t
 
@@ -326,6 +328,9 @@ def render_html(report: Report, language: str = "id") -> str:
                   _table(*nik_mistake_table(total, language), "table-nik-mistakes"),
                   f'<p class="note">{html.escape(t("report.nik_mistakes_note", language))}'
                   "</p>", "</section>"]
+    if total.messages is not None:  # [notify] on and used: otherwise no section
+        parts += [f"<h2>{html.escape(t('report.messages', language))}</h2>",
+                  _table(*message_table(total, language), "table-messages")]
     parts.append(f"<h2>{html.escape(t('report.priority', language))}</h2>")
     parts.append(_table(*priority_table(total, language), "table-priority"))
     parts.append(f"<h2>{html.escape(t('report.staff', language))}</h2>")
@@ -333,6 +338,7 @@ def render_html(report: Report, language: str = "id") -> str:
     parts.append(_table(*staff_table(total, language, report.single_day), "table-staff",
                         words=True))
     parts.append(f'<p class="note">{html.escape(t("report.staff_note", language))}</p>')
+    parts.append(skm_html(report.skm, report_lanes(report), language, _table))
     parts.append(f'<p class="note">{html.escape(t("report.note", language))}</p>')
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
@@ -396,6 +402,8 @@ def render_table(report: Report, language: str = "id") -> str:
                  ("report.refusals", refusal_table(total, language))]
     if total.nik_mistakes:  # NIK entry on and someone mistyped: otherwise no section
         sections.append(("report.nik_mistakes", nik_mistake_table(total, language)))
+    if total.messages is not None:  # [notify] on and used: otherwise no section
+        sections.append(("report.messages", message_table(total, language)))
     sections += [("report.priority", priority_table(total, language)),
                  ("report.staff", pause_table(total, language))]
     for key, (head, rows) in sections:
@@ -406,5 +414,6 @@ def render_table(report: Report, language: str = "id") -> str:
     lines += [t("report.note", language), t("report.refusals_note", language),
               *([t("report.no_numbers_note", language)] if _no_numbers_seen(total) else []),
               *([t("report.nik_mistakes_note", language)] if total.nik_mistakes else []),
-              t("report.staff_note", language)]
-    return "\n".join(lines) + "\n"
+              t("report.staff_note", language), ""]
+    lines += skm_lines(report.skm, report_lanes(report), language, _text_table)
+    return "\n".join(lines)

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from kiosk.reports.event_kinds import NOT_RECORDED
+from kiosk.reports.skm import skm_dict, skm_rows
 
 if TYPE_CHECKING:
     from kiosk.reports.figures import Figures, Report
@@ -47,6 +48,7 @@ def report_dict(report: Report) -> dict:
         "refusals_not_recorded": list(NOT_RECORDED),
         "days": [_figures_dict(day) for day in report.days],
         "total": _figures_dict(report.total),
+        "skm": None if report.skm is None else skm_dict(report.skm),
     })  # type: ignore[return-value]
 
 
@@ -133,6 +135,9 @@ def report_rows(report: Report) -> list[tuple[str, str, str, str, object]]:
             add(day, "nik_mistake", "all", "count", figures.nik_mistakes_total)
         if figures.lease_conflicts:  # hub leases only: no rows at all when there are none
             add(day, "lease_conflict", "all", "count", len(figures.lease_conflicts))
+        if figures.messages is not None:  # [notify] on and used: else no rows at all
+            for state, count in dataclasses.asdict(figures.messages).items():
+                add(day, "messages", state, "count", count)
         if day != "total":
             for conflict in figures.lease_conflicts:
                 add(day, "lease_conflict", conflict.label, "kiosk", conflict.device)
@@ -142,4 +147,6 @@ def report_rows(report: Report) -> list[tuple[str, str, str, str, object]]:
                 add(day, "staff_action", action.at.strftime("%H:%M"), action.action,
                     f"{action.by or '-'}: {action.detail}" if action.detail
                     else action.by or "-")
+    if report.skm is not None:  # the survey of the whole period: under its one label
+        rows += skm_rows(report.skm, parts[-1][0])
     return rows

@@ -9,7 +9,7 @@ Nothing is written.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -59,6 +59,8 @@ class Rows:
     calls: list[CallRow]
     events: list[EventRow]
     turned_away: dict[tuple[date, str], int]
+    # Opt-in messages ([notify]): (day, "opted_in" | an outbox state) -> count.
+    messages: dict[tuple[date, str], int] = field(default_factory=dict)
 
     def by_day(self) -> dict[date, Rows]:
         """The rows split per office day, for the days with any activity, in order."""
@@ -75,6 +77,8 @@ class Rows:
             day_rows(event.day).events.append(event)
         for key, count in self.turned_away.items():
             day_rows(key[0]).turned_away[key] = count
+        for key, count in self.messages.items():
+            day_rows(key[0]).messages[key] = count
         return dict(sorted(split.items()))
 
 
@@ -116,4 +120,12 @@ def read_rows(db: sqlite_utils.Database, office_code: str, first: date, last: da
         for day, lane, count in db.execute(
             f"SELECT office_day, lane, turned_away FROM lane_days {where}", span)
     }
-    return Rows(tickets, calls, events, turned_away)
+    messages = {
+        (date.fromisoformat(day), state): count
+        for day, state, count in db.execute(
+            f"SELECT office_day, 'opted_in', count(*) FROM notify_optins {where}"
+            " GROUP BY office_day UNION ALL"
+            f" SELECT office_day, state, count(*) FROM notify_outbox {where}"
+            " GROUP BY office_day, state", (*span, *span))
+    }
+    return Rows(tickets, calls, events, turned_away, messages)

@@ -1,5 +1,5 @@
 """What staff changed, in order (pauses, today's cap, reprints and restarts, clock
-confirmations), and how many minutes issuing was paused.
+confirmations, and lockouts of the staff PIN), and how many minutes issuing was paused.
 
 Paused minutes: per office day, pause to resume, clipped to the day's opening
 hours. A pause still open at the end of the day counts until closing time (or
@@ -80,6 +80,12 @@ def pauses_and_actions(rows: Rows, config: Config, now: datetime | None
                 previous = parse_time(event.payload.get("previous_newest"))
                 actions.append(StaffAction(local, by, "clock_confirmed", previous=(
                     previous.astimezone(zone) if previous is not None else None)))
+            elif event.kind == "pin_lockout":  # nobody's action: a guess, or a forgotten PIN
+                p = event.payload
+                seconds = p.get("seconds")
+                length = f"{seconds / 60:g} min" if isinstance(seconds, int | float) else "?"
+                actions.append(StaffAction(local, None, "pin_lockout",
+                                           label=f"#{p.get('lockout', '?')}: {length}"))
             else:
                 label = event.payload.get("label")
                 actions.append(StaffAction(local, by, str(event.payload.get("action", "?")),

@@ -50,6 +50,7 @@ class DayFigures:
     bursts: list[BurstReport]  # walk-in presses over the per-minute limit, newest first
     nik_refused: int  # walk-ins refused for already holding a number today (NIK entry)
     sync_line: str = ""  # connection to the hub, when the office has one
+    notify_line: str = ""  # opt-ins and the message outbox today, when [notify] is on
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,16 @@ class StaffDesk:
             code = self.config.office.code
             return DayFigures(day, lanes, self.controls.paused(),
                               recent_bursts(self.db, code, day), nik_refusals(self.db, code, day),
-                              self._sync_line(language))
+                              self._sync_line(language), self._notify_line(day, language))
+
+    def _notify_line(self, day: date, language: str) -> str:
+        """Opted in today, and the outbox: pending / sent / failed / stale (no numbers)."""
+        if not self.config.notify.enabled:
+            return ""
+        from kiosk.notify.outbox import day_counts
+        from kiosk.texts import t
+
+        return t("staff.notify", language, **day_counts(self.db, self.config.office.code, day))
 
     def _sync_line(self, language: str) -> str:
         if not self.config.sync.enabled:

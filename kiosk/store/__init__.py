@@ -292,9 +292,92 @@ def _stages(db: Database) -> None:
     db.execute("ALTER TABLE calls ADD COLUMN stage TEXT")
 
 
+def _survey(db: Database) -> None:
+    """Answers to the satisfaction survey (kiosk/survey/responses.py), one per ticket per day.
+
+    No name, no NIK: the ticket is the only link to a person, and only to prove
+    the respondent was served and has not answered yet (the UNIQUE key).
+    ``full`` rows carry the nine elements and count in the IKM; ``quick`` rows
+    carry the one four-faces answer and never do. The demographic codes are the
+    regulation's form (kiosk/survey/responses.py lists them).
+    """
+    elements = ",\n            ".join(f"u{n} INTEGER CHECK (u{n} BETWEEN 1 AND 4)"
+                                      for n in range(1, 10))
+    all_set = " AND ".join(f"u{n} IS NOT NULL" for n in range(1, 10))
+    none_set = " AND ".join(f"u{n} IS NULL" for n in range(1, 10))
+    db.execute(
+        f"""CREATE TABLE survey_responses (
+            id TEXT PRIMARY KEY,
+            office_code TEXT NOT NULL,
+            office_day TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            ticket_id TEXT NOT NULL,
+            answered_at TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            mode TEXT NOT NULL CHECK (mode IN ('full', 'quick')),
+            {elements},
+            quick INTEGER CHECK (quick BETWEEN 1 AND 4),
+            sex TEXT CHECK (sex IN ('L', 'P')),
+            education TEXT CHECK (education IN ('sd', 'smp', 'sma', 'd1_d3', 'd4_s1', 's2', 's3')),
+            occupation TEXT CHECK (occupation IN ('pns', 'tni', 'polri', 'swasta', 'wirausaha',
+                                                  'lainnya')),
+            comment TEXT CHECK (length(comment) <= 300),
+            CHECK ((mode = 'full' AND {all_set} AND quick IS NULL)
+                   OR (mode = 'quick' AND {none_set} AND quick IS NOT NULL)),
+            UNIQUE (office_code, office_day, lane, number)
+        )"""
+    )
+
+
+def _notify(db: Database) -> None:
+    """Opt-in messages (kiosk/notify/): who asked, sealed until the office day ends, and
+    an outbox with one row per (ticket, message kind), so a message is never due twice.
+
+    ``phone_sealed`` is AES-GCM ciphertext under a key that is not in this file
+    (kiosk/notify/sealing.py); it is set to NULL once the day is over. The outbox
+    holds the message text (ticket label and counter only), never the number.
+    """
+    db.execute(
+        """CREATE TABLE notify_optins (
+            ticket_id TEXT PRIMARY KEY,
+            office_code TEXT NOT NULL,
+            office_day TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            phone_sealed TEXT,
+            phone_masked TEXT NOT NULL,
+            opted_at TEXT NOT NULL,
+            erased_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX notify_optins_by_day ON notify_optins (office_code, office_day)")
+    db.execute(
+        """CREATE TABLE notify_outbox (
+            id TEXT PRIMARY KEY,
+            ticket_id TEXT NOT NULL,
+            office_code TEXT NOT NULL,
+            office_day TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            label TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            next_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'sent', 'failed', 'stale')),
+            last_error TEXT,
+            done_at TEXT,
+            UNIQUE (ticket_id, kind)
+        )"""
+    )
+    db.execute("CREATE INDEX notify_outbox_due ON notify_outbox (state, next_at)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _calling, _sync_leases,
                                                               _walkin_niks, _lease_revoked,
-                                                              _stages]
+                                                              _stages, _survey, _notify]
 
 
 def connect(path: Path | str) -> Database:

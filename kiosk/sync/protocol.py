@@ -31,6 +31,13 @@ MAX_PAYLOAD_CHARS = 4000
 MAX_LEASE_WANT = 100
 ROLES = ("kiosk", "central")
 
+# The fields of each request a hub reads: strict, so a typo or a probe is refused by name.
+PUSH_FIELDS = frozenset({"protocol", "device_id", "sent_at", "events"})
+EVENT_FIELDS = frozenset({"id", "seq", "at", "office_code", "office_day", "device_id", "kind",
+                          "ticket_id", "payload"})
+LEASE_FIELDS = frozenset({"protocol", "request_id", "office_day", "lane", "want", "free"})
+RETURN_FIELDS = frozenset({"protocol", "grant_id", "office_day", "lane", "numbers"})
+
 _DEVICE = re.compile(r"^[A-Z0-9-]{2,16}$")
 EVENT_ID = re.compile(r"^[A-Z0-9-]{2,16}-[0-9a-f]{32}$")
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -49,6 +56,15 @@ def _need(data: Any, name: str, kind: type | tuple[type, ...], what: str) -> Any
     if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
         raise ProtocolError(f"'{name}' must be {what}")
     return value
+
+
+def _only(data: Any, allowed: frozenset[str]) -> None:
+    """A message of a known version names only its own fields: anything else is a bug
+    or a probe, refused with its name rather than ignored."""
+    if isinstance(data, dict) and (unknown := sorted(set(data) - allowed)):
+        shown = ", ".join(repr(k[:40]) for k in unknown[:5])
+        raise ProtocolError(f"unknown field(s) {shown}; this message has "
+                            f"{', '.join(sorted(allowed))}")
 
 
 def speaks(versions: tuple[int, ...]) -> str:
@@ -112,6 +128,7 @@ class Event:
 def parse_event(data: Any, index: int, version: int = PROTOCOL_VERSION) -> Event:
     where = f"events[{index}]"
     try:
+        _only(data, EVENT_FIELDS)
         event_id = _need(data, "id", str, "an event id")
         if not EVENT_ID.fullmatch(event_id):
             raise ProtocolError("'id' must be DEVICE-<32 hex digits>")
@@ -159,6 +176,7 @@ def push_request_json(device_id: str, sent_at: datetime, events: list[Event],
 
 def parse_push_request(data: Any, accepted: tuple[int, ...] = SUPPORTED) -> PushRequest:
     version = check_version(data, accepted)
+    _only(data, PUSH_FIELDS)
     device = _need(data, "device_id", str, "a device id")
     sent_at = _moment(_need(data, "sent_at", str, "a time"), "sent_at")
     raw = _need(data, "events", list, "a list of events")
@@ -176,10 +194,30 @@ class PushResult:
     stored: int
     duplicates: int
     hub_time: datetime
+    # Acknowledged but not stored: (id, reason). A check-in no B ticket of the kiosk backs.
+    refused: tuple[tuple[str, str], ...] = ()
+    # Acknowledged, the hub holds other content under the id: (id, stored sha256, sent sha256).
+    conflicts: tuple[tuple[str, str, str], ...] = ()
 
     def to_json(self, version: int = PROTOCOL_VERSION) -> dict[str, Any]:
-        return {"protocol": version, "acked": list(self.acked), "stored": self.stored,
+        body = {"protocol": version, "acked": list(self.acked), "stored": self.stored,
                 "duplicates": self.duplicates, "hub_time": self.hub_time.isoformat()}
+        if version >= 2:  # a version-1 kiosk gets the answer it always had
+            body["refused"] = [{"id": i, "status": "refused", "reason": why}
+                               for i, why in self.refused]
+            body["conflicts"] = [{"id": i, "status": "conflict", "stored_sha256": before,
+                                  "sent_sha256": sent} for i, before, sent in self.conflicts]
+        return body
+
+
+def _per_event(data: dict, name: str, fields: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The optional per-event statuses of a version-2 push answer (absent: none)."""
+    items = data.get(name, [])
+    if not isinstance(items, list) or not all(
+            isinstance(item, dict) and all(isinstance(item.get(f), str) for f in fields)
+            for item in items):
+        raise ProtocolError(f"'{name}' must list objects with {', '.join(fields)}")
+    return tuple(tuple(item[f][:500] for f in fields) for item in items)
 
 
 def parse_push_result(data: Any) -> PushResult:
@@ -189,7 +227,10 @@ def parse_push_result(data: Any) -> PushResult:
         raise ProtocolError("'acked' must list event ids")
     return PushResult(tuple(acked), _need(data, "stored", int, "a count"),
                       _need(data, "duplicates", int, "a count"),
-                      _moment(_need(data, "hub_time", str, "a time"), "hub_time"))
+                      _moment(_need(data, "hub_time", str, "a time"), "hub_time"),
+                      _per_event(data, "refused", ("id", "reason")),  # type: ignore[arg-type]
+                      _per_event(data, "conflicts",  # type: ignore[arg-type]
+                                 ("id", "stored_sha256", "sent_sha256")))
 
 
 # --- bookings ---------------------------------------------------------------
@@ -309,6 +350,7 @@ class LeaseRequest:
 
 def parse_lease_request(data: Any, accepted: tuple[int, ...] = SUPPORTED) -> LeaseRequest:
     version = check_version(data, accepted)
+    _only(data, LEASE_FIELDS)
     request_id = _need(data, "request_id", str, "a request id")
     if not _REQUEST_ID.fullmatch(request_id):
         raise ProtocolError("'request_id' must be 8-80 letters, digits or '-'")
@@ -375,6 +417,7 @@ class LeaseReturn:
 
 def parse_lease_return(data: Any, accepted: tuple[int, ...] = SUPPORTED) -> LeaseReturn:
     version = check_version(data, accepted)
+    _only(data, RETURN_FIELDS)
     grant_id = _need(data, "grant_id", str, "a grant id")
     lane = _need(data, "lane", str, "a lane code")
     if not isinstance(lane, str) or not SERVICE_CODE.match(lane):
@@ -403,6 +446,7 @@ def parse_release_request(data: Any, accepted: tuple[int, ...] = SUPPORTED) -> R
     if not isinstance(data, dict):
         raise ProtocolError('send {"device_id": "KUP-K2", "day": "YYYY-MM-DD", "lane": "A"}')
     version = check_version(data, accepted) if "protocol" in data else 1
+    _only(data, frozenset({"protocol", "device_id", "day", "lane", "force"}))
     device = _need(data, "device_id", str, "the kiosk's device id")
     if not _DEVICE.fullmatch(device):
         raise ProtocolError("'device_id' must be 2-16 capitals, digits or '-'")

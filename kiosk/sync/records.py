@@ -16,6 +16,10 @@ META_PUSHED = "sync.pushed_seq"
 META_CURSOR = "sync.bookings_cursor"
 META_SETTINGS = "sync.settings"
 META_STATUS = "sync.status"
+# Events the hub acknowledged without storing (refused, or an id it holds with other
+# content): {"count": N, "recent": [{"id", "status", "reason", "at"}, ...]} (last 20).
+META_PUSH_PROBLEMS = "sync.push_problems"
+RECENT_PROBLEMS = 20
 META_LEASE_REQUEST = "sync.lease_request"  # {lane: {"request_id", "office_day", "want"}}
 # Kinds whose numbers count against a daily cap; booked (B) numbers are given at check-in.
 LEASED_KINDS = ("walkin", "priority")
@@ -43,6 +47,24 @@ def lease_requests(db: sqlite_utils.Database | Any) -> dict[str, dict[str, Any]]
     if "request_id" in pending:  # written when only the walk-in lane A was leased
         return {"A": pending}
     return pending
+
+
+def note_push_problems(conn: Any, problems: list[dict[str, str]]) -> None:
+    """Add the hub's per-event refusals and conflicts of one push (in its transaction)."""
+    if not problems:
+        return
+    known = json.loads(read_meta(conn, META_PUSH_PROBLEMS) or "{}")
+    recent = (known.get("recent", []) + problems)[-RECENT_PROBLEMS:]
+    write_meta(conn, META_PUSH_PROBLEMS, json.dumps(
+        {"count": int(known.get("count", 0)) + len(problems), "recent": recent},
+        sort_keys=True))
+
+
+def push_problems(db: sqlite_utils.Database | Any) -> tuple[int, dict[str, str] | None]:
+    """How many events the hub refused or found in conflict, and the latest one."""
+    known = json.loads(read_meta(db, META_PUSH_PROBLEMS) or "{}")
+    recent = known.get("recent") or [None]
+    return int(known.get("count", 0)), recent[-1]
 
 
 def read_meta(db: sqlite_utils.Database | Any, key: str) -> str | None:

@@ -12,7 +12,7 @@ from kiosk.clock import utc_now
 from kiosk.config import Config
 from kiosk.queue import leases
 from kiosk.queue.schedule import Schedule
-from kiosk.sync.records import META_PUSHED, META_STATUS, read_meta
+from kiosk.sync.records import META_PUSHED, META_STATUS, push_problems, read_meta
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -34,6 +34,9 @@ class SyncStatus:
     protocol: int | None = None  # the sync protocol version spoken at the last round
     protocol_fallback: str | None = None  # e.g. "hub speaks protocol 1"
     leased_by_lane: dict[str, int] | None = None  # the same per leased service, e.g. {"A": 7}
+    # Events the hub acknowledged but did not store (refused, conflict) and the latest one.
+    push_problems: int = 0
+    last_push_problem: dict[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"enabled": self.enabled, "online": self.online,
@@ -43,7 +46,8 @@ class SyncStatus:
                 "clock_skew_s": self.clock_skew_s, "warning": self.warning,
                 "leased_free": self.leased_free, "protocol": self.protocol,
                 "protocol_fallback": self.protocol_fallback,
-                "leased_by_lane": self.leased_by_lane}
+                "leased_by_lane": self.leased_by_lane, "push_problems": self.push_problems,
+                "last_push_problem": self.last_push_problem}
 
 
 def pending_events(db: sqlite_utils.Database) -> int:
@@ -54,7 +58,7 @@ def pending_events(db: sqlite_utils.Database) -> int:
 
 def read_status(db: sqlite_utils.Database, config: Config,
                 now: datetime | None = None) -> SyncStatus:
-    """What the home and staff screens show; cheap (two indexed reads)."""
+    """What the home and staff screens show; cheap (a few indexed reads)."""
     now = now or utc_now()
     state = json.loads(read_meta(db, META_STATUS) or "{}")
     success = _when(state.get("last_success"))
@@ -69,9 +73,11 @@ def read_status(db: sqlite_utils.Database, config: Config,
         by_lane = {lane: leases.free_count(db.conn, day, lane)
                    for lane in sorted(leases.leased_lanes(db))}
         free = sum(by_lane.values())
+    problems, last_problem = push_problems(db)
     return SyncStatus(config.sync.enabled, online, success, pending_events(db), error, attempt,
                       state.get("clock_skew_s"), state.get("warning"), free,
-                      state.get("protocol"), state.get("protocol_fallback"), by_lane)
+                      state.get("protocol"), state.get("protocol_fallback"), by_lane,
+                      problems, last_problem)
 
 
 def _when(text: str | None) -> datetime | None:

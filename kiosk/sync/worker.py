@@ -51,6 +51,7 @@ from kiosk.sync.protocol import (
     LeaseRequest,
     LeaseReturn,
     ProtocolError,
+    PushResult,
     parse_bookings_page,
     parse_lease_grant,
     parse_push_result,
@@ -65,6 +66,7 @@ from kiosk.sync.records import (
     META_STATUS,
     lease_lanes,
     lease_requests,
+    note_push_problems,
     read_meta,
     write_meta,
 )
@@ -221,9 +223,11 @@ class SyncWorker:
             prefix = 0  # the cursor moves over the acknowledged start of the batch only
             while prefix < len(events) and events[prefix].id in acked:
                 prefix += 1
+            problems = self._problems(result)
             with immediate(self.db) as conn:
                 conn.executemany("UPDATE events SET sent_at = ? WHERE seq = ?",
                                  [(result.hub_time.isoformat(), e.seq) for e in done])
+                note_push_problems(conn, problems)
                 if prefix:
                     write_meta(conn, META_PUSHED, str(max(pushed, events[prefix - 1].seq)))
             report.pushed += result.stored
@@ -232,6 +236,21 @@ class SyncWorker:
             report.clock_skew_s = round((sent_at - result.hub_time).total_seconds(), 1)
             if len(done) < len(events):
                 raise HubUnavailable(f"the hub acknowledged {len(done)} of {len(events)} events")
+
+    def _problems(self, result: PushResult) -> list[dict[str, str]]:
+        """The hub's per-event refusals and conflicts: acknowledged (sending them again
+        cannot change the answer), logged and kept for `kiosk sync status` and the doctor."""
+        at = result.hub_time.isoformat()
+        problems = []
+        for event_id, reason in result.refused:
+            log.warning("the hub refused event %s: %s", event_id, reason)
+            problems.append({"id": event_id, "status": "refused", "reason": reason, "at": at})
+        for event_id, before, sent in result.conflicts:
+            reason = (f"the hub holds other content under this id (hub sha256 {before[:16]},"
+                      f" ours {sent[:16]})")
+            log.warning("event %s is a conflict at the hub: %s", event_id, reason)
+            problems.append({"id": event_id, "status": "conflict", "reason": reason, "at": at})
+        return problems
 
     def _settings(self, report: RoundReport) -> None:
         reply = parse_settings_reply(self.client.call("GET", "/settings"))

@@ -7,11 +7,11 @@ whose keys mostly start with the area's prefix ("ticket.", "report.", ...):
 home (home screen, lane states), ticket (ticket screen, slip, wait), refusal_screens
 (why a press gave no number), clock_words, checkin_words, walkin_words (NIK and
 limits), priority_words, prompt_words (spoken prompts), staff (PIN, staff menu),
-report_words, doctor_words, doctor_device_words and public_words (the public quota
-page). Translators read one area at a time; AREAS below merges them all at import,
-and a key defined in two areas stops the import. The area modules hold data only
-and import nothing. The other modules here (notices, prompts, rules, wait,
-spoken_numbers) compose sentences from TEXTS.
+report_words, doctor_words, doctor_device_words, public_words (the public quota
+page), survey_words (the SKM survey) and notify_words (opt-in messages). Translators
+read one area at a time; AREAS below merges them all at import, and a key defined in two
+areas stops the import. The area modules hold data only and import nothing. The other
+modules here (notices, prompts, rules, wait, spoken_numbers) compose sentences from TEXTS.
 """
 
 from __future__ import annotations
@@ -22,14 +22,17 @@ from kiosk.texts import (
     checkin_words,
     clock_words,
     doctor_device_words,
+    doctor_secret_words,
     doctor_words,
     home,
+    notify_words,
     priority_words,
     prompt_words,
     public_words,
     refusal_screens,
     report_words,
     staff,
+    survey_words,
     ticket,
     walkin_words,
 )
@@ -52,7 +55,7 @@ ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jaya
 
 AREAS = (home, ticket, refusal_screens, clock_words, checkin_words, walkin_words,
          priority_words, prompt_words, staff, report_words, doctor_words, doctor_device_words,
-         public_words)
+         doctor_secret_words, public_words, survey_words, notify_words)
 
 
 def _merged(areas: tuple[ModuleType, ...]) -> dict[str, tuple[str, str]]:

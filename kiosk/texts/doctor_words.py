@@ -201,6 +201,14 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "numbers; its data waits to be sent."),
     "doctor.hub.unreachable.fix": ("Periksa jaringan dan internet kantor, dan [sync] hub_url.",
                                    "Check the office network and internet, and [sync] hub_url."),
+    "doctor.hub.push_problems": ("{url} menjawab, tetapi tidak menyimpan {count} kejadian dari "
+                                 "kios ini (terakhir: {status} {event}: {reason}).",
+                                 "{url} answers, but did not store {count} event(s) of this "
+                                 "kiosk (last: {status} {event}: {reason})."),
+    "doctor.hub.push_problems.fix": ("Kirim `kiosk sync status` dan log kios ke admin hub; lihat "
+                                     "docs/troubleshooting.md (\"hub refused\").",
+                                     "Send `kiosk sync status` and the kiosk's log to the hub "
+                                     "admin; see docs/troubleshooting.md (\"hub refused\")."),
     "doctor.hub.error": ("{url} menjawab HTTP {code}.", "{url} answered HTTP {code}."),
     "doctor.hub.error.fix": ("Hub sedang bermasalah: hubungi admin hub. Kios tetap bekerja "
                              "tanpa hub.",

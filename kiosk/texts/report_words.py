@@ -147,6 +147,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.action.resume": ("Pengambilan nomor dilanjutkan", "Issuing resumed"),
     "report.action.cap_changed": ("Kuota hari ini diubah", "Today's cap changed"),
     "report.action.clock_confirmed": ("Jam kios dikonfirmasi", "Kiosk clock confirmed"),
+    "report.action.pin_lockout": ("PIN petugas terkunci (terlalu banyak salah)",
+                                  "Staff PIN locked (too many wrong tries)"),
     "report.action.reprint": ("Cetak ulang", "Reprint"),
     "report.action.restart": ("Mulai ulang", "Restart"),
     "report.action.shutdown": ("Matikan", "Shut down"),
