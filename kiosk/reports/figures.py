@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import date, datetime
 
-    from kiosk.reports.message_figures import MessageFigures
     from kiosk.reports.skm import SkmFigures
 
 
@@ -194,6 +193,17 @@ class NikMistake:
 
 def _cap_text(cap: int | None) -> str:
     return "none" if cap is None else str(cap)
+
+
+@dataclass(frozen=True)
+class MessageFigures:
+    """[notify] opt-ins and messages of a day or range (kiosk/reports/message_figures.py)."""
+
+    opted_in: int = 0
+    sent: int = 0
+    failed: int = 0
+    stale: int = 0
+    pending: int = 0  # not sent yet when the report was made (or never, if it is old)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ too late to be true) per day. Counted from the notify tables; no number is read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kiosk.reports.figures import MessageFigures
 from kiosk.texts import t
 
 if TYPE_CHECKING:
@@ -14,15 +14,6 @@ if TYPE_CHECKING:
     from kiosk.reports.rows import Rows
 
 STATES = ("opted_in", "sent", "failed", "stale", "pending")
-
-
-@dataclass(frozen=True)
-class MessageFigures:
-    opted_in: int = 0
-    sent: int = 0
-    failed: int = 0
-    stale: int = 0
-    pending: int = 0  # not sent yet when the report was made (or never, if it is old)
 
 
 def message_figures(rows: Rows) -> MessageFigures | None:
