@@ -20,6 +20,7 @@ from kiosk.privacy.nik import NIK_LENGTH, NikInvalid, is_lansia, parse_nik
 from kiosk.queue.walkin_guard import CHECKED_AT_COUNTER, PRIORITY
 from kiosk.texts import t
 from kiosk.texts.rules import nik_problem_text
+from screens.keypad_keys import keypad_action
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -132,14 +133,9 @@ class NikEntryScreen(_IdleModal):
     def on_key(self, event: events.Key) -> None:
         event.stop()
         event.prevent_default()
-        if event.character and event.character.isdigit() and event.character.isascii():
-            self._act(event.character)
-        elif event.key in ("backspace", "delete"):
-            self._act("back")
-        elif event.key == "enter":
-            self._act("ok")
-        elif event.key == "escape":
-            self._act("cancel")
+        action = keypad_action(event)
+        if action is not None:
+            self._act(action)
 
     def _act(self, key: str) -> None:
         self._touched()

@@ -22,6 +22,7 @@ from kiosk.notify.outbox import OptIn
 from kiosk.notify.phone import MAX_TYPED, PhoneInvalid, masked_typing, normalize_phone
 from kiosk.texts import t
 from screens.countdown import CountdownScreen
+from screens.keypad_keys import keypad_action
 from screens.nik_entry import _IdleModal, _language
 
 if TYPE_CHECKING:
@@ -189,16 +190,9 @@ class PhoneEntryScreen(_IdleModal):
     def on_key(self, event: events.Key) -> None:
         event.stop()
         event.prevent_default()
-        if event.character and event.character.isdigit() and event.character.isascii():
-            self._act(event.character)
-        elif event.character == "+":
-            self._act("plus")
-        elif event.key in ("backspace", "delete"):
-            self._act("back")
-        elif event.key == "enter":
-            self._act("ok")
-        elif event.key == "escape":
-            self._act("cancel")
+        action = keypad_action(event, {"+": "plus"})
+        if action is not None:
+            self._act(action)
 
     def _act(self, key: str) -> None:
         self._touched()
