@@ -337,7 +337,9 @@ def test_a_client_sending_its_headers_slowly_is_dropped(config, clock) -> None:
             sock.close()
         assert len(results) == 5
         for after, reply in results:
-            assert 0.9 <= after < 10, after  # dropped at its deadline, not at once
+            # Dropped at its 1 s deadline, not at once (timed from the dribble's first line,
+            # which a busy machine may start a little after the connection's clock).
+            assert 0.5 <= after < 10, after
             assert reply.startswith(b"HTTP/1.1 408 "), reply
 
 
