@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))  # bench/startup.py's config writer
 TARGET_RATIO = 3.0
 # Modules `kiosk issue` has no use for (issue 17): each one here is a regression.
 MUST_NOT_LOAD = ("numpy", "sqlite_utils", "pandas", "kiosk.doctor", "kiosk.reports",
@@ -49,23 +50,11 @@ print(f"A{n:03d}")
 
 
 def temp_config(folder: Path) -> Path:
-    """config/kiosk.toml (simulation: open all day) with its files in ``folder``, cap 999."""
-    text = (ROOT / "config" / "kiosk.toml").read_text(encoding="utf-8")
-    for key, value in {"database": folder / "kiosk.db", "output": folder / "tickets.bin",
-                       "source": folder / "camera"}.items():
-        text, count = re.subn(rf'^{key} = "[^"]*"', f'{key} = "{value}"', text,
-                              flags=re.MULTILINE)
-        if count != 1:
-            raise SystemExit(f"config/kiosk.toml: expected one '{key} = ...' line, found {count}")
-    text = re.sub(r"^cap = \d+", "cap = 999  # the highest: the bench takes many", text,
-                  flags=re.MULTILINE)
-    # The per-minute walk-in limit stays on (it is read on every press) at its highest.
-    if "[walkin]" in text:
-        raise SystemExit("config/kiosk.toml has a [walkin] table: set per_minute there")
-    text += "\n[walkin]\nper_minute = 600\n"
-    path = folder / "kiosk.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    """config/kiosk.toml (simulation: open all day) with its files in ``folder``, cap 999
+    (bench/startup.py writes it: one copy of the rules for both benches)."""
+    from startup import bench_config
+
+    return bench_config(folder)
 
 
 def child_env() -> dict[str, str]:

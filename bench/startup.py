@@ -268,14 +268,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def temp_config(folder: Path) -> Path:
-    """config/kiosk.toml with everything it writes moved into ``folder``; the cap and the
-    per-minute walk-in limit at their highest, so a thousand tickets are tickets."""
+def bench_config(folder: Path, **more: object) -> Path:
+    """config/kiosk.toml with everything it writes moved into ``folder`` (and ``more``
+    keys set), the cap and the per-minute walk-in limit at their highest, so a thousand
+    tickets are tickets. Shared with bench/cli_issue.py."""
     text = (ROOT / "config" / "kiosk.toml").read_text(encoding="utf-8")
-    replacements = {
-        "database": folder / "kiosk.db", "output": folder / "tickets.bin",
-        "source": folder / "camera", "listen": f"127.0.0.1:{free_port()}",
-    }
+    replacements = {"database": folder / "kiosk.db", "output": folder / "tickets.bin",
+                    "source": folder / "camera", **more}
     for key, value in replacements.items():
         text, count = re.subn(rf'^{key} = "[^"]*"', f'{key} = "{value}"', text,
                               flags=re.MULTILINE)
@@ -288,6 +287,13 @@ def temp_config(folder: Path) -> Path:
     text += "\n[walkin]\nper_minute = 600\n"
     path = folder / "kiosk.toml"
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+def temp_config(folder: Path) -> Path:
+    """The bench's config, with a LAN port of its own and a camera: a folder holding
+    one photo, so OpenCV loads and decodes as with a real camera."""
+    path = bench_config(folder, listen=f"127.0.0.1:{free_port()}")
     camera = folder / "camera"
     camera.mkdir()
     from PIL import Image  # one 640x480 photo of an empty lobby: OpenCV reads it, 8 fps
