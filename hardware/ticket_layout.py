@@ -80,7 +80,8 @@ def _priority_lines(ticket: TicketContent) -> list[str]:
 
 def _footer_lines(ticket: TicketContent) -> list[str]:
     wait = [] if ticket.wait is None else [wait_line(ticket.wait, ticket.language)]
-    return [t("slip.ahead", ticket.language, ahead=ticket.ahead), *wait, "",
+    ahead = [] if ticket.ahead is None else [t("slip.ahead", ticket.language, ahead=ticket.ahead)]
+    return [*ahead, *wait, "",
             t("slip.instruction", ticket.language), t("slip.keep", ticket.language)]
 
 

@@ -45,7 +45,7 @@ class TicketContent:
     lane_name: str
     label: str  # "A012"
     issued_at: datetime  # office-local
-    ahead: int
+    ahead: int | None  # None: could not be read; the line is left off
     language: str
     ticket_id: str
     print_qr: bool = True

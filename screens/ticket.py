@@ -38,9 +38,10 @@ class TicketScreen(CountdownScreen):
                 yield Static(t("ticket.your_number", lang), classes="title")
                 yield BigNumber(ticket.label, classes="big", id="number")
                 yield Static(self.issued.content.lane_name, classes="lane", id="lane")
-                ahead = (t("ticket.ahead", lang, ahead=ticket.ahead) if ticket.ahead
-                         else t("ticket.ahead_none", lang))
-                yield Static(ahead, classes="hint", id="ahead")
+                if ticket.ahead is not None:  # None: the count could not be read
+                    ahead = (t("ticket.ahead", lang, ahead=ticket.ahead) if ticket.ahead
+                             else t("ticket.ahead_none", lang))
+                    yield Static(ahead, classes="hint", id="ahead")
                 if self.issued.content.wait is not None:
                     yield Static(wait_line(self.issued.content.wait, lang), classes="hint",
                                  id="wait")

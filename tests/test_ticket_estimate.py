@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -220,6 +221,26 @@ def test_a_broken_estimate_still_issues_and_prints_the_number(
     assert b"Perkiraan" not in data
     assert "wait estimate for A001 failed" in caplog.text
     assert "no such table: calls" in caplog.text
+
+
+def test_a_ticket_whose_count_cannot_be_read_leaves_the_line_off(
+        dummy: DummyService, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The count before the ticket is read after the number (never inside its transaction);
+    if even that read fails the number still prints, without a line that would lie."""
+    dummy.issue("A")
+    dummy.db.execute("ALTER TABLE calls RENAME TO calls_elsewhere")  # no forecast: the count
+
+    def unreadable(*args: object) -> int:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(dummy.service.numbering, "waiting_before", unreadable)
+    with caplog.at_level(logging.ERROR, logger="kiosk.queue.issuing"):
+        issued, data = dummy.issue("A", "id")
+    assert issued.ticket.label == "A002" and issued.content.ahead is None
+    assert b"A002" in data and b"Menunggu sebelum Anda" not in data
+    assert "count before A002 failed" in caplog.text
+    assert dummy.db.execute("SELECT printed FROM tickets WHERE number = 2").fetchone() == (1,)
 
 
 def test_simulation_preview_shows_the_wait(config: Config, clock: MovableClock) -> None:

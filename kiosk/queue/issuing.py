@@ -157,21 +157,33 @@ class IssuingService:
             track_code=code,
         )
 
-    def ahead_and_wait(self, ticket: Ticket) -> tuple[int, TicketWait | None]:
+    def ahead_and_wait(self, ticket: Ticket) -> tuple[int | None, TicketWait | None]:
         """People called before the ticket under the call policy, and its estimated wait.
 
         kiosk/queue/call_forecast.py plays the call order forward over today's queues.
         With no open counter serving the lane the wait is "cannot estimate" and the
         count is the lane's own. An estimate is a courtesy: no error in it may cost
-        anyone their number, so on one the lane's count stands and the line is left off.
+        anyone their number, so on one the lane's count stands and the line is left off
+        (and if even the count cannot be read, the "waiting before you" line too: None).
         """
         try:
             ahead, estimate = self.pace.forecast(ticket.office_day, ticket.lane, ticket.number,
                                                  self.clock())
-            return (ticket.ahead if ahead is None else ahead.before), ticket_wait(estimate)
         except Exception:
             log.exception("wait estimate for %s failed; ticket printed without it", ticket.label)
-            return ticket.ahead, None
+            return self._lane_count(ticket), None
+        if ahead is not None:
+            return ahead.before, ticket_wait(estimate)
+        return self._lane_count(ticket), ticket_wait(estimate)
+
+    def _lane_count(self, ticket: Ticket) -> int | None:
+        if ticket.ahead is not None:
+            return ticket.ahead
+        try:
+            return self.numbering.waiting_before(ticket.lane, ticket.office_day, ticket.number)
+        except Exception:
+            log.exception("count before %s failed; ticket printed without it", ticket.label)
+            return None
 
     def check_paper(self) -> PaperStatus:
         """Ask the printer (within its status timeout: never on the UI thread) and set the

@@ -35,7 +35,9 @@ class Ticket:
     number: int
     label: str
     issued_at: datetime  # UTC
-    ahead: int
+    # Waiting before it in its lane; None from ``take``: counting costs a read of the whole
+    # lane, and the printed figure is the call forecast's (IssuingService.ahead_and_wait).
+    ahead: int | None = None
     printed: bool = False
 
 
@@ -118,17 +120,14 @@ class Numbering:
         key = (self.office_code, day, lane)
         if (behind := self._check_clock(conn, now)) is not None:
             return behind
-        last, waiting = conn.execute(
-            "SELECT coalesce(max(number), 0), count(*) FILTER (WHERE status = 'waiting')"
-            " FROM tickets WHERE office_code = ? AND office_day = ? AND lane = ?", key
-        ).fetchone()
+        # The last number only, from the primary key's end: no count of who waits here
+        # (it grew with the queue, and the forecast says who is called before it anyway).
+        last = conn.execute(
+            "SELECT coalesce(max(number), 0) FROM tickets"
+            " WHERE office_code = ? AND office_day = ? AND lane = ?", key
+        ).fetchone()[0]
         if lane in self.leased_lanes:  # one cap for the office: only numbers this kiosk holds
             number = take_leased(conn, self.office_code, office_day, lane, cap)
-            if number is not None:
-                waiting = conn.execute(
-                    "SELECT count(*) FROM tickets WHERE office_code = ? AND office_day = ?"
-                    " AND lane = ? AND number < ? AND status = 'waiting'", (*key, number),
-                ).fetchone()[0]
         else:
             number = None if cap is not None and last >= cap else last + 1
         if (number is None and lane in self.leased_lanes and free_count(conn, office_day, lane) == 0
@@ -158,8 +157,7 @@ class Numbering:
         append_event(conn, office_code=self.office_code, office_day=office_day,
                      device_id=self.device_id, kind="issued", at=now, ticket_id=ticket_id,
                      payload={"lane": lane, "number": number, "label": label})
-        # Every waiting ticket in the lane has a lower number than this one.
-        return Ticket(ticket_id, office_day, lane, number, label, now, waiting)
+        return Ticket(ticket_id, office_day, lane, number, label, now)
 
     def issued_count(self, lane: str, office_day: date) -> int:
         return self.db.execute(

@@ -20,6 +20,7 @@ def append_event(conn, *, office_code: str, office_day: date, device_id: str, ki
         "INSERT INTO events (id, at, office_code, office_day, device_id, kind, ticket_id, payload)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (event_id, at.isoformat(), office_code, office_day.isoformat(), device_id, kind,
-         ticket_id, json.dumps(payload or {}, separators=(",", ":"), sort_keys=True)),
+         ticket_id,
+         json.dumps(payload, separators=(",", ":"), sort_keys=True) if payload else "{}"),
     )
     return event_id
