@@ -74,8 +74,9 @@ class LaneCountIssuing(IssuingService):
     """The press path before the forecast: the lane's own waiting count and its estimate."""
 
     def ahead_and_wait(self, ticket):
-        estimate = self.pace.estimate(ticket.office_day, ticket.lane, ticket.ahead, self.clock())
-        return ticket.ahead, ticket_wait(estimate)
+        ahead = self.numbering.waiting_before(ticket.lane, ticket.office_day, ticket.number)
+        estimate = self.pace.estimate(ticket.office_day, ticket.lane, ahead, self.clock())
+        return ahead, ticket_wait(estimate)
 
 
 def config_for(folder: Path, office: str = "default"):
@@ -145,7 +146,7 @@ def estimate_costs(office: Office, rounds: int) -> dict[str, list[float]]:
     """One A ticket's estimate both ways, pace cached and re-read, interleaved."""
     pace = office.service.pace
     ticket = office.service.numbering.take("A", office.day, None, NOW)
-    ahead = ticket.ahead
+    ahead = office.service.numbering.waiting_before("A", office.day, ticket.number)
     times: dict[str, list[float]] = {k: [] for k in ("lane_warm", "forecast_warm",
                                                      "lane_cold", "forecast_cold")}
     for _ in range(rounds):
@@ -215,7 +216,9 @@ def main() -> None:
                     floor.append(bare.once())
                     before.append(old.press())
                     after.append(new.press())
-                assert new.last.content.ahead >= new.last.ticket.ahead
+                last = new.last.ticket  # the forecast counts at least the lane's own waiting
+                assert new.last.content.ahead >= new.service.numbering.waiting_before(
+                    last.lane, last.office_day, last.number)
                 assert new.service.pace.resumed == 0  # every press played the queue again
                 burst_floor, burst_before, burst_after = [], [], []
                 for _ in range(args.presses):  # a dawn burst: walk-ins only, the queue grows
