@@ -119,7 +119,7 @@ def _cmd_issue(args: argparse.Namespace, config) -> int:
               f"{' | '.join(issued + list(LANE_ALIASES))}"
               " (booked numbers are given at check-in)", file=sys.stderr)
         return EXIT_FAILED
-    appliance = build(config, with_gpio=False)
+    appliance = build(config, with_gpio=False, with_checkin=False)
     try:
         result = appliance.service.issue(lane, args.lang)
     finally:
@@ -133,7 +133,7 @@ def _cmd_issue(args: argparse.Namespace, config) -> int:
 def _cmd_reprint(args: argparse.Namespace, config) -> int:
     from kiosk.appliance import build
 
-    appliance = build(config, with_gpio=False)
+    appliance = build(config, with_gpio=False, with_checkin=False)
     try:
         result = appliance.service.reprint(args.number.strip().upper(), args.lang)
     finally:
