@@ -41,6 +41,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from kiosk.clock import CLOCK_TOLERANCE
 from kiosk.store import immediate
 from kiosk.store.events import append_event
 
@@ -51,8 +52,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# How far the clock may step back (NTP corrections) before we stop trusting it.
-CLOCK_TOLERANCE = timedelta(minutes=5)
 NEWEST_KEY = "newest_time"  # written by kiosk.queue.numbering on the issuing path
 ANCHOR_KEY = "clock_anchor"
 # While NTP is synchronized the anchor is renewed this often (from the issuing path).
