@@ -7,7 +7,6 @@ is a plain sentence on stderr and a non-zero exit code.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
 import os
@@ -180,6 +179,8 @@ def _cmd_status(args: argparse.Namespace, config) -> int:
 
 
 def _cmd_pin_hash() -> int:
+    import getpass  # only this command asks for a secret on the terminal
+
     from kiosk.privacy.pin import REAL_OFFICE_MIN_DIGITS, hash_pin
 
     pin = getpass.getpass(f"New staff PIN ({REAL_OFFICE_MIN_DIGITS}-12 digits; "
