@@ -14,11 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk import store
-from kiosk.checkin.booking_qr import PublicKeys, load_public_keys
-from kiosk.checkin.service import CheckinPolicy, CheckinService
 from kiosk.clock import utc_now
-from kiosk.queue.call_feed import CallFeed, FeedCall
-from kiosk.queue.clock_trust import ClockTrust
 from kiosk.queue.issuing import IssuingService
 from kiosk.tracking.links import link_maker
 
@@ -28,8 +24,10 @@ if TYPE_CHECKING:
 
     import sqlite_utils
 
+    from kiosk.checkin.service import CheckinService
     from kiosk.config import Config
     from kiosk.ports import Simulation, TicketPrinter
+    from kiosk.queue.call_feed import CallFeed, FeedCall
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +38,8 @@ class Appliance:
     db: sqlite_utils.Database
     printer: TicketPrinter
     service: IssuingService
-    checkin: CheckinService
+    # None when build() was told the process has no use for it (`kiosk issue`, `reprint`).
+    checkin: CheckinService | None
     simulation: Simulation | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
     # Where lane button presses go; the UI sets this once it is up.
@@ -66,22 +65,29 @@ class Appliance:
         self.db.close()
 
 
-def build(config: Config, *, with_gpio: bool = True,
+def build(config: Config, *, with_gpio: bool = True, with_checkin: bool = True,
           clock: Callable[[], datetime] = utc_now) -> Appliance:
-    """Open the store and the devices; ``with_gpio=False`` for CLI commands."""
+    """Open the store and the devices; ``with_gpio=False`` for CLI commands, and
+    ``with_checkin=False`` for those that never check a booking in (`kiosk issue`,
+    `kiosk reprint`): they skip importing check-in and the booking-QR code
+    (docs/design.md, "Lean on a Pi")."""
     from hardware.printers import make_printer
 
     db = store.connect(config.database)
     printer = make_printer(config.printer)
     # A real kiosk judges its own clock; the simulation runs on a borrowed one.
-    trust = None if config.simulation else ClockTrust.for_system()
-    if trust is not None:
+    trust = None
+    if not config.simulation:
+        from kiosk.queue.clock_trust import ClockTrust
+
+        trust = ClockTrust.for_system()
         trust.check(db.conn, clock())  # logs the clock state, anchors it if NTP synced
     links = link_maker(config.tracking.base_url, config.checkin.nik_salt)
     if not with_gpio:
         service = IssuingService(config, db, printer, clock=clock, clock_trust=trust,
                                  track_link=links)
-        appliance = Appliance(config, db, printer, service, checkin_for(config, service))
+        checkin = checkin_for(config, service) if with_checkin else None
+        appliance = Appliance(config, db, printer, service, checkin)
         _adopt_hub_state(config, appliance)
         return appliance
 
@@ -91,8 +97,8 @@ def build(config: Config, *, with_gpio: bool = True,
     lamp = FaultLamp(config.gpio, factory)
     service = IssuingService(config, db, printer, lamp=lamp, clock=clock, clock_trust=trust,
                              track_link=links)
-    appliance = Appliance(config, db, printer, service, checkin_for(config, service),
-                          pin_factory=factory)
+    checkin = checkin_for(config, service) if with_checkin else None
+    appliance = Appliance(config, db, printer, service, checkin, pin_factory=factory)
     panel = ButtonPanel(config.gpio, lambda lane: appliance.on_press(lane), factory)
     appliance.closers += [lamp.close, panel.close]
     if panel.simulated:
@@ -118,6 +124,9 @@ def _adopt_hub_state(config: Config, appliance: Appliance) -> None:
 
 def checkin_for(config: Config, service: IssuingService) -> CheckinService:
     """Check-in shares the issuing service: one lock, one connection, one printer."""
+    from kiosk.checkin.booking_qr import load_public_keys
+    from kiosk.checkin.service import CheckinPolicy, CheckinService
+
     policy = CheckinPolicy(config.office.code, config.checkin.early_minutes,
                            config.checkin.late_minutes,
                            load_public_keys(config.checkin.public_keys))
@@ -175,6 +184,7 @@ def start_lobby_outputs(config: Config, appliance: Appliance,
     deliveries), then the devices it drives.
     """
     from hardware.announcer import Announcer
+    from kiosk.queue.call_feed import CallFeed
 
     announcer = Announcer(config.calling.speech or config.spoken_prompts,
                           voice=config.calling.voice)
@@ -344,8 +354,11 @@ def load_deferred_drivers(appliance: Appliance) -> None:
     the first frame (docs/design.md, "Start-up"); the first ticket or scan should not
     wait for them either."""
     from hardware.printers import load_drivers
+    from kiosk.checkin.booking_qr import PublicKeys
 
     load_drivers()
+    if appliance.checkin is None:
+        return
     keys = appliance.checkin.policy.public_keys
     if isinstance(keys, PublicKeys):
         keys.load_all()

@@ -20,6 +20,9 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 OFFSET_ENV = "KIOSK_CLOCK_OFFSET_S"
+# How far the clock may step back (NTP corrections) before the kiosk stops trusting it
+# (kiosk/queue/clock_trust.py); here so that taking a number does not import the judge.
+CLOCK_TOLERANCE = timedelta(minutes=5)
 
 
 class ClockShiftInvalid(ValueError):

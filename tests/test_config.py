@@ -64,6 +64,40 @@ def test_real_office_may_not_keep_the_demo_pin(tmp_path: Path) -> None:
         load_config(write(tmp_path, text))
 
 
+
+def real_office_text(pin_hash: str) -> str:
+    return (PI_CONFIG.read_text()
+            .replace('pin_hash = "scrypt$16384$8$1$REPLACE$REPLACE"', f'pin_hash = "{pin_hash}"')
+            .replace("REPLACE-WITH-openssl-rand-hex-16-OUTPUT-0000000000", "ab" * 16))
+
+
+def test_the_demo_pin_is_refused_even_when_its_hash_records_its_length(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="demo PIN"):
+        load_config(write(tmp_path, real_office_text(hash_pin("1234"))))
+
+
+def test_loading_a_real_office_config_does_not_hash_the_demo_pin_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every `kiosk issue` and every start loads the config: a scrypt there (~45 ms on a
+    desktop, several times that on a Pi) only when the hash could be the demo PIN's."""
+    import kiosk.config.parse_access as parse_access
+
+    hashed: list[str] = []
+    real_verify = parse_access.verify_pin
+
+    def counting_verify(pin: str, stored: str) -> bool:
+        hashed.append(stored)
+        return real_verify(pin, stored)
+
+    monkeypatch.setattr(parse_access, "verify_pin", counting_verify)
+    cfg = load_config(write(tmp_path, real_office_text(hash_pin("482916"))))
+    assert cfg.simulation is False and hashed == []
+    legacy = hash_pin("482916").rsplit("$", 1)[0]  # made before hashes recorded the length
+    with pytest.raises(ConfigError, match="record its PIN's length"):
+        load_config(write(tmp_path, real_office_text(legacy)))
+    assert hashed == [legacy]  # that one could be the demo PIN's: checked as before
+
+
 @pytest.mark.parametrize(
     ("old", "new", "key", "expected"),
     [

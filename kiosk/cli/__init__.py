@@ -7,7 +7,6 @@ is a plain sentence on stderr and a non-zero exit code.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
 import os
@@ -119,7 +118,7 @@ def _cmd_issue(args: argparse.Namespace, config) -> int:
               f"{' | '.join(issued + list(LANE_ALIASES))}"
               " (booked numbers are given at check-in)", file=sys.stderr)
         return EXIT_FAILED
-    appliance = build(config, with_gpio=False)
+    appliance = build(config, with_gpio=False, with_checkin=False)
     try:
         result = appliance.service.issue(lane, args.lang)
     finally:
@@ -133,7 +132,7 @@ def _cmd_issue(args: argparse.Namespace, config) -> int:
 def _cmd_reprint(args: argparse.Namespace, config) -> int:
     from kiosk.appliance import build
 
-    appliance = build(config, with_gpio=False)
+    appliance = build(config, with_gpio=False, with_checkin=False)
     try:
         result = appliance.service.reprint(args.number.strip().upper(), args.lang)
     finally:
@@ -180,6 +179,8 @@ def _cmd_status(args: argparse.Namespace, config) -> int:
 
 
 def _cmd_pin_hash() -> int:
+    import getpass  # only this command asks for a secret on the terminal
+
     from kiosk.privacy.pin import REAL_OFFICE_MIN_DIGITS, hash_pin
 
     pin = getpass.getpass(f"New staff PIN ({REAL_OFFICE_MIN_DIGITS}-12 digits; "

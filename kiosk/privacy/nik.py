@@ -13,8 +13,6 @@ NIKs) and ``mask_nik`` for anything kept or shown.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -118,6 +116,9 @@ def hash_nik(nik: str, salt: bytes) -> str:
         raise ValueError(f"the NIK salt must be at least {MIN_SALT_BYTES} random bytes")
     if not NIK_PATTERN.fullmatch(nik):
         raise ValueError("a NIK is exactly 16 digits")
+    import hashlib  # here: `kiosk issue` without NIKs never loads hashlib (~3 ms with hmac)
+    import hmac
+
     return hmac.new(salt, nik.encode("ascii"), hashlib.sha256).hexdigest()
 
 
@@ -125,6 +126,8 @@ def nik_matches(nik_hash: str, nik: str, salt: bytes) -> bool:
     """Whether a NIK read from a KTP is the one booked (constant-time compare)."""
     if not NIK_PATTERN.fullmatch(nik):
         return False
+    import hmac
+
     return hmac.compare_digest(nik_hash, hash_nik(nik, salt))
 
 

@@ -9,10 +9,7 @@ in the store (``PinMemory``), so a restart forgives nothing.
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import logging
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -41,12 +38,18 @@ def hash_pin(pin: str, salt: bytes | None = None) -> str:
     """
     if not pin.isascii() or not pin.isdigit() or not MIN_DIGITS <= len(pin) <= MAX_DIGITS:
         raise ValueError(f"A staff PIN is {MIN_DIGITS} to {MAX_DIGITS} digits.")
+    import hashlib  # here: loading the config needs no hashlib (~3 ms of `kiosk issue`)
+    import secrets
+
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
     return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(digest)}${len(pin)}"
 
 
 def verify_pin(pin: str, stored: str) -> bool:
+    import hashlib
+    import hmac
+
     try:
         _, n, r, p, salt, digest = stored.split("$")[:6]
         expected = base64.b64decode(digest)

@@ -30,7 +30,6 @@ changes the boot id and voids it.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import json
 import logging
 import subprocess
@@ -41,6 +40,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from kiosk.clock import CLOCK_TOLERANCE
 from kiosk.store import immediate
 from kiosk.store.events import append_event
 
@@ -51,8 +51,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# How far the clock may step back (NTP corrections) before we stop trusting it.
-CLOCK_TOLERANCE = timedelta(minutes=5)
 NEWEST_KEY = "newest_time"  # written by kiosk.queue.numbering on the issuing path
 ANCHOR_KEY = "clock_anchor"
 # While NTP is synchronized the anchor is renewed this often (from the issuing path).
@@ -136,7 +134,9 @@ class _Timex(ctypes.Structure):
 def kernel_synchronized() -> bool | None:
     """What `timedatectl` reports as NTPSynchronized, read with one adjtimex() call."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        # The C library Python itself runs on: find_library("c") would spawn
+        # `ldconfig -p` in every process that judges the clock (each `kiosk issue`).
+        libc = ctypes.CDLL(None, use_errno=True)
         timex = _Timex()  # modes = 0: read only
         if libc.adjtimex(ctypes.byref(timex)) < 0:
             return None

@@ -23,7 +23,6 @@ from kiosk.ports import (
     TicketPrinter,
     TicketWait,
 )
-from kiosk.privacy.nik import REASONS as NIK_PROBLEMS
 from kiosk.queue import leases
 from kiosk.queue.calling import Counter
 from kiosk.queue.calling_view import call_classes, call_policy
@@ -277,6 +276,8 @@ class IssuingService:
         applicants struggle with NIK entry. Only the lane and the problem's code are kept,
         never a digit, a hash or a length; and never raises, since a count must not cost
         an applicant anything."""
+        from kiosk.privacy.nik import REASONS as NIK_PROBLEMS  # not on a plain press's path
+
         try:
             with self.lock:  # the shared store connection: one transaction at a time
                 now = self.clock()

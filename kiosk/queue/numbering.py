@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from kiosk.queue.clock_trust import CLOCK_TOLERANCE
+from kiosk.clock import CLOCK_TOLERANCE
 from kiosk.queue.leases import free_count, hub_may_lend, leased_lanes, take_leased
 from kiosk.store import immediate
 from kiosk.store.events import append_event

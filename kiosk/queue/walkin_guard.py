@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from kiosk.privacy.nik import NikInfo, NikInvalid, is_lansia, mask_nik, parse_nik, salted_hash
 from kiosk.queue.numbering import (
     CapReached,
     ClockBehind,
@@ -43,6 +42,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
     from kiosk.config import Lane, WalkinConfig
+    from kiosk.privacy.nik import NikInfo, NikInvalid
 
 WALKIN, PRIORITY = "A", "P"
 # The kinds of the default lanes, for a guard built without the config's services.
@@ -137,6 +137,9 @@ class WalkinGuard:
 
         ``today`` is the office-local day: it decides the age for *lansia*.
         """
+        # Imported here: a `kiosk issue` with no NIK to check never loads the NIK rules.
+        from kiosk.privacy.nik import NikInvalid, mask_nik, parse_nik, salted_hash
+
         if not nik or not nik.strip():
             return ApplicantRefused("nik_required")
         info = parse_nik(nik, today)
@@ -278,6 +281,8 @@ def priority_reason_for(info: NikInfo, chosen: str | None, today: date) -> str |
     60 or over by the NIK: always *lansia* (verified, whatever was chosen).
     Otherwise the applicant's own reason, except *lansia* the NIK contradicts.
     """
+    from kiosk.privacy.nik import is_lansia
+
     if is_lansia(info, today):
         return "lansia"
     if chosen in CHECKED_AT_COUNTER:

@@ -7,12 +7,14 @@ kiosks, and sortable by creation time when the hub merges them.
 
 from __future__ import annotations
 
-import secrets
 import threading
+from random import SystemRandom
 
 from kiosk.clock import unix_time
 
 _lock = threading.Lock()
+# What secrets.randbits is, without importing secrets (hmac, hashlib) on every `kiosk issue`.
+_RANDOM = SystemRandom()
 _last = 0
 
 
@@ -20,7 +22,7 @@ def time_ordered_hex() -> str:
     """32 hex digits, strictly increasing within this process even in the same millisecond."""
     global _last
     with _lock:
-        value = (int(unix_time() * 1000) << 80) | secrets.randbits(80)
+        value = (int(unix_time() * 1000) << 80) | _RANDOM.getrandbits(80)
         if value <= _last:
             value = _last + 1
         _last = value

@@ -12,8 +12,6 @@ second. The same ten characters are printed under the QR code as a short code
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,10 +26,16 @@ def tracking_key(nik_salt: bytes) -> bytes | None:
     """The office's tracking key (None without a salt: no links then)."""
     if len(nik_salt) < 16:
         return None
+    import hashlib  # here: an office without links (each `kiosk issue`) never loads hashlib
+    import hmac
+
     return hmac.new(nik_salt, _DOMAIN, hashlib.sha256).digest()
 
 
 def track_token(key: bytes, ticket_id: str) -> str:
+    import hashlib
+    import hmac
+
     digest = int.from_bytes(hmac.new(key, ticket_id.encode(), hashlib.sha256).digest()[:8])
     return "".join(ALPHABET[(digest >> (5 * i)) & 31] for i in range(TOKEN_CHARS))
 
@@ -57,8 +61,10 @@ def track_url(base_url: str, token: str) -> str:
 
 def link_maker(base_url: str, nik_salt: bytes) -> Callable[[str], tuple[str, str]] | None:
     """ticket id -> (page address, short code), for the ticket's QR; None: no links."""
+    if not base_url:
+        return None
     key = tracking_key(nik_salt)
-    if not base_url or key is None:
+    if key is None:
         return None
 
     def make(ticket_id: str) -> tuple[str, str]:
