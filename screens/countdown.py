@@ -18,11 +18,9 @@ class CountdownScreen(Screen):
     def on_mount(self) -> None:
         self._tick()
         self.set_interval(1.0, self._tick)
-
-    def on_unmount(self) -> None:
-        # Once it is gone, collect the screen at once, not several tickets later
-        # (kiosk/ops/lean.py); `kiosk run` only.
-        self.app.call_after_refresh(collect_garbage)
+        # Once this screen is drawn, free the result screens gone before it now rather
+        # than several tickets later (kiosk/ops/lean.py; `kiosk run` only).
+        self.call_after_refresh(collect_garbage)
 
     def _tick(self) -> None:
         if self.paused:
