@@ -89,14 +89,13 @@ def no_automatic_gc():
 
 
 @pytest.fixture
-def kiosk_run_heap(no_automatic_gc):
-    """`kiosk run` once started (kiosk/ops/lean.py): the start-up heap frozen; undone after."""
+def kiosk_run_started(no_automatic_gc):
+    """`kiosk run` once started (kiosk/ops/lean.py); undone after the test."""
     lean.after_start()
     try:
         yield
     finally:
-        lean._frozen.clear()
-        gc.unfreeze()
+        lean._started.clear()
 
 
 async def _first_ticket_screen(config, clock, make_app) -> weakref.ref:
@@ -121,7 +120,7 @@ async def _first_ticket_screen(config, clock, make_app) -> weakref.ref:
 
 
 async def test_kiosk_run_frees_gone_ticket_screens_promptly(
-        config, clock, make_app, kiosk_run_heap) -> None:
+        config, clock, make_app, kiosk_run_started) -> None:
     """A gone screen is a reference cycle: Python's own full collection would free it
     only several tickets later, after the heap has grown by those screens. Under
     `kiosk run` a result screen, once drawn, has the screens gone before it collected."""
@@ -131,8 +130,8 @@ async def test_kiosk_run_frees_gone_ticket_screens_promptly(
 
 async def test_other_processes_leave_the_collection_to_python(
         config, clock, make_app, no_automatic_gc) -> None:
-    """Without kiosk run's frozen start-up heap a full collection would walk all of it
-    after every ticket: there the screens wait for Python's own collection."""
+    """Tests and other processes do not pay for a full collection after every ticket:
+    there the screens wait for Python's own collection."""
     first = await _first_ticket_screen(config, clock, make_app)
     assert first() is not None
     gc.collect()

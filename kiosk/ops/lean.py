@@ -17,7 +17,7 @@ import time
 from functools import cache
 
 log = logging.getLogger(__name__)
-_frozen: list[bool] = []  # after_start() has run: this process is `kiosk run`, started
+_started: list[bool] = []  # after_start() has run: this process is `kiosk run`, started
 
 # glibc's mallopt parameter number for the most malloc arenas (malloc.h, M_ARENA_MAX).
 M_ARENA_MAX = -8
@@ -48,12 +48,13 @@ def before_threads() -> None:
 
 
 def after_start() -> None:
-    """Once every start-up step has run: collect what start-up left behind, freeze the
-    rest (modules, classes, config: alive until the process ends) so later collections
-    no longer walk it, and give the freed heap back to the system."""
+    """Once every start-up step has run: collect what start-up left behind and give the
+    freed heap back to the system. Not gc.freeze(): it made each later collection
+    cheaper (2-35 ms instead of 45-50 ms on the 2-core development VM) but kept
+    about 6 MB more after 1,000 tickets, as frozen objects that later become garbage
+    (the start-up home screen's widgets, evicted cache entries) are never freed."""
     gc.collect()
-    gc.freeze()
-    _frozen.append(True)
+    _started.append(True)
     trim()
 
 
@@ -62,10 +63,10 @@ def collect_garbage() -> None:
     gone before it. A gone screen is a cycle of widgets, styles and rendered lines
     that lives until a full collection, and the automatic ones come only every several
     tickets: by then the heap has grown by those screens, and Python keeps the grown
-    heap (bench/startup.py: about 10 MB after 1,000 tickets). After after_start() this walks only
-    what was made since (a few ms); before it, or in another process (tests, the CLI),
-    it does nothing: there a full collection would walk the whole heap."""
-    if not _frozen:
+    heap (bench/startup.py: about 12 MB after 1,000 tickets). It walks the whole heap:
+    about 45 ms on the development VM, so only `kiosk run` does it (after after_start());
+    tests and other processes leave collections to Python."""
+    if not _started:
         return
     started = time.perf_counter()
     found = gc.collect()
