@@ -64,7 +64,7 @@ def collect_garbage() -> None:
     that lives until a full collection, and the automatic ones come only every several
     tickets: by then the heap has grown by those screens, and Python keeps the grown
     heap (bench/startup.py: about 12 MB after 1,000 tickets). It walks the whole heap:
-    about 45 ms on the development VM, so only `kiosk run` does it (after after_start());
+    40-60 ms on the development VM, so only `kiosk run` does it (after after_start());
     tests and other processes leave collections to Python."""
     if not _started:
         return
