@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.widgets import Static
 
+from kiosk.ops.lean import collect_garbage
 from kiosk.texts import t
 
 
@@ -17,6 +18,9 @@ class CountdownScreen(Screen):
     def on_mount(self) -> None:
         self._tick()
         self.set_interval(1.0, self._tick)
+        # Once this screen is drawn, free the result screens gone before it now rather
+        # than several tickets later (kiosk/ops/lean.py; `kiosk run` only).
+        self.call_after_refresh(collect_garbage)
 
     def _tick(self) -> None:
         if self.paused:

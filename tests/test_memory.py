@@ -15,7 +15,11 @@ import dataclasses
 import gc
 import statistics
 import tracemalloc
+import weakref
 
+import pytest
+
+from kiosk.ops import lean
 from screens.ticket import TicketScreen
 from tests.conftest import quick_buttons, with_cap
 
@@ -24,6 +28,9 @@ WARM_UP, MEASURED, SAMPLE_EVERY = 40, 160, 20
 # cell widths of each ticket's new texts) and what a sample catches in flight make
 # this measure +-6 kB a ticket; bench/startup.py gives the slope over 1,000 tickets.
 MAX_KB_PER_TICKET = 20.0
+# Between two applicants: more than the countdown's one-second timer, which holds its
+# gone screen until it next wakes.
+IDLE_S = 1.5
 
 
 def slope(points: list[tuple[int, int]]) -> float:
@@ -68,3 +75,64 @@ async def test_many_tickets_leave_no_memory_behind(config, clock, make_app) -> N
     assert growth_kb < MAX_KB_PER_TICKET, (
         f"{growth_kb:.1f} kB kept per ticket after {WARM_UP} tickets: "
         + ", ".join(f"{n}: {size / 2**20:.2f} MB" for n, size in points))
+
+
+@pytest.fixture
+def no_automatic_gc():
+    """Only an explicit collection may free a gone screen during the test."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@pytest.fixture
+def kiosk_run_started(no_automatic_gc):
+    """`kiosk run` once started (kiosk/ops/lean.py); undone after the test."""
+    lean.after_start()
+    try:
+        yield
+    finally:
+        lean._started.clear()
+
+
+async def _first_ticket_screen(config, clock, make_app) -> weakref.ref:
+    """A ticket, home again, the next applicant's ticket: what is left of the first
+    ticket's screen once the second one is drawn."""
+    app, _appliance = make_app(quick_buttons(config), clock)
+    shown: list[weakref.ref] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        for lane in "AP":
+            app.lane_pressed(lane)
+            for _ in range(500):
+                await pilot.pause()
+                if isinstance(app.screen, TicketScreen) and weakref.ref(app.screen) not in shown:
+                    break
+            assert isinstance(app.screen, TicketScreen)
+            shown.append(weakref.ref(app.screen))
+            for _ in range(5):
+                await pilot.pause()
+            app.go_home()  # as after the countdown; the next applicant comes a while later
+            await pilot.pause(IDLE_S)
+        return shown[0]
+
+
+async def test_kiosk_run_frees_gone_ticket_screens_promptly(
+        config, clock, make_app, kiosk_run_started) -> None:
+    """A gone screen is a reference cycle: Python's own full collection would free it
+    only several tickets later, after the heap has grown by those screens. Under
+    `kiosk run` a result screen, once drawn, has the screens gone before it collected."""
+    first = await _first_ticket_screen(config, clock, make_app)
+    assert first() is None
+
+
+async def test_other_processes_leave_the_collection_to_python(
+        config, clock, make_app, no_automatic_gc) -> None:
+    """Tests and other processes do not pay for a full collection after every ticket:
+    there the screens wait for Python's own collection."""
+    first = await _first_ticket_screen(config, clock, make_app)
+    assert first() is not None
+    gc.collect()
+    assert first() is None

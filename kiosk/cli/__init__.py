@@ -201,6 +201,9 @@ def _cmd_pin_hash() -> int:
 
 
 def _cmd_run(config) -> int:
+    from kiosk.ops import lean
+
+    lean.before_threads()  # before Textual's threads and numpy (docs/design.md, "Lean on a Pi")
     from screens.app import KioskApp
 
     started: list = []  # the Appliance, once the start-up thread has built it
@@ -211,9 +214,12 @@ def _cmd_run(config) -> int:
         if started and (speaker := prompt_speaker(config, started[0])) is not None:
             speaker(text, language)
 
-    # The store, services and devices are built after the first frame (start_later).
+    def start_later() -> None:  # the store, services and devices, after the first frame
+        _start_kiosk(config, started, app)
+        lean.after_start()
+
     app = KioskApp(config, None, speak=speak if config.spoken_prompts else None,
-                   start_later=lambda: _start_kiosk(config, started, app))
+                   start_later=start_later)
     try:
         ending = app.run()
     finally:
