@@ -8,7 +8,6 @@ Everything is process-wide, so only `kiosk run` calls it (not the CLI, not tests
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import logging
 import os
@@ -32,7 +31,9 @@ def _glibc() -> ctypes.CDLL | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        # The C library the interpreter runs on: find_library("c") would spawn
+        # `ldconfig -p` on the start-up path.
+        libc = ctypes.CDLL(None)
         libc.gnu_get_libc_version  # noqa: B018 - glibc only: AttributeError elsewhere
     except (OSError, AttributeError):
         return None
