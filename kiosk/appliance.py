@@ -109,6 +109,25 @@ def build(config: Config, *, with_gpio: bool = True, with_checkin: bool = True,
     return appliance
 
 
+def import_for_serving() -> None:
+    """Import what ``build`` and the staff desk need, ahead of them.
+
+    `kiosk run` calls this in a thread of its own as soon as it knows it is `run`
+    (kiosk/cli ``_cmd_run``): gpiozero alone takes ~40 ms to import (importlib.metadata
+    for its pin factories), and the main thread meanwhile reads the config and
+    draws Textual's first frame, so the store and buttons are up that much sooner
+    (docs/design.md, "Start-up"). Import errors are left for ``build`` to report.
+    """
+    try:
+        import hardware.gpio_panel  # noqa: F401
+        import hardware.printers  # noqa: F401
+        import hardware.simulation  # noqa: F401
+        import kiosk.checkin.service  # noqa: F401
+        import kiosk.staff.desk  # noqa: F401
+    except Exception:  # noqa: BLE001 - build() imports them again and says why
+        log.debug("importing ahead of build failed", exc_info=True)
+
+
 def _adopt_hub_state(config: Config, appliance: Appliance) -> None:
     """Leased numbers and the hub's last settings, for every process on the store.
 

@@ -1,7 +1,8 @@
 """`kiosk run`'s first frame needs only Textual, the config and the screens.
 
 A fresh interpreter runs `kiosk run` (kiosk.cli.main) headless up to the drawn home
-screen, with the start-up thread (store, services, devices) left out, and reports which
+screen, with the start-up threads (store, services, devices; the imports ahead of
+them) left out, and reports which
 heavy libraries were imported by then. Importing one of them at module level again
 anywhere on that path adds its import time to every start (bench/startup.py).
 """
@@ -26,6 +27,9 @@ from screens.home import HomeScreen
 
 HEAVY = {heavy!r}
 kiosk.cli._start_kiosk = lambda config, started, app, **options: None  # no store, no devices
+# Nor the thread importing gpiozero & co. in parallel (kiosk.appliance.import_for_serving):
+# it does so on purpose; this is about the main thread's path to the first frame.
+kiosk.cli._start_run = lambda: None
 original_mount = screens.app.KioskApp.on_mount
 
 def report(app):

@@ -200,10 +200,26 @@ def _cmd_pin_hash() -> int:
     return 0
 
 
-def _cmd_run(config) -> int:
+def _start_run() -> None:
+    """`kiosk run` only, before the config is read: the malloc setting that must come
+    before any thread, then a thread importing what serving needs while the main
+    thread reads the config and draws the first frame (kiosk.appliance.import_for_serving)."""
+    import threading
+
     from kiosk.ops import lean
 
     lean.before_threads()  # before Textual's threads and numpy (docs/design.md, "Lean on a Pi")
+
+    def ahead() -> None:
+        from kiosk.appliance import import_for_serving
+
+        import_for_serving()
+
+    threading.Thread(target=ahead, name="import-ahead", daemon=True).start()
+
+
+def _cmd_run(config) -> int:
+    from kiosk.ops import lean
     from screens.app import KioskApp
 
     started: list = []  # the Appliance, once the start-up thread has built it
@@ -329,6 +345,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(os.environ.get("KIOSK_LOG_LEVEL", "INFO"))
     if args.command == "pin-hash":
         return _cmd_pin_hash()
+    if args.command == "run":
+        _start_run()
     path = config_path(args.config)
     for module in _command_modules() if with_modules else []:  # `doctor` reports a bad config
         early = getattr(module, "dispatch_before_config", None)
