@@ -15,6 +15,7 @@ import getpass
 import json
 import os
 import sys
+import time
 import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ TOKEN_ENV = "KIOSK_COUNTER_TOKEN"
 DEFAULT_URL = "http://127.0.0.1:8470"
 POLL_S = 3.0  # waiting counts change as tickets are issued; a few seconds is fresh enough
 TIMEOUT_S = 3.0
+DOUBLE_CLICK_S = 0.5  # a second click of the same button this soon is the same press
 
 
 class ApiProblem(Exception):
@@ -122,6 +124,7 @@ class CounterClientApp(App[None]):
         self.info: dict[str, Any] | None = None
         self.busy = False
         self.reachable: bool | None = None
+        self._last_click: tuple[str, float] | None = None  # button id, time.monotonic()
 
     def compose(self) -> ComposeResult:
         yield Static(escape(f"Loket {self.api.counter} \u2014 {self.api.url}"), id="title")
@@ -159,8 +162,19 @@ class CounterClientApp(App[None]):
         self.call_from_thread(self._show_info, info)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id:
-            self.action_act(event.button.id)
+        if not event.button.id:
+            return
+        # A nervous double click (or a double tap on a touch screen) is one press.
+        # Textual's Button ignores clicks only during its 0.2 s press effect, and the
+        # "busy" flag below only while the first call is on its way: on a fast LAN the
+        # reply can be back before a second click 0.3 s later, which would call the next
+        # applicant. Keys are not filtered: each key press is meant.
+        now = time.monotonic()
+        last = self._last_click
+        self._last_click = (event.button.id, now)
+        if last is not None and last[0] == event.button.id and now - last[1] < DOUBLE_CLICK_S:
+            return
+        self.action_act(event.button.id)
 
     def action_act(self, action: str) -> None:
         if self.busy:
