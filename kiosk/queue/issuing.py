@@ -171,9 +171,8 @@ class IssuingService:
         except Exception:
             log.exception("wait estimate for %s failed; ticket printed without it", ticket.label)
             return self._lane_count(ticket), None
-        if ahead is not None:
-            return ahead.before, ticket_wait(estimate)
-        return self._lane_count(ticket), ticket_wait(estimate)
+        before = self._lane_count(ticket) if ahead is None else ahead.before
+        return before, ticket_wait(estimate)
 
     def _lane_count(self, ticket: Ticket) -> int | None:
         if ticket.ahead is not None:
