@@ -10,7 +10,7 @@ sentences), so a typing slip costs a retry, not a trip back to the button.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
@@ -23,7 +23,7 @@ from kiosk.texts.rules import nik_problem_text
 from screens.keypad_keys import keypad_action
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from datetime import date
 
     from textual import events
@@ -46,10 +46,10 @@ def _language(app: App) -> str:
     return getattr(app, "language", "id")
 
 
-def _key_button(label: str, key: str, classes: str = "nik-key") -> Button:
+def _key_button(label: str, key: str, classes: str = "nik-key", prefix: str = "nik") -> Button:
     # Not focusable: every key press reaches the screen, so Enter is always "OK"
     # and digits never trigger the lobby's own key bindings.
-    button = Button(label, id=f"nik-{key}", classes=classes)
+    button = Button(label, id=f"{prefix}-{key}", classes=classes)
     button.can_focus = False
     # Every tap counts: Textual ignores a click on a button still showing its 0.2 s press
     # effect, which would swallow the second "1" of a quick "11" (and, on a busy Pi whose
@@ -77,8 +77,50 @@ class _IdleModal(ModalScreen[str | None]):
             self.dismiss(None)
 
 
-class NikEntryScreen(_IdleModal):
+class KeypadModal(_IdleModal):
+    """A keypad that edits what is typed: its touch keys (ids "<KEY_PREFIX>-<key>",
+    _key_button) and a real keyboard (screens/keypad_keys.py) both go through ``_act``.
+    "cancel" dismisses with None, "ok" calls ``_submit``; any other key goes to ``_edit``,
+    then ``_show`` redraws what is typed."""
+
+    KEY_PREFIX = ""
+    KEY_CHARACTERS: ClassVar[Mapping[str, str] | None] = None  # e.g. {"+": "plus"}
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._act((event.button.id or "").removeprefix(f"{self.KEY_PREFIX}-"))
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        action = keypad_action(event, self.KEY_CHARACTERS)
+        if action is not None:
+            self._act(action)
+
+    def _act(self, key: str) -> None:
+        self._touched()
+        if key == "cancel":
+            self.dismiss(None)
+        elif key == "ok":
+            self._submit()
+        else:
+            self._edit(key)
+            self._show(None)
+
+    def _edit(self, key: str) -> None:
+        raise NotImplementedError
+
+    def _submit(self) -> None:
+        raise NotImplementedError
+
+    def _show(self, error: str | None) -> None:
+        raise NotImplementedError
+
+
+class NikEntryScreen(KeypadModal):
     """16 digits on a phone-style keypad (touch) or any keyboard; dismisses with the NIK."""
+
+    KEY_PREFIX = "nik"
 
     DEFAULT_CSS = """
     NikEntryScreen { align: center middle; }
@@ -126,30 +168,11 @@ class NikEntryScreen(_IdleModal):
         super().on_mount()
         self.query_one("#nik-error", Static).display = False
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self._act((event.button.id or "").removeprefix("nik-"))
-
-    def on_key(self, event: events.Key) -> None:
-        event.stop()
-        event.prevent_default()
-        action = keypad_action(event)
-        if action is not None:
-            self._act(action)
-
-    def _act(self, key: str) -> None:
-        self._touched()
-        if key == "cancel":
-            self.dismiss(None)
-            return
-        if key == "ok":
-            self._submit()
-            return
+    def _edit(self, key: str) -> None:
         if key == "back":
             self.digits = self.digits[:-1]
         elif key.isdigit() and len(self.digits) < NIK_LENGTH:
             self.digits += key
-        self._show(None)
 
     def _submit(self) -> None:
         parsed = parse_nik(self.digits, self.today)

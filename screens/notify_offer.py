@@ -12,7 +12,7 @@ like the NIK keypad, keeps its digits to itself). The number is drawn masked
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -22,10 +22,11 @@ from kiosk.notify.outbox import OptIn
 from kiosk.notify.phone import MAX_TYPED, PhoneInvalid, masked_typing, normalize_phone
 from kiosk.texts import t
 from screens.countdown import CountdownScreen
-from screens.keypad_keys import keypad_action
-from screens.nik_entry import _IdleModal, _language
+from screens.nik_entry import KeypadModal, _IdleModal, _key_button, _language
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from textual import events
     from textual.app import App, ComposeResult
 
@@ -49,12 +50,9 @@ def offer_button(app: App) -> Button:
 OFFER_KEY = Binding("0", "notify_offer", show=False)  # on the ticket and check-in screens
 
 
-def _key(label: str, key: str, classes: str) -> Button:
+def _key(label: str, key: str, classes: str = "phone-key") -> Button:
     # As the NIK keypad's keys: never focused (Enter is always OK), every quick tap counts.
-    button = Button(label, id=f"phone-{key}", classes=classes)
-    button.can_focus = False
-    button.active_effect_duration = 0
-    return button
+    return _key_button(label, key, classes, prefix="phone")
 
 
 def offer_from(screen: CountdownScreen, tickets: list[Ticket]) -> None:
@@ -141,9 +139,12 @@ class NotifyConsentScreen(_IdleModal):
             self.dismiss("yes" if event.key == "enter" else None)
 
 
-class PhoneEntryScreen(_IdleModal):
+class PhoneEntryScreen(KeypadModal):
     """The number on big keys (touch) or any keyboard; dismisses with what was typed once it
     is an Indonesian mobile number."""
+
+    KEY_PREFIX = "phone"
+    KEY_CHARACTERS: ClassVar[Mapping[str, str] | None] = {"+": "plus"}
 
     DEFAULT_CSS = """
     PhoneEntryScreen { align: center middle; }
@@ -168,47 +169,28 @@ class PhoneEntryScreen(_IdleModal):
             yield Static("", id="phone-error", classes="error")  # the themes' error colours
             with Grid(id="phone-keys"):
                 for key in "123":
-                    yield _key(key, key, "phone-key")
-                yield _key(t("notify.phone.back", lang), "back", "phone-key")
+                    yield _key(key, key)
+                yield _key(t("notify.phone.back", lang), "back")
                 for key in "456":
-                    yield _key(key, key, "phone-key")
-                yield _key(t("notify.phone.cancel", lang), "cancel", "phone-key")
+                    yield _key(key, key)
+                yield _key(t("notify.phone.cancel", lang), "cancel")
                 for key in "789":
-                    yield _key(key, key, "phone-key")
-                yield _key("+", "plus", "phone-key")
-                yield _key("0", "0", "phone-key")
-                yield _key(t("notify.phone.ok", lang), "ok", "phone-key")
+                    yield _key(key, key)
+                yield _key("+", "plus")
+                yield _key("0", "0")
+                yield _key(t("notify.phone.ok", lang), "ok")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#phone-error", Static).display = False
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self._act((event.button.id or "").removeprefix("phone-"))
-
-    def on_key(self, event: events.Key) -> None:
-        event.stop()
-        event.prevent_default()
-        action = keypad_action(event, {"+": "plus"})
-        if action is not None:
-            self._act(action)
-
-    def _act(self, key: str) -> None:
-        self._touched()
-        if key == "cancel":
-            self.dismiss(None)
-            return
-        if key == "ok":
-            self._submit()
-            return
+    def _edit(self, key: str) -> None:
         if key == "back":
             self.typed = self.typed[:-1]
         elif key == "plus" and not self.typed:
             self.typed = "+"
         elif key.isdigit() and len(self.typed) < MAX_TYPED:
             self.typed += key
-        self._show(None)
 
     def _submit(self) -> None:
         phone = normalize_phone(self.typed)
