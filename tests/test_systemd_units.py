@@ -121,6 +121,25 @@ def test_tty_fallback_is_the_kiosk_itself_on_tty1(units) -> None:
     assert one(unit, "Service", "ExecStart").split() == [APP_BIN, "run"]
 
 
+@pytest.mark.parametrize("name", ["kiosk.service", "kiosk-tty.service", "kiosk-backup.service"])
+def test_units_that_load_the_printer_library_get_a_private_tmp(units, name: str) -> None:
+    # See test_python_escpos_still_leaves_a_folder_in_tmp_at_each_import for why.
+    assert one(units[name], "Service", "PrivateTmp") == "yes"
+
+
+def test_python_escpos_still_leaves_a_folder_in_tmp_at_each_import(tmp_path: Path) -> None:
+    """The reason for PrivateTmp above: python-escpos 3.1 calls mkdtemp() for its cache
+    folder even when ESCPOS_CAPABILITIES_PICKLE_DIR names one (hardware/__init__.py).
+    If this fails, a newer python-escpos stopped doing so and PrivateTmp may go."""
+    env = {**os.environ, "TMPDIR": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("ESCPOS_CAPABILITIES_PICKLE_DIR", None)
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", "import hardware, escpos.printer"], cwd=ROOT,
+                       env=env, check=True, timeout=60)
+    left = [p for p in tmp_path.iterdir() if p.name != "cache"]
+    assert len(left) == 2 and all(p.is_dir() and not any(p.iterdir()) for p in left), left
+
+
 def test_screen_units_exclude_each_other_and_the_tty1_getty(units) -> None:
     screens = ["kiosk.service", "kiosk-tty.service", "kiosk-board.service",
                "kiosk-survey.service"]
