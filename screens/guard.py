@@ -50,6 +50,10 @@ class KeepRunning(App[Any]):
     """Mixed into the kiosk app (``class KioskApp(KeepRunning)``)."""
 
     background_errors = 0  # logged and survived, since the app started
+    # Nothing in a lobby is there to be copied, and Textual 8's text selection fails on a
+    # press landing on a widget as it is removed (its parent already gone; a seeded
+    # monkey found it, tests/test_monkey.py): with selection off that path never runs.
+    ALLOW_SELECT = False
 
     def _handle_exception(self, error: Exception) -> None:
         if not (self._running and self._is_mounted):

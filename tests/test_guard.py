@@ -127,3 +127,20 @@ async def test_without_errors_nothing_is_logged(config, clock, make_app, kiosk_e
     async with app.run_test() as pilot:
         await still_issues(pilot)
     assert kiosk_errors == [] and app.background_errors == 0
+
+
+async def test_a_press_on_the_screen_starts_no_text_selection(config, clock, make_app,
+                                                               kiosk_errors) -> None:
+    """Text selection is off: a press on the lobby's text selects nothing, so Textual's
+    selection code (which fails on a widget being removed) never runs."""
+    app, _ = make_app(quick_buttons(config), clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        target = app.screen.query(Static).first()
+        assert await pilot.mouse_down(target)
+        assert app.screen._select_state is None  # Textual's own selection state: never begun
+        await pilot.mouse_up(target)
+        assert app.screen.get_selected_text() is None
+        await still_issues(pilot)
+    assert not kiosk_errors
